@@ -1,0 +1,120 @@
+/**
+ * One small error hierarchy for all of Passerine. Each edge (CBOR-RPC, gRPC, HTTP, CLI) maps the
+ * `code` to its own status in one table; the message always names what was wrong.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'illegal_state'
+  | 'concurrency'
+  | 'too_large'
+  | 'timeout'
+  | 'unavailable'
+  | 'corrupt'
+  | 'internal';
+
+/** HTTP-style numbers, used by the edges that speak in numbers. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  validation: 400,
+  illegal_state: 403,
+  not_found: 404,
+  timeout: 408,
+  concurrency: 412,
+  too_large: 413,
+  corrupt: 422,
+  internal: 500,
+  unavailable: 503,
+};
+
+export class PasserineError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('validation', message, details);
+  }
+}
+
+export class NotFoundError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('not_found', message, details);
+  }
+}
+
+export class IllegalStateError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('illegal_state', message, details);
+  }
+}
+
+/** An append whose expected last sequence did not match: someone else wrote first (or we were deposed). */
+export class ConcurrencyError extends PasserineError {
+  readonly expected?: number;
+  readonly actual?: number;
+
+  constructor(message: string, expected?: number, actual?: number) {
+    super('concurrency', message, { expected, actual });
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+export class TooLargeError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('too_large', message, details);
+  }
+}
+
+export class TimeoutError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('timeout', message, details);
+  }
+}
+
+export class UnavailableError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('unavailable', message, details);
+  }
+}
+
+export class CorruptError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('corrupt', message, details);
+  }
+}
+
+/** Wraps anything thrown into a PasserineError, keeping the original as the cause. */
+export function asPasserineError(err: unknown): PasserineError {
+  if (err instanceof PasserineError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PasserineError('internal', message, undefined, { cause: err });
+}
+
+/** The plain shape an error takes on the wire between services. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function toWireError(err: unknown): WireError {
+  const e = asPasserineError(err);
+  return e.details ? { code: e.code, message: e.message, details: e.details } : { code: e.code, message: e.message };
+}
+
+export function fromWireError(wire: WireError): PasserineError {
+  if (wire.code === 'concurrency') {
+    const d = wire.details ?? {};
+    return new ConcurrencyError(wire.message, d.expected as number | undefined, d.actual as number | undefined);
+  }
+  return new PasserineError(wire.code, wire.message, wire.details);
+}

@@ -1,0 +1,7 @@
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './ids.ts';
+export * from './codec.ts';
+export * from './envelope.ts';
+export * from './logger.ts';
+export * from './limits.ts';

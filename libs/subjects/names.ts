@@ -1,0 +1,92 @@
+import { ValidationError } from '@passerine/core';
+import { encodeToken } from './token.ts';
+
+/**
+ * The one place that names subjects, streams, buckets and consumers. Everything hangs off a prefix
+ * so that tests (and several Passerine installations on one NATS) never see each other's traffic.
+ */
+export interface Names {
+  readonly prefix: string;
+  /** Event stream holding every commit. */
+  readonly eventStream: string;
+  /** Filter matching every event subject. */
+  readonly allEvents: string;
+  /** Log stream holding task output lines. */
+  readonly logStream: string;
+  /** Object store of projection snapshots. */
+  readonly snapshotBucket: string;
+  /** KV bucket of leases for leadership (one key per led partition). */
+  readonly leaderBucket: string;
+  /** KV bucket where node monitors advertise themselves. */
+  readonly nodeBucket: string;
+  /** KV bucket where frontends advertise themselves. */
+  readonly frontendBucket: string;
+  /** Events of one work spec of a namespace (units, attempts). */
+  workSpecEvents(namespace: string | Uint8Array, spec: string | Uint8Array): string;
+  /** Events about a namespace itself (specs created/deleted, workers). */
+  namespaceEvents(namespace: string | Uint8Array): string;
+  /** Filter for every work-queue event of a namespace. */
+  namespaceFilter(namespace: string | Uint8Array): string;
+  /** Events of one scheduled job. */
+  jobEvents(jobId: string): string;
+  /** Filter for every job event. */
+  allJobEvents: string;
+  /** Free-form events, for tests and tools. */
+  customEvents(...tokens: (string | Uint8Array)[]): string;
+  /** The request subject of a work-queue operation in a namespace. */
+  workQueueRpc(namespace: string | Uint8Array, operation: string): string;
+  /** Job submission (served by every frontend in one queue group). */
+  readonly submitJob: string;
+  /** Job control (watch/cancel/status) for any frontend. */
+  jobRpc(operation: string): string;
+  /** Messages to one node monitor (reserve, cancel). */
+  nodeMonitor(nodeId: string, operation: string): string;
+  /** getTask and other messages to one frontend. */
+  frontend(frontendId: string, operation: string): string;
+  /** Task subject external workers subscribe to. */
+  workerTasks(pool: string): string;
+  /** Output lines of a job's tasks. */
+  jobLogs(jobId: string): string;
+  /** Completion notices of a job, for watchers. */
+  jobWatch(jobId: string): string;
+  /** Queue group names. */
+  queueGroup(service: string): string;
+  /** Durable consumer names. */
+  consumer(purpose: string): string;
+}
+
+const PREFIX = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export function createNames(prefix = 'psr'): Names {
+  if (!PREFIX.test(prefix)) {
+    throw new ValidationError(`prefix ${JSON.stringify(prefix)} must be 1-32 lower-case letters, digits, - or _`);
+  }
+  const upper = prefix.toUpperCase().replace(/-/g, '_');
+  const t = encodeToken;
+  return {
+    prefix,
+    eventStream: `${upper}_EVENTS`,
+    allEvents: `${prefix}.ev.>`,
+    logStream: `${upper}_LOGS`,
+    snapshotBucket: `${upper}_SNAPSHOTS`,
+    leaderBucket: `${upper}_LEADERS`,
+    nodeBucket: `${upper}_NODES`,
+    frontendBucket: `${upper}_FRONTENDS`,
+    workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
+    namespaceEvents: (ns) => `${prefix}.ev.wq.${t(ns)}.ns`,
+    namespaceFilter: (ns) => `${prefix}.ev.wq.${t(ns)}.>`,
+    jobEvents: (jobId) => `${prefix}.ev.job.${t(jobId)}`,
+    allJobEvents: `${prefix}.ev.job.*`,
+    customEvents: (...tokens) => `${prefix}.ev.x.${tokens.map((x) => t(x)).join('.')}`,
+    workQueueRpc: (ns, op) => `${prefix}.rpc.wq.${t(ns)}.${t(op)}`,
+    submitJob: `${prefix}.rpc.sched.submit`,
+    jobRpc: (op) => `${prefix}.rpc.sched.${t(op)}`,
+    nodeMonitor: (nodeId, op) => `${prefix}.nm.${t(nodeId)}.${t(op)}`,
+    frontend: (frontendId, op) => `${prefix}.fe.${t(frontendId)}.${t(op)}`,
+    workerTasks: (pool) => `${prefix}.tasks.${t(pool)}`,
+    jobLogs: (jobId) => `${prefix}.log.${t(jobId)}`,
+    jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
+    queueGroup: (service) => `${prefix}-${service}`,
+    consumer: (purpose) => `${prefix}-${t(purpose)}`,
+  };
+}

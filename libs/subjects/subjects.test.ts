@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createNames, decodeToken, encodeToken } from './index.ts';
+
+const SAFE_TOKEN = /^[^\s.*>]+$/;
+
+describe('subject tokens', () => {
+  it('keeps plain names readable', () => {
+    expect(encodeToken('my_spec-1')).toBe('my_spec-1');
+  });
+
+  it('encodes spaces, dots and wildcards into one safe token', () => {
+    for (const name of ['a b', 'a.b', '*', '>', 'fü', '~x']) {
+      const token = encodeToken(name);
+      expect(token).toMatch(SAFE_TOKEN);
+      expect(decodeToken(token)).toBe(name);
+    }
+  });
+
+  it('keeps byte names apart from text names', () => {
+    const bytes = new Uint8Array([0x61]);
+    expect(encodeToken(bytes)).not.toBe(encodeToken('a'));
+    expect(decodeToken(encodeToken(bytes))).toEqual(bytes);
+  });
+
+  it('round-trips any text or bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ minLength: 1 }), fc.uint8Array({ minLength: 1 })), (name) => {
+        const token = encodeToken(name);
+        expect(token).toMatch(SAFE_TOKEN);
+        expect(decodeToken(token)).toEqual(name);
+      }),
+    );
+  });
+
+  it('rejects empty names', () => {
+    expect(() => encodeToken('')).toThrow(/must not be empty/);
+  });
+});
+
+describe('names', () => {
+  it('keeps every subject under its prefix', () => {
+    const names = createNames('t1');
+    expect(names.workSpecEvents('ns', 'a.b')).toMatch(/^t1\.ev\.wq\.ns\.spec\.[^.]+$/);
+    expect(names.eventStream).toBe('T1_EVENTS');
+  });
+
+  it('rejects a prefix that is not a safe token', () => {
+    expect(() => createNames('Bad.Prefix')).toThrow(/prefix/);
+  });
+});
