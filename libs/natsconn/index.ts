@@ -1,0 +1,12 @@
+export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './server.ts';
+export { buildServerConfig, stripBlock } from './server-config.ts';
+export {
+  natsServerBinary,
+  natsServerVersion,
+  parseServerVersion,
+  serverAtLeast,
+  type ServerVersion,
+} from './server-binary.ts';
+export { freePort, portIsFree } from './free-port.ts';
+export { connectNats, waitForJetStream, type ConnectOptions, type NatsConnection } from './connect.ts';
+export { serveRpc, requestRpc, type RpcHandler, type ServeOptions } from './rpc.ts';

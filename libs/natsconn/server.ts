@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UnavailableError } from '@passerine/core';
+import { buildServerConfig } from './server-config.ts';
+import { natsServerBinary, natsServerVersion, type ServerVersion } from './server-binary.ts';
+
+export interface NatsServerOptions {
+  /** Directory for the config file, ports file and JetStream store. */
+  dir: string;
+  host?: string;
+  /** Client port; -1 (the default) lets the server pick a free one. */
+  port?: number;
+  serverName?: string;
+  /** Text of the project's nats.conf to derive the config from. */
+  baseConfig?: string;
+  cluster?: { name: string; port: number; routes: number[] };
+  maxPayload?: number;
+  /** How long to wait for the server to accept clients (ms). */
+  readyTimeoutMs?: number;
+  /** Where server output goes; kept in memory (last lines) when not given. */
+  logFile?: string;
+}
+
+export interface NatsServerHandle {
+  url: string;
+  port: number;
+  pid: number;
+  version: ServerVersion;
+  storeDir: string;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period) and waits for its exit. */
+  stop(): Promise<void>;
+  /** The last lines the server printed, for error reports. */
+  recentOutput(): string;
+}
+
+const RECENT_LINES = 50;
+
+async function waitForPortsFile(dir: string, pid: number, child: ChildProcess, deadline: number): Promise<string> {
+  const file = join(dir, `nats-server_${pid}.ports`);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new UnavailableError(`nats-server exited with code ${child.exitCode}`);
+    try {
+      const ports = JSON.parse(await readFile(file, 'utf8')) as { nats?: string[] };
+      if (ports.nats?.[0]) return ports.nats[0];
+    } catch {
+      // Not written yet.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const files = await readdir(dir).catch(() => []);
+  throw new UnavailableError(`nats-server did not report its ports within the timeout (dir has ${files.join(', ')})`);
+}
+
+export async function startNatsServer(options: NatsServerOptions): Promise<NatsServerHandle> {
+  const binary = natsServerBinary();
+  const version = await natsServerVersion(binary);
+  const host = options.host ?? '127.0.0.1';
+  const storeDir = join(options.dir, 'jetstream');
+  await mkdir(storeDir, { recursive: true });
+  const configPath = join(options.dir, 'nats-server.conf');
+  await writeFile(
+    configPath,
+    buildServerConfig({
+      host,
+      port: options.port ?? -1,
+      storeDir,
+      serverName: options.serverName ?? `passerine-${process.pid}`,
+      base: options.baseConfig,
+      cluster: options.cluster,
+      maxPayload: options.maxPayload,
+    }),
+  );
+  const child = spawn(binary, ['-c', configPath, '--ports_file_dir', options.dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const recent: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line) recent.push(line);
+    if (recent.length > RECENT_LINES) recent.splice(0, recent.length - RECENT_LINES);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  if (options.logFile) {
+    const { createWriteStream } = await import('node:fs');
+    const log = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  // A server must never outlive the process that started it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid;
+  if (pid === undefined) throw new UnavailableError(`cannot start ${binary}`);
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
+  let url: string;
+  try {
+    url = await waitForPortsFile(options.dir, pid, child, deadline);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new UnavailableError(`${(err as Error).message}\n${recent.join('\n')}`);
+  }
+  const port = Number(new URL(url).port);
+  return {
+    url: `nats://${host}:${port}`,
+    port,
+    pid,
+    version,
+    storeDir,
+    recentOutput: () => recent.join('\n'),
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  connectNats,
+  freePort,
+  type NatsConnection,
+  type NatsServerHandle,
+  type ServerVersion,
+  serverAtLeast,
+  startNatsServer,
+  waitForJetStream,
+} from '@passerine/natsconn';
+
+const projectConf = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'nats.conf');
+
+async function baseConfig(): Promise<string | undefined> {
+  return readFile(projectConf, 'utf8').catch(() => undefined);
+}
+
+export interface TestServer {
+  url: string;
+  version: ServerVersion;
+  server: NatsServerHandle;
+  /** A fresh client connection, closed by stop(). */
+  connect(name?: string): Promise<NatsConnection>;
+  /** True when the running server is at least major.minor. */
+  atLeast(major: number, minor: number): boolean;
+  stop(): Promise<void>;
+}
+
+/** A real nats-server with JetStream on a free port and its own temporary store directory. */
+export async function startTestServer(): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'passerine-nats-'));
+  const server = await startNatsServer({ dir, baseConfig: await baseConfig(), serverName: 'test' });
+  const connections: NatsConnection[] = [];
+  const probe = await connectNats({ servers: server.url });
+  await waitForJetStream(probe);
+  await probe.close();
+  return {
+    url: server.url,
+    version: server.version,
+    server,
+    atLeast: (major, minor) => serverAtLeast(server.version, major, minor),
+    async connect(name) {
+      const nc = await connectNats({ servers: server.url, name });
+      connections.push(nc);
+      return nc;
+    },
+    async stop() {
+      await Promise.allSettled(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestCluster {
+  urls: string[];
+  servers: NatsServerHandle[];
+  connect(name?: string): Promise<NatsConnection>;
+  /** Stops one node (a failure), keeping the others. */
+  stopNode(index: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A cluster of `size` nats-servers with JetStream on loopback, routes between all of them. */
+export async function startTestCluster(size = 3): Promise<TestCluster> {
+  const root = await mkdtemp(join(tmpdir(), 'passerine-cluster-'));
+  const base = await baseConfig();
+  const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const servers = await Promise.all(
+    routePorts.map(async (port, i) => {
+      const dir = join(root, `n${i}`);
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(dir, { recursive: true });
+      return startNatsServer({
+        dir,
+        baseConfig: base,
+        serverName: `n${i}`,
+        cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
+      });
+    }),
+  );
+  const connections: NatsConnection[] = [];
+  for (const s of servers) {
+    const nc = await connectNats({ servers: s.url });
+    await waitForJetStream(nc, 30_000);
+    await nc.close();
+  }
+  return {
+    urls: servers.map((s) => s.url),
+    servers,
+    async connect(name) {
+      const nc = await connectNats({ servers: servers.map((s) => s.url), name });
+      connections.push(nc);
+      return nc;
+    },
+    stopNode: (index) => servers[index].stop(),
+    async stop() {
+      await Promise.allSettled(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
+      await Promise.allSettled(servers.map((s) => s.stop()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
