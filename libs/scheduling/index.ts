@@ -1,0 +1,12 @@
+export * from './resources.ts';
+export * from './random.ts';
+export * from './job-spec.ts';
+export * from './node-view.ts';
+export { parseJob, checkPlaceable } from './validate-job.ts';
+export * from './job-machine.ts';
+export * from './task-machine.ts';
+export * from './transition-table.ts';
+export type * from './job-events.ts';
+export type * from './job-commands.ts';
+export * from './job-state.ts';
+export { decide } from './job-decide.ts';

@@ -1,0 +1,65 @@
+import type { Resources } from './resources.ts';
+
+/** A process to run, as the shell executor understands it. */
+export interface CommandSpec {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export type Labels = Record<string, string>;
+
+export interface TaskConstraints {
+  /** The only nodes this task may run on (data locality). */
+  nodes?: string[];
+  /** Labels the node must carry, on top of the job's. */
+  labels?: Labels;
+}
+
+export interface TaskSpec {
+  id: string;
+  /** Opaque bytes handed to the executor or the external worker... */
+  payload?: Uint8Array;
+  /** ...or a command to run. Exactly one of the two. */
+  command?: CommandSpec;
+  resources: Resources;
+  constraints?: TaskConstraints;
+}
+
+export interface JobSpec {
+  id: string;
+  user: string;
+  /** Lower number runs first. */
+  priority: number;
+  /** d in "probe d·m nodes for m tasks". */
+  probeRatio: number;
+  /** How many times a task is relaunched after its node died. */
+  maxRetries: number;
+  /** Labels every node running this job must carry, e.g. { zone: 'a' }. */
+  labels: Labels;
+  tasks: TaskSpec[];
+}
+
+/** What a client may send: everything but ids and tasks has a default. */
+export interface JobInput {
+  id: string;
+  user?: string;
+  priority?: number;
+  probeRatio?: number;
+  maxRetries?: number;
+  labels?: Labels;
+  tasks?: Array<Omit<TaskSpec, 'resources'> & { resources?: Partial<Resources> }>;
+}
+
+export const JOB_DEFAULTS = {
+  user: 'default',
+  priority: 0,
+  /** The paper's d = 2; Sparrow's Java code used 1.05, which leaves little room to pick from. */
+  probeRatio: 2,
+  maxRetries: 3,
+} as const;
+
+/** Per-task constrained tasks always get this many probes, as in Sparrow. */
+export const PROBES_PER_CONSTRAINED_TASK = 2;

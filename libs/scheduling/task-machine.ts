@@ -1,0 +1,44 @@
+import { setup } from 'xstate';
+
+/**
+ * The one definition of which task transitions are legal. A task waits (pending) until a node
+ * monitor's getTask launches it; a launch is one attempt. A node that dies sends the task back to
+ * pending (retried) until its retries run out; an exit status ends it for good.
+ */
+export const taskMachine = setup({
+  types: {
+    events: {} as
+      | { type: 'TaskLaunched' }
+      | { type: 'TaskFinished' }
+      | { type: 'TaskFailed' }
+      | { type: 'TaskRetried' }
+      | { type: 'JobCancelled' },
+  },
+}).createMachine({
+  id: 'task',
+  initial: 'pending',
+  states: {
+    pending: {
+      on: { TaskLaunched: 'running', TaskFailed: 'failed', JobCancelled: 'cancelled' },
+    },
+    running: {
+      on: {
+        TaskFinished: 'finished',
+        TaskFailed: 'failed',
+        TaskRetried: 'pending',
+        JobCancelled: 'cancelled',
+      },
+    },
+    finished: { type: 'final' },
+    failed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});
+
+export type TaskStatus = 'pending' | 'running' | 'finished' | 'failed' | 'cancelled';
+export type TaskLifecycleEvent =
+  | 'TaskLaunched'
+  | 'TaskFinished'
+  | 'TaskFailed'
+  | 'TaskRetried'
+  | 'JobCancelled';
