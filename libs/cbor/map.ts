@@ -1,0 +1,81 @@
+import { ValidationError } from '@passerine/core';
+import { cborEquals } from './equals.ts';
+import { utf8 } from './utf8.ts';
+import type { CborValue } from './value.ts';
+
+export type CborMapEntry = readonly [key: CborValue, value: CborValue];
+
+/**
+ * A CBOR map that keeps its keys as they came (byte or text strings, or anything else) and in the
+ * order they came, so a response re-encodes to the bytes the Python server would have sent.
+ * Lookups compare by value; a text key also finds the equal byte-string key (see `mapGet`).
+ */
+export class CborMap {
+  readonly entries: CborMapEntry[];
+
+  constructor(entries: Iterable<CborMapEntry> = []) {
+    this.entries = [...entries];
+  }
+
+  /** A map with text keys, in the object's key order. */
+  static fromObject(object: Record<string, CborValue>, keys: 'text' | 'bytes' = 'text'): CborMap {
+    return new CborMap(
+      Object.entries(object).map(([key, value]): CborMapEntry => [keys === 'bytes' ? utf8(key) : key, value]),
+    );
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The value under exactly this key (same kind, same content), or undefined. */
+  get(key: CborValue): CborValue | undefined {
+    return this.entries.find(([k]) => cborEquals(k, key))?.[1];
+  }
+
+  has(key: CborValue): boolean {
+    return this.entries.some(([k]) => cborEquals(k, key));
+  }
+
+  /** Replaces the value of an existing equal key in place, or appends a new entry. */
+  set(key: CborValue, value: CborValue): this {
+    const index = this.entries.findIndex(([k]) => cborEquals(k, key));
+    if (index >= 0) this.entries[index] = [this.entries[index][0], value];
+    else this.entries.push([key, value]);
+    return this;
+  }
+
+  keys(): CborValue[] {
+    return this.entries.map(([k]) => k);
+  }
+
+  [Symbol.iterator](): Iterator<CborMapEntry> {
+    return this.entries[Symbol.iterator]();
+  }
+}
+
+/** True when `key` is the text `name` or the byte string holding its UTF-8 encoding. */
+export function isKeyNamed(key: CborValue, name: string): boolean {
+  if (typeof key === 'string') return key === name;
+  if (key instanceof Uint8Array) return cborEquals(key, utf8(name));
+  return false;
+}
+
+/**
+ * Looks a field up by name whether the client sent the key as text ('name') or as bytes (b'name',
+ * as the Python 2 client does). Returns undefined when absent.
+ */
+export function mapGet(map: CborMap, name: string): CborValue | undefined {
+  return map.entries.find(([k]) => isKeyNamed(k, name))?.[1];
+}
+
+/** Like `mapGet`, but a missing field is a validation error naming it. */
+export function mapRequire(map: CborMap, name: string): CborValue {
+  const value = mapGet(map, name);
+  if (value === undefined) throw new ValidationError(`missing field '${name}'`, { field: name });
+  return value;
+}
+
+export function isCborMap(value: unknown): value is CborMap {
+  return value instanceof CborMap;
+}
