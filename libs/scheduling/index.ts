@@ -10,3 +10,6 @@ export type * from './job-events.ts';
 export type * from './job-commands.ts';
 export * from './job-state.ts';
 export { decide } from './job-decide.ts';
+export * from './probe-plan.ts';
+export * from './baseline-placement.ts';
+export * from './late-binding.ts';

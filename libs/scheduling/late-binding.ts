@@ -1,0 +1,141 @@
+import type { ProbePlan, Reservation } from './probe-plan.ts';
+
+export interface BindableTask {
+  id: string;
+  /** Nodes that may run it; absent means any of the job's batch nodes. */
+  allowedNodes?: readonly string[];
+}
+
+export interface GetTaskAnswer {
+  /** The task this node should launch now, or null: "no task". */
+  taskId: string | null;
+  /**
+   * Set on the one call that hands out the last task: the nodes still holding reservations for
+   * this job, to be cancelled proactively rather than left to call getTask in vain.
+   */
+  cancel: string[];
+}
+
+/**
+ * One job's late binding on the frontend: node monitors whose reservation reached the front ask
+ * for a task; the first callers get the tasks, the rest get none. A node is offered the tasks that
+ * are restricted to a set containing it before the unrestricted ones, because those can go anywhere.
+ * Amortised O(1) per call: launched tasks are skipped lazily.
+ */
+export class LateBinding {
+  private readonly unrestricted: string[] = [];
+  private unrestrictedAt = 0;
+  private readonly restrictedByNode = new Map<string, string[]>();
+  private readonly unlaunched = new Set<string>();
+  private readonly held = new Map<string, number>();
+  private readonly batchNodes: ReadonlySet<string> | undefined;
+
+  constructor(
+    tasks: readonly BindableTask[],
+    reservations: readonly Reservation[] = [],
+    batchNodes?: Iterable<string>,
+  ) {
+    this.batchNodes = batchNodes ? new Set(batchNodes) : undefined;
+    for (const task of tasks) this.addTask(task);
+    for (const { nodeId, count } of reservations) this.addReservations(nodeId, count);
+  }
+
+  /** Builds the binding for a job from its probe plan; `taskIds` lists the job's tasks in order. */
+  static fromPlan(taskIds: readonly string[], plan: ProbePlan): LateBinding {
+    const tasks = taskIds
+      .filter((id) => !plan.unplaceable.includes(id))
+      .map((id) => ({ id, allowedNodes: plan.constrained.get(id) }));
+    return new LateBinding(tasks, plan.reservations, plan.batchNodes);
+  }
+
+  /** Adds a task (again): a retried task goes back to waiting for a getTask. */
+  addTask(task: BindableTask): void {
+    this.unlaunched.add(task.id);
+    if (!task.allowedNodes) {
+      this.unrestricted.push(task.id);
+      return;
+    }
+    for (const nodeId of task.allowedNodes) {
+      let list = this.restrictedByNode.get(nodeId);
+      if (!list) {
+        list = [];
+        this.restrictedByNode.set(nodeId, list);
+      }
+      list.push(task.id);
+    }
+  }
+
+  addReservations(nodeId: string, count: number): void {
+    this.held.set(nodeId, (this.held.get(nodeId) ?? 0) + count);
+  }
+
+  getTask(nodeId: string): GetTaskAnswer {
+    const left = this.held.get(nodeId) ?? 0;
+    if (left <= 1) this.held.delete(nodeId);
+    else this.held.set(nodeId, left - 1);
+    if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
+    const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
+    if (taskId === null) return { taskId: null, cancel: [] };
+    this.unlaunched.delete(taskId);
+    if (this.unlaunched.size > 0) return { taskId, cancel: [] };
+    const cancel = this.leftoverReservations();
+    this.held.clear();
+    return { taskId, cancel };
+  }
+
+  get allLaunched(): boolean {
+    return this.unlaunched.size === 0;
+  }
+
+  get unlaunchedCount(): number {
+    return this.unlaunched.size;
+  }
+
+  /** Nodes that still hold reservations for this job. */
+  leftoverReservations(): string[] {
+    return [...this.held.keys()];
+  }
+
+  private takeRestricted(nodeId: string): string | null {
+    const list = this.restrictedByNode.get(nodeId);
+    while (list && list.length > 0) {
+      const taskId = list.pop()!;
+      if (this.unlaunched.has(taskId)) return taskId;
+    }
+    return null;
+  }
+
+  private takeUnrestricted(nodeId: string): string | null {
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
+    while (this.unrestrictedAt < this.unrestricted.length) {
+      const taskId = this.unrestricted[this.unrestrictedAt++];
+      if (this.unlaunched.has(taskId)) return taskId;
+    }
+    return null;
+  }
+}
+
+/** Late binding for every job a frontend owns. Unknown jobs (finished, cancelled) answer "no task". */
+export class LateBindingBook {
+  private readonly jobs = new Map<string, LateBinding>();
+
+  add(jobId: string, binding: LateBinding): void {
+    this.jobs.set(jobId, binding);
+  }
+
+  get(jobId: string): LateBinding | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  remove(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+
+  getTask(jobId: string, nodeId: string): GetTaskAnswer {
+    return this.jobs.get(jobId)?.getTask(nodeId) ?? { taskId: null, cancel: [] };
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+}
