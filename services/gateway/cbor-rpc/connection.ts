@@ -1,0 +1,102 @@
+import type { Socket } from 'node:net';
+import { buildErrorResponse, type CborValue, encodeFrame, FrameDecoder } from '@passerine/cbor';
+import type { Logger } from '@passerine/core';
+import { answerMessage } from './dispatch.ts';
+import type { CborRpcHandler } from './handler.ts';
+import { errorMessageOf } from './method-errors.ts';
+import { OrderedReplies } from './ordered-replies.ts';
+
+export interface ConnectionSettings {
+  handler: CborRpcHandler;
+  maxFrameBytes: number;
+  idleTimeoutMs: number;
+  maxInFlight: number;
+  logger: Logger;
+}
+
+/**
+ * Serves one client socket: decodes frames, runs requests concurrently, answers them in order,
+ * and protects the server from the client.
+ *  - Back-pressure: reading pauses while too many requests are unanswered or the client is not
+ *    reading its answers (the socket's write buffer is full), and resumes when that clears.
+ *  - Slow-loris: the idle timer restarts only on a complete request or a sent answer, so a client
+ *    trickling bytes of a frame that never completes is still closed.
+ *  - A broken stream gets a last error frame (id null) after the answers already due, then the
+ *    connection is closed; a frame cannot be resynchronised.
+ */
+export function serveConnection(socket: Socket, connectionId: number, settings: ConnectionSettings): void {
+  const logger = settings.logger.child({ connectionId });
+  const decoder = new FrameDecoder({ maxFrameBytes: settings.maxFrameBytes });
+  const replies = new OrderedReplies((frame) => {
+    if (socket.destroyed) return;
+    socket.write(frame);
+    restartIdleTimer();
+    updateFlow();
+    if (closing && replies.pending === 0) socket.end();
+  });
+  let closing = false;
+  let paused = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  function restartIdleTimer(): void {
+    clearTimeout(idleTimer);
+    if (socket.destroyed) return;
+    idleTimer = setTimeout(onIdle, settings.idleTimeoutMs);
+  }
+
+  function onIdle(): void {
+    // A long-running handler is not the client's idleness.
+    if (replies.pending > 0) {
+      restartIdleTimer();
+      return;
+    }
+    logger.info('closing idle connection');
+    socket.destroy();
+  }
+
+  function updateFlow(): void {
+    const overloaded = replies.pending >= settings.maxInFlight || socket.writableNeedDrain;
+    if (overloaded && !paused && !closing) {
+      paused = true;
+      socket.pause();
+    } else if (!overloaded && paused) {
+      paused = false;
+      socket.resume();
+    }
+  }
+
+  /** No more reading; the connection ends once every answer already due has been written. */
+  function finish(lastFrame?: Uint8Array): void {
+    if (closing) return;
+    closing = true;
+    socket.pause();
+    if (lastFrame) replies.reserve()(lastFrame);
+    else if (replies.pending === 0) socket.end();
+  }
+
+  function handleMessage(message: CborValue): void {
+    restartIdleTimer();
+    const answer = replies.reserve();
+    void answerMessage(message, settings.handler, { connectionId }, logger).then(({ frame, closeConnection }) => {
+      answer(frame);
+      if (closeConnection) finish();
+    });
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
+    try {
+      for (const message of decoder.push(chunk)) handleMessage(message);
+    } catch (err) {
+      logger.warn({ err: errorMessageOf(err) }, 'bad frame; closing connection');
+      finish(encodeFrame(buildErrorResponse(null, errorMessageOf(err))));
+    }
+    updateFlow();
+  });
+  socket.on('drain', updateFlow);
+  // The client finished sending (half-close): answer what it asked, then close.
+  socket.on('end', () => finish());
+  socket.on('error', (err) => logger.debug({ err: err.message }, 'socket error'));
+  socket.on('close', () => clearTimeout(idleTimer));
+  restartIdleTimer();
+}
