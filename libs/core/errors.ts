@@ -118,3 +118,21 @@ export function fromWireError(wire: WireError): PasserineError {
   }
   return new PasserineError(wire.code, wire.message, wire.details);
 }
+
+/** An evolve function met an event type it does not know. */
+export class UnknownEventError extends PasserineError {
+  constructor(type: string) {
+    super('corrupt', `unknown event type ${JSON.stringify(type)}`, { type });
+  }
+}
+
+/** An event written by a newer (or unsupported older) schema than this code reads. */
+export class EventVersionError extends PasserineError {
+  constructor(type: string, version: number, supported: number) {
+    super('corrupt', `event ${type} has version ${version}; this code reads up to ${supported}`, {
+      type,
+      version,
+      supported,
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { ConcurrencyError, TooLargeError } from '@passerine/core';
+import { startTestServer, type TestServer } from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GroupCommitter, type LogRecord } from './index.ts';
+import { ev } from './test-events.ts';
+import { freshLog } from './test-log.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function commits(records: AsyncIterable<LogRecord>) {
+  const out = [];
+  for await (const r of records) if (r.kind === 'commit') out.push(r);
+  return out;
+}
+
+describe('group commit', () => {
+  it('coalesces concurrent appends into fewer messages, each caller getting its own result', async () => {
+    const { log, subject } = await freshLog(server);
+    const committer = new GroupCommitter(log, subject('g'), { maxInFlight: 1 });
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => committer.append([ev('E', { caller: i }), ev('E', { caller: i })])),
+    );
+    const stored = await commits(log.read({}));
+    expect(stored.length).toBeLessThan(300);
+    const events = stored.flatMap((c) => c.events.map((e) => ({ seq: c.seq, caller: (e.data as { caller: number }).caller })));
+    expect(events).toHaveLength(600);
+    results.forEach((r, i) => {
+      const commit = stored.find((c) => c.seq === r.seq)!;
+      expect(commit.events[r.index].data).toEqual({ caller: i });
+      expect(commit.events[r.index + 1].data).toEqual({ caller: i });
+    });
+  });
+
+  it('splits batches at the byte bound', async () => {
+    const { log, subject } = await freshLog(server);
+    const committer = new GroupCommitter(log, subject('s'), { maxInFlight: 1, maxBytes: 2000 });
+    await Promise.all(Array.from({ length: 20 }, () => committer.append([ev('E', 'z'.repeat(500))])));
+    const stored = await commits(log.read({}));
+    expect(stored.length).toBeGreaterThanOrEqual(7);
+    expect(stored.reduce((n, c) => n + c.events.length, 0)).toBe(20);
+  });
+
+  it('rejects one append over the bound with a clear error', async () => {
+    const { log, subject } = await freshLog(server);
+    const committer = new GroupCommitter(log, subject('s'), { maxBytes: 100 });
+    await expect(committer.append([ev('E', 'z'.repeat(500))])).rejects.toBeInstanceOf(TooLargeError);
+  });
+
+  it('fences: a write by someone else fails the writer with ConcurrencyError until it re-syncs', async () => {
+    const { log, subject } = await freshLog(server);
+    const s = subject('leader');
+    const committer = new GroupCommitter(log, s, { fenced: true, lastSeq: 0 });
+    const first = await committer.append([ev('E', 1)]);
+    await log.append(s, [ev('Intruder', 1)]);
+    await expect(committer.append([ev('E', 2)])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(committer.append([ev('E', 3)])).rejects.toBeInstanceOf(ConcurrencyError);
+    committer.reset(await log.lastSubjectSeq(s));
+    const after = await committer.append([ev('E', 4)]);
+    expect(after.seq).toBe(first.seq + 2);
+  });
+});

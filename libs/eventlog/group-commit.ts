@@ -1,0 +1,136 @@
+import { ConcurrencyError, type EventEnvelope, limits, TooLargeError } from '@passerine/core';
+import { encodeEvent, joinEncodedEvents } from './commit-codec.ts';
+import type { EventLog } from './types.ts';
+
+export interface GroupCommitOptions {
+  /** Fence every commit on the subject's last sequence (a leader's writes). */
+  fenced?: boolean;
+  /** With `fenced`: the subject's last sequence the writer has seen. */
+  lastSeq?: number;
+  maxBytes?: number;
+  maxEvents?: number;
+  /** Commits in flight at once; a fenced writer always has one, since each needs the previous ack. */
+  maxInFlight?: number;
+}
+
+export interface GroupAppendResult {
+  seq: number;
+  /** Position of this caller's first event inside the commit. */
+  index: number;
+}
+
+interface Waiting {
+  parts: Uint8Array[];
+  bytes: number;
+  resolve: (r: GroupAppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit: appends arriving while earlier commits are in flight wait and then go out
+ * together as one message, so the message rate, not the event rate, meets JetStream's ack
+ * limit. Idle, an append goes out at once (no added latency); under load batches grow by
+ * themselves. Every caller still gets its own result or error.
+ */
+export class GroupCommitter {
+  private queue: Waiting[] = [];
+  private inFlight = 0;
+  private lastSeq: number;
+  private failure?: unknown;
+  private readonly fenced: boolean;
+  private readonly maxBytes: number;
+  private readonly maxEvents: number;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly subject: string,
+    options: GroupCommitOptions = {},
+  ) {
+    this.fenced = options.fenced ?? false;
+    this.lastSeq = options.lastSeq ?? 0;
+    this.maxBytes = options.maxBytes ?? limits.groupCommitMaxBytes;
+    this.maxEvents = options.maxEvents ?? limits.groupCommitMaxEvents;
+    this.maxInFlight = this.fenced ? 1 : (options.maxInFlight ?? 4);
+  }
+
+  /** The subject's last sequence as this writer knows it. */
+  get knownLastSeq(): number {
+    return this.lastSeq;
+  }
+
+  append(events: EventEnvelope[]): Promise<GroupAppendResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const parts = events.map(encodeEvent);
+    let bytes = 0;
+    for (const p of parts) bytes += p.length;
+    if (bytes > this.maxBytes || parts.length > this.maxEvents) {
+      return Promise.reject(
+        new TooLargeError(
+          `one append of ${parts.length} events (${bytes} bytes) is over the group commit limit of ${this.maxEvents} events / ${this.maxBytes} bytes; split it`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ parts, bytes, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** After a ConcurrencyError the committer refuses appends until the writer re-syncs. */
+  reset(lastSeq: number): void {
+    this.failure = undefined;
+    this.lastSeq = lastSeq;
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0 && !this.failure) {
+      this.flush(this.takeBatch());
+    }
+  }
+
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    let bytes = 0;
+    let events = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      if (batch.length > 0 && (bytes + next.bytes > this.maxBytes || events + next.parts.length > this.maxEvents)) break;
+      batch.push(next);
+      this.queue.shift();
+      bytes += next.bytes;
+      events += next.parts.length;
+    }
+    return batch;
+  }
+
+  private flush(batch: Waiting[]): void {
+    this.inFlight++;
+    const parts: Uint8Array[] = [];
+    const starts: number[] = [];
+    for (const w of batch) {
+      starts.push(parts.length);
+      for (const p of w.parts) parts.push(p);
+    }
+    const options = this.fenced ? { expectedLastSubjectSeq: this.lastSeq } : undefined;
+    this.log.appendEncoded(this.subject, joinEncodedEvents(parts), options).then(
+      (result) => {
+        this.inFlight--;
+        if (result.seq > this.lastSeq) this.lastSeq = result.seq;
+        for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: result.seq, index: starts[i] });
+        this.pump();
+      },
+      (err) => {
+        this.inFlight--;
+        for (const w of batch) w.reject(err);
+        if (this.fenced || err instanceof ConcurrencyError) {
+          // Everything queued was decided on a state that is now stale (or, after a failed
+          // fenced write, the last sequence is unknown): fail it all until the writer re-syncs.
+          this.failure = err;
+          for (const w of this.queue.splice(0)) w.reject(err);
+        }
+        this.pump();
+      },
+    );
+  }
+}

@@ -1,0 +1,15 @@
+export type { AppendOptions, AppendResult, CommitRecord, CorruptRecord, EventLog, LogRecord, ReadOptions } from './types.ts';
+export { JetStreamEventLog, type JetStreamEventLogOptions } from './jetstream-log.ts';
+export { ensureEventStream, defaultEventStreamLimits, type EventStreamLimits } from './stream.ts';
+export { encodeCommit, decodeCommit } from './commit-codec.ts';
+export { GroupCommitter, type GroupCommitOptions, type GroupAppendResult } from './group-commit.ts';
+export {
+  runProjector,
+  defaultProblemPolicy,
+  ProjectionStoppedError,
+  type Projector,
+  type ProjectorOptions,
+  type Problem,
+  type ProblemPolicy,
+} from './projector.ts';
+export { SnapshotStore, type Snapshot } from './snapshots.ts';

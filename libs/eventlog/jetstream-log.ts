@@ -1,0 +1,143 @@
+import {
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ConcurrencyError, type EventEnvelope, limits, TooLargeError, UnavailableError } from '@passerine/core';
+import { decodeCommit, encodeCommit } from './commit-codec.ts';
+import type { AppendOptions, AppendResult, EventLog, LogRecord, ReadOptions } from './types.ts';
+
+/** Room left in a message for headers (message id, expected sequence). */
+const HEADER_ROOM = 1024;
+/** How many messages one pull asks for while replaying: large pulls are what make replay fast. */
+const REPLAY_BATCH = 4096;
+
+export interface JetStreamEventLogOptions {
+  stream: string;
+  /** Largest commit payload; NATS' max_payload minus header room when omitted. */
+  maxCommitBytes?: number;
+}
+
+function wrongLastSequence(err: unknown): number | undefined {
+  const m = /wrong last sequence: (\d+)/i.exec((err as Error)?.message ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The event log over one JetStream stream: one commit per message. */
+export class JetStreamEventLog implements EventLog {
+  readonly stream: string;
+  readonly maxCommitBytes: number;
+  private readonly js: JetStreamClient;
+  private jsmPromise?: Promise<JetStreamManager>;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    options: JetStreamEventLogOptions,
+  ) {
+    this.stream = options.stream;
+    const serverMax = nc.info?.max_payload ?? limits.maxMessageBytes;
+    this.maxCommitBytes = Math.min(options.maxCommitBytes ?? Number.POSITIVE_INFINITY, serverMax - HEADER_ROOM);
+    this.js = jetstream(nc);
+  }
+
+  private jsm(): Promise<JetStreamManager> {
+    this.jsmPromise ??= jetstreamManager(this.nc);
+    return this.jsmPromise;
+  }
+
+  append(subject: string, events: EventEnvelope[], options?: AppendOptions): Promise<AppendResult> {
+    return this.appendEncoded(subject, encodeCommit(events), options);
+  }
+
+  async appendEncoded(subject: string, payload: Uint8Array, options: AppendOptions = {}): Promise<AppendResult> {
+    if (payload.length > this.maxCommitBytes) {
+      throw new TooLargeError(
+        `commit of ${payload.length} bytes is over the ${this.maxCommitBytes}-byte limit of one message; split the command`,
+        { bytes: payload.length, limit: this.maxCommitBytes },
+      );
+    }
+    const expected = options.expectedLastSubjectSeq;
+    try {
+      const ack = await this.js.publish(subject, payload, {
+        msgID: options.msgId,
+        expect: expected === undefined ? undefined : { lastSubjectSequence: expected },
+      });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (err) {
+      const actual = wrongLastSequence(err);
+      if (actual !== undefined) {
+        throw new ConcurrencyError(
+          `append to ${subject} expected last sequence ${expected} but it is ${actual}`,
+          expected,
+          actual,
+        );
+      }
+      throw new UnavailableError(`append to ${subject} failed: ${(err as Error).message}`);
+    }
+  }
+
+  async lastSubjectSeq(subject: string): Promise<number> {
+    const jsm = await this.jsm();
+    try {
+      const msg = await jsm.streams.getMessage(this.stream, { last_by_subj: subject });
+      return msg?.seq ?? 0;
+    } catch (err) {
+      if (/no message found|not found/i.test((err as Error).message)) return 0;
+      throw err;
+    }
+  }
+
+  async lastSeq(): Promise<number> {
+    const jsm = await this.jsm();
+    const info = await jsm.streams.info(this.stream);
+    return info.state.last_seq;
+  }
+
+  async *read(options: ReadOptions = {}): AsyncIterable<LogRecord> {
+    const from = Math.max(1, options.fromSeq ?? 1);
+    const consumer = await this.js.consumers.get(this.stream, {
+      filter_subjects: options.filter,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+    });
+    const info = await consumer.info(true);
+    if (info.num_pending === 0) {
+      options.onCaughtUp?.();
+      if (!options.follow) return;
+    }
+    if (options.signal?.aborted) return;
+    const messages = await consumer.consume({ max_messages: REPLAY_BATCH });
+    const stop = () => messages.stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    if (options.signal?.aborted) stop();
+    try {
+      for await (const msg of messages) {
+        const seq = msg.seq;
+        if (options.untilSeq !== undefined && seq > options.untilSeq) break;
+        const time = Math.floor(msg.info.timestampNanos / 1e6);
+        if (options.untilTime !== undefined && time > options.untilTime) break;
+        yield toRecord(msg, seq, time);
+        if (msg.info.pending === 0) {
+          options.onCaughtUp?.();
+          if (!options.follow) break;
+        }
+        if (options.untilSeq !== undefined && seq >= options.untilSeq) break;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      messages.stop();
+    }
+  }
+}
+
+function toRecord(msg: JsMsg, seq: number, time: number): LogRecord {
+  try {
+    return { kind: 'commit', seq, subject: msg.subject, time, events: decodeCommit(msg.data) };
+  } catch (err) {
+    return { kind: 'corrupt', seq, subject: msg.subject, time, reason: (err as Error).message };
+  }
+}
