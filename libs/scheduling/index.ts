@@ -13,3 +13,6 @@ export { decide } from './job-decide.ts';
 export * from './probe-plan.ts';
 export * from './baseline-placement.ts';
 export * from './late-binding.ts';
+export * from './reservation-lane.ts';
+export * from './reservation-queue.ts';
+export * from './resource-ledger.ts';
