@@ -16,3 +16,4 @@ export * from './late-binding.ts';
 export * from './reservation-lane.ts';
 export * from './reservation-queue.ts';
 export * from './resource-ledger.ts';
+export * from './bin-packing.ts';
