@@ -17,8 +17,9 @@ export interface ConnectionSettings {
 /**
  * Serves one client socket: decodes frames, runs requests concurrently, answers them in order,
  * and protects the server from the client.
- *  - Back-pressure: reading pauses while too many requests are unanswered or the client is not
- *    reading its answers (the socket's write buffer is full), and resumes when that clears.
+ *  - Back-pressure: no new request starts while too many are unanswered or the client is not
+ *    reading its answers (the socket's write buffer is full); meanwhile read chunks wait and the
+ *    socket is paused, so memory stays bounded by one chunk.
  *  - Slow-loris: the idle timer restarts only on a complete request or a sent answer, so a client
  *    trickling bytes of a frame that never completes is still closed.
  *  - A broken stream gets a last error frame (id null) after the answers already due, then the
@@ -31,12 +32,16 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
     if (socket.destroyed) return;
     socket.write(frame);
     restartIdleTimer();
-    updateFlow();
+    pump();
     if (closing && replies.pending === 0) socket.end();
   });
   let closing = false;
   let paused = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  // Chunks read but not yet turned into requests, and the messages of the chunk being worked on.
+  const unreadChunks: Buffer[] = [];
+  let currentChunk: Iterator<CborValue> | null = null;
+  let clientEnded = false;
 
   function restartIdleTimer(): void {
     clearTimeout(idleTimer);
@@ -54,12 +59,35 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
     socket.destroy();
   }
 
-  function updateFlow(): void {
-    const overloaded = replies.pending >= settings.maxInFlight || socket.writableNeedDrain;
-    if (overloaded && !paused && !closing) {
+  function canStartRequest(): boolean {
+    return !closing && replies.pending < settings.maxInFlight && !socket.writableNeedDrain;
+  }
+
+  /** Starts requests from what has been read, as far as the limits allow; reads more only when idle. */
+  function pump(): void {
+    while (canStartRequest()) {
+      if (currentChunk === null) {
+        const chunk = unreadChunks.shift();
+        if (chunk === undefined) break;
+        currentChunk = decoder.push(chunk);
+      }
+      let step: IteratorResult<CborValue>;
+      try {
+        step = currentChunk.next();
+      } catch (err) {
+        logger.warn({ err: errorMessageOf(err) }, 'bad frame; closing connection');
+        finish(encodeFrame(buildErrorResponse(null, errorMessageOf(err))));
+        return;
+      }
+      if (step.done) currentChunk = null;
+      else startRequest(step.value);
+    }
+    const backlog = currentChunk !== null || unreadChunks.length > 0;
+    if (clientEnded && !backlog) finish();
+    if (backlog && !paused && !closing) {
       paused = true;
       socket.pause();
-    } else if (!overloaded && paused) {
+    } else if (!backlog && paused && !closing) {
       paused = false;
       socket.resume();
     }
@@ -74,7 +102,7 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
     else if (replies.pending === 0) socket.end();
   }
 
-  function handleMessage(message: CborValue): void {
+  function startRequest(message: CborValue): void {
     restartIdleTimer();
     const answer = replies.reserve();
     void answerMessage(message, settings.handler, { connectionId }, logger).then(({ frame, closeConnection }) => {
@@ -85,17 +113,15 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
 
   socket.on('data', (chunk: Buffer) => {
     if (closing) return;
-    try {
-      for (const message of decoder.push(chunk)) handleMessage(message);
-    } catch (err) {
-      logger.warn({ err: errorMessageOf(err) }, 'bad frame; closing connection');
-      finish(encodeFrame(buildErrorResponse(null, errorMessageOf(err))));
-    }
-    updateFlow();
+    unreadChunks.push(chunk);
+    pump();
   });
-  socket.on('drain', updateFlow);
+  socket.on('drain', pump);
   // The client finished sending (half-close): answer what it asked, then close.
-  socket.on('end', () => finish());
+  socket.on('end', () => {
+    clientEnded = true;
+    pump();
+  });
   socket.on('error', (err) => logger.debug({ err: err.message }, 'socket error'));
   socket.on('close', () => clearTimeout(idleTimer));
   restartIdleTimer();
