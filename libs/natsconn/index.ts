@@ -10,3 +10,4 @@ export {
 export { freePort, portIsFree } from './free-port.ts';
 export { connectNats, waitForJetStream, type ConnectOptions, type NatsConnection } from './connect.ts';
 export { serveRpc, requestRpc, type RpcHandler, type ServeOptions } from './rpc.ts';
+export type { Service, ServiceContext } from './service.ts';

@@ -1,2 +1,3 @@
 export { startTestServer, startTestCluster, type TestServer, type TestCluster } from './nats.ts';
 export { waitFor, Latch, uniquePrefix } from './wait.ts';
+export { runCli, spawnCli, projectRoot } from './cli.ts';

@@ -1,0 +1,18 @@
+import type { Service, ServiceContext } from '@passerine/natsconn';
+
+export interface UpOptions {
+  cborPort: number;
+  cborHost: string;
+  grpcPort: number;
+}
+
+/** Builds one service; services stay independent packages that can also run alone as replicas. */
+export type ServiceFactory = (ctx: ServiceContext, options: UpOptions) => Service | Promise<Service>;
+
+export interface RegisteredService {
+  name: string;
+  create: ServiceFactory;
+}
+
+/** Every service, in start order: `passerine up` runs them all, `passerine serve NAME` one of them. */
+export const registeredServices: RegisteredService[] = [];

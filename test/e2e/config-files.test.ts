@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildServerConfig, natsServerBinary } from '@passerine/natsconn';
+import { projectRoot } from '@passerine/test-support';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const natsConf = readFileSync(join(projectRoot, 'nats.conf'), 'utf8');
+
+/** `nats-server -t` parses a config and exits; no Docker engine runs here, so this is the check we can make. */
+async function serverAccepts(conf: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'passerine-conf-'));
+  const file = join(dir, 'nats.conf');
+  await writeFile(file, conf);
+  await run(natsServerBinary(), ['-c', file, '-t']);
+}
+
+describe('nats.conf', () => {
+  it('is accepted by nats-server as the compose cluster uses it', async () => {
+    await serverAccepts(natsConf);
+    expect(natsConf).toMatch(/jetstream\s*\{/);
+    expect(natsConf).toMatch(/cluster\s*\{[\s\S]*routes/);
+  });
+
+  it('yields a valid embedded config with the cluster block cut out', async () => {
+    const derived = buildServerConfig({ host: '127.0.0.1', port: -1, storeDir: '/tmp/x', serverName: 's', base: natsConf });
+    expect(derived).not.toMatch(/^\s*cluster\s*\{/m);
+    expect(derived).toMatch(/max_file_store/);
+    await serverAccepts(derived);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true });
+
+  it('runs a 3-node NATS cluster from nats.conf', () => {
+    const nats = Object.keys(compose.services).filter((s) => s.startsWith('nats-'));
+    expect(nats).toEqual(['nats-1', 'nats-2', 'nats-3']);
+    for (const name of nats) {
+      expect(compose.services[name].volumes.join(' ')).toContain('./nats.conf:/etc/nats/nats.conf');
+      expect(natsConf).toContain(`nats-route://${name}:6222`);
+    }
+  });
+
+  it('runs every service as a scalable replica set pointed at the whole cluster', () => {
+    for (const name of ['store', 'frontend', 'node-monitor', 'dispatcher', 'gateway']) {
+      const service = compose.services[name];
+      expect(service, name).toBeDefined();
+      expect(service.command.slice(0, 3)).toEqual(['passerine', 'serve', name]);
+      expect(service.deploy.replicas).toBeGreaterThanOrEqual(1);
+      expect(service.environment.PASSERINE_NATS_URL.split(',')).toHaveLength(3);
+    }
+  });
+});
