@@ -1,0 +1,29 @@
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface ExecuteOptions {
+  /** Called once per output line, without its line ending. */
+  onOutput?: (line: string, stream: OutputStream) => void;
+  /** Aborting stops the task (status `cancelled`). */
+  signal?: AbortSignal;
+}
+
+export type ExecutionStatus = 'finished' | 'failed' | 'timeout' | 'cancelled';
+
+export interface ExecutionResult {
+  status: ExecutionStatus;
+  exitCode: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: string | null;
+  /** Why it failed, in words; set whenever status is not `finished`. */
+  error?: string;
+  /** What a function task returned. */
+  value?: unknown;
+}
+
+/** Runs one task to its end. Never throws for a task's own failure: that is a result. */
+export interface Executor<Task> {
+  execute(task: Task, options?: ExecuteOptions): Promise<ExecutionResult>;
+}
+
+/** How long a process group gets between SIGTERM and SIGKILL. */
+export const DEFAULT_KILL_GRACE_MS = 2_000;

@@ -1,0 +1,4 @@
+export * from './executor.ts';
+export * from './line-splitter.ts';
+export { stopGroup } from './process-group.ts';
+export * from './shell-executor.ts';
