@@ -1,0 +1,85 @@
+import type { Name } from './keys.ts';
+import type { WorkSpecControls, WorkSpecMeta } from './spec-meta.ts';
+
+/**
+ * Commands, one per Coordinate write plus the timer's ticks. Leases, delays, intervals and ages
+ * are in seconds like Coordinate's; decided times in events are ms.
+ * Values arrive decoded but unchecked: `decide` validates every field it reads.
+ */
+export interface UnitOutput {
+  key: Name;
+  data: Uint8Array;
+  priority?: number;
+}
+
+export interface WorkQueueCommandData {
+  SetWorkSpec: { name: Name; data: Uint8Array; meta?: Partial<WorkSpecMeta> };
+  DeleteWorkSpec: { name: Name };
+  ControlWorkSpec: { name: Name; changes: WorkSpecControls };
+  AddWorkUnits: { spec: Name; units: Array<{ key: Name; data: Uint8Array; priority?: number }> };
+  PrioritizeWorkUnits: { spec: Name; keys: Name[]; priority?: number | null; adjustment?: number | null };
+  /** Empty options delete nothing (decide throws ValidationError 'no usable options to del_work_units'). */
+  DeleteWorkUnits: { spec: Name; all?: boolean; keys?: Name[] | null; state?: number | number[] | null };
+  /**
+   * Coordinate's update_work_unit. Neither lease nor status: ValidationError 'nothing to do'.
+   * `outputs` is data['output'] already extracted by the edge, used when the unit finishes.
+   */
+  UpdateWorkUnit: {
+    spec: Name;
+    key: Name;
+    leaseSeconds?: number | null;
+    status?: number | null;
+    data?: Uint8Array | null;
+    workerId?: string | null;
+    outputs?: UnitOutput[] | null;
+    /** data['traceback'] extracted by the edge, kept with a FAILED unit. */
+    traceback?: string | null;
+  };
+  GetWork: {
+    workerId: string;
+    maxJobs?: number;
+    leaseSeconds?: number | null;
+    workSpecNames?: Name[] | null;
+    availableGb?: number | null;
+  };
+  RenewAttempt: { attemptId: string; leaseSeconds?: number | null; data?: Uint8Array | null };
+  FinishAttempt: { attemptId: string; data?: Uint8Array | null; outputs?: UnitOutput[] | null };
+  FailAttempt: { attemptId: string; data?: Uint8Array | null; traceback?: string | null };
+  RetryAttempt: { attemptId: string; data?: Uint8Array | null; delaySeconds?: number | null };
+  RecordWorkerHeartbeat: {
+    workerId: string;
+    mode: string;
+    /** ≤ 0 or absent: the worker does not expire. */
+    expireSeconds?: number | null;
+    data?: Uint8Array | null;
+    parent?: string | null;
+  };
+  UnregisterWorker: { workerId: string };
+  ClearNamespace: Record<string, never>;
+  /** Forget FINISHED/FAILED units that ended more than maxAgeSeconds ago (0 = all of them). */
+  ArchiveWorkUnits: { maxAgeSeconds: number; spec?: Name | null };
+  /** Timer: pending attempts whose lease ran out, at most `limit` (default 10,000) per call. */
+  ExpireLeases: { limit?: number };
+  /** Timer: workers whose heartbeat ran out; their pending attempts expire with them. */
+  ExpireWorkers: Record<string, never>;
+  /** Timer: delayed units whose delay is over become takeable. */
+  ReleaseDelayedUnits: { limit?: number };
+  /** Timer: idle continuous specs that are due get one generated unit each. */
+  GenerateContinuousUnits: Record<string, never>;
+}
+
+export type WorkQueueCommandType = keyof WorkQueueCommandData;
+
+export type WorkQueueCommand = {
+  [T in WorkQueueCommandType]: { type: T } & WorkQueueCommandData[T];
+}[WorkQueueCommandType];
+
+export type CommandOf<T extends WorkQueueCommandType> = Extract<WorkQueueCommand, { type: T }>;
+
+export interface DecideContext {
+  /** ms since the epoch. */
+  now: number;
+  nextId: () => string;
+  /** Uniform in [0, 1). */
+  random: () => number;
+}

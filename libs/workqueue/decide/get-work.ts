@@ -1,0 +1,134 @@
+import { ValidationError } from '@passerine/core';
+import type { CommandOf, DecideContext } from '../commands.ts';
+import { event, type WorkQueueEvent } from '../events.ts';
+import { canonicalName, nameOfCanonical } from '../keys.ts';
+import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
+import type { NamespaceState, WorkSpecState } from '../state.ts';
+import { WorkSpecStatus, WorkUnitStatus } from '../status.ts';
+import {
+  leaseMs,
+  optionalNumber,
+  requireArray,
+  requireInteger,
+  requireName,
+  requireText,
+} from '../validate.ts';
+import { continuousKey, isContinuousDue } from './continuous.ts';
+
+/** One get_work is one commit; this keeps it well inside a message. */
+export const MAX_JOBS_PER_GET_WORK = 10_000;
+const GENERATED_PRIORITY = -1;
+
+/** Specs that could give work now, under goordinated's filters plus work_spec_names and min_gb. */
+function eligibleSpecs(
+  state: NamespaceState,
+  now: number,
+  names: Set<string> | undefined,
+  availableGb: number | undefined,
+) {
+  const out: WorkSpecState[] = [];
+  for (const spec of state.specs.values()) {
+    const m = spec.meta;
+    if (names && !names.has(spec.id)) continue;
+    if (m.status !== WorkSpecStatus.RUNNABLE || m.weight <= 0) continue;
+    if (m.max_running > 0 && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
+    if (availableGb !== undefined && m.min_gb > availableGb) continue;
+    if (spec.available.size === 0 && !isContinuousDue(spec, now)) continue;
+    out.push(spec);
+  }
+  return out;
+}
+
+/**
+ * Among specs of equal priority, pending counts should track the weights: each spec's fair share
+ * of (pending + 1) is compared with what it has, and the next unit goes to a spec below its share,
+ * drawn in proportion to how far below. Random rather than argmax so that specs whose units finish
+ * at once (pending stays 0) still share by weight over many calls.
+ */
+export function chooseByWeight(specs: WorkSpecState[], random: () => number): WorkSpecState {
+  if (specs.length === 1) return specs[0];
+  let pending = 0;
+  let weights = 0;
+  for (const s of specs) {
+    pending += s.counts[WorkUnitStatus.PENDING];
+    weights += s.meta.weight;
+  }
+  const deficits = specs.map((s) =>
+    Math.max(0, ((pending + 1) * s.meta.weight) / weights - s.counts[WorkUnitStatus.PENDING]),
+  );
+  const total = deficits.reduce((a, b) => a + b, 0);
+  let pick = random() * total;
+  for (let i = 0; i < specs.length; i++) {
+    pick -= deficits[i];
+    if (pick < 0 && deficits[i] > 0) return specs[i];
+  }
+  return specs[deficits.findLastIndex((d) => d > 0)];
+}
+
+function checkOptions(cmd: CommandOf<'GetWork'>) {
+  const workerId = requireText(cmd.workerId, 'worker_id');
+  const maxJobs = Math.min(MAX_JOBS_PER_GET_WORK, requireInteger(cmd.maxJobs ?? 1, 'max_jobs', 1));
+  const lease = leaseMs(cmd.leaseSeconds);
+  const availableGb = optionalNumber(cmd.availableGb, 'available_gb');
+  if (availableGb !== undefined && availableGb < 0) {
+    throw new ValidationError('available_gb must not be negative', { field: 'available_gb' });
+  }
+  const names =
+    cmd.workSpecNames === undefined || cmd.workSpecNames === null
+      ? undefined
+      : new Set(
+          requireArray(cmd.workSpecNames, 'work_spec_names').map((n, i) =>
+            canonicalName(requireName(n, `work_spec_names[${i}]`)),
+          ),
+        );
+  return { workerId, maxJobs, lease, availableGb, names };
+}
+
+/**
+ * get_work: all units from ONE spec, the best first. No events means no work. The answer
+ * (spec, key, data, attempt id per unit) is read back with `startedWork` after evolving.
+ */
+export function decideGetWork(
+  state: NamespaceState,
+  cmd: CommandOf<'GetWork'>,
+  ctx: DecideContext,
+): WorkQueueEvent[] {
+  const { workerId, maxJobs, lease, availableGb, names } = checkOptions(cmd);
+  const eligible = eligibleSpecs(state, ctx.now, names, availableGb);
+  if (eligible.length === 0) return [];
+  const top = eligible.reduce((p, s) => Math.max(p, s.meta.priority), Number.NEGATIVE_INFINITY);
+  const spec = chooseByWeight(
+    eligible.filter((s) => s.meta.priority === top),
+    ctx.random,
+  );
+  const m = spec.meta;
+  let n = maxJobs;
+  if (m.max_getwork > 0) n = Math.min(n, m.max_getwork);
+  if (m.max_running > 0) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
+
+  const events: WorkQueueEvent[] = [];
+  let keys = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
+  if (keys.length === 0) {
+    const key = continuousKey(ctx.now);
+    events.push(
+      event('WorkUnitsAdded', {
+        spec: spec.name,
+        at: ctx.now,
+        continuous: true,
+        units: [{ key, data: EMPTY_CBOR_MAP, priority: GENERATED_PRIORITY }],
+      }),
+    );
+    keys = [key];
+  }
+  const attempts = keys.map((key) => ({ id: ctx.nextId(), key }));
+  events.push(
+    event('AttemptsStarted', {
+      spec: spec.name,
+      workerId,
+      at: ctx.now,
+      expiresAt: ctx.now + lease,
+      attempts,
+    }),
+  );
+  return events;
+}

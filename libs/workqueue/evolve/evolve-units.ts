@@ -1,0 +1,131 @@
+import type { WorkQueueEventData } from '../events.ts';
+import { canonicalName } from '../keys.ts';
+import { nextUnitStatus } from '../lifecycle/tables.ts';
+import { packBytes } from '../opaque-bytes.ts';
+import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
+import { WorkUnitStatus } from '../status.ts';
+import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
+
+/** Each returns false when the event referred to something no longer there (applied as a no-op). */
+export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData['WorkUnitsAdded']): boolean {
+  const spec = state.specs.get(canonicalName(e.spec));
+  if (!spec) return false;
+  if (e.continuous) spec.lastContinuousAt = e.at;
+  for (const u of e.units) {
+    const key = canonicalName(u.key);
+    const data = packBytes(u.data);
+    const existing = spec.units.get(key);
+    if (!existing) {
+      insertUnit(spec, newUnit(spec.id, key, data, u.priority));
+      continue;
+    }
+    // Overwriting a key starts the unit afresh; whoever held it loses it.
+    const last = existing.last;
+    if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
+    existing.data = data;
+    existing.tries = 0;
+    existing.endedAt = 0;
+    existing.traceback = null;
+    existing.priority = u.priority;
+    setUnitStatus(state, spec, existing, WorkUnitStatus.AVAILABLE);
+  }
+  return true;
+}
+
+export function applyWorkUnitsPrioritized(
+  state: NamespaceState,
+  e: WorkQueueEventData['WorkUnitsPrioritized'],
+): boolean {
+  const spec = state.specs.get(canonicalName(e.spec));
+  if (!spec) return false;
+  for (const key of e.keys) {
+    const unit = spec.units.get(canonicalName(key));
+    if (!unit) continue;
+    unit.priority = e.priority ?? unit.priority + (e.adjustment ?? 0);
+    if (unit.availableAt === 0) spec.available.update(unit);
+  }
+  return true;
+}
+
+export function unitsMatching(
+  spec: WorkSpecState,
+  filter: { all?: boolean; keys?: readonly (string | Uint8Array)[]; statuses?: readonly number[] },
+): WorkUnitState[] {
+  if (filter.all) return [...spec.units.values()];
+  const statuses = filter.statuses && filter.statuses.length > 0 ? new Set(filter.statuses) : undefined;
+  if (filter.keys && filter.keys.length > 0) {
+    const found = new Set<WorkUnitState>();
+    for (const key of filter.keys) {
+      const unit = spec.units.get(canonicalName(key));
+      if (unit && (!statuses || statuses.has(unit.status))) found.add(unit);
+    }
+    return [...found];
+  }
+  if (!statuses) return [];
+  const out: WorkUnitState[] = [];
+  for (const unit of spec.units.values()) if (statuses.has(unit.status)) out.push(unit);
+  return out;
+}
+
+export function applyWorkUnitsDeleted(
+  state: NamespaceState,
+  e: WorkQueueEventData['WorkUnitsDeleted'],
+): boolean {
+  const spec = state.specs.get(canonicalName(e.spec));
+  if (!spec) return false;
+  for (const unit of unitsMatching(spec, e)) removeUnit(state, spec, unit, e.at);
+  return true;
+}
+
+const forcedTransition = { 1: 'RESET', 4: 'FORCE_FINISH', 5: 'FORCE_FAIL' } as const;
+
+export function applyWorkUnitStatusSet(
+  state: NamespaceState,
+  e: WorkQueueEventData['WorkUnitStatusSet'],
+): boolean {
+  const spec = state.specs.get(canonicalName(e.spec));
+  const unit = spec?.units.get(canonicalName(e.key));
+  if (!spec || !unit) return false;
+  const next = nextUnitStatus(unit.status, forcedTransition[e.status]);
+  if (next === 0) return false;
+  const last = unit.last;
+  if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
+  if (e.data) unit.data = packBytes(e.data);
+  unit.endedAt = next === WorkUnitStatus.AVAILABLE ? 0 : e.at;
+  unit.traceback = next === WorkUnitStatus.FAILED ? (e.traceback ?? null) : null;
+  setUnitStatus(state, spec, unit, next);
+  return true;
+}
+
+export function applyUnitsReleased(state: NamespaceState, e: WorkQueueEventData['UnitsReleased']): boolean {
+  let all = true;
+  for (const ref of e.units) {
+    const spec = state.specs.get(canonicalName(ref.spec));
+    const unit = spec?.units.get(canonicalName(ref.key));
+    if (!spec || !unit || unit.status !== WorkUnitStatus.AVAILABLE || unit.availableAt === 0) {
+      all = false;
+      continue;
+    }
+    setUnitStatus(state, spec, unit, WorkUnitStatus.AVAILABLE);
+  }
+  return all;
+}
+
+/** The units UnitsArchived forgets, as the state stands. */
+export function archivableUnits(spec: WorkSpecState, before: number): WorkUnitState[] {
+  const out: WorkUnitState[] = [];
+  for (const unit of spec.units.values()) {
+    const ended = unit.status === WorkUnitStatus.FINISHED || unit.status === WorkUnitStatus.FAILED;
+    if (ended && unit.endedAt <= before) out.push(unit);
+  }
+  return out;
+}
+
+export function applyUnitsArchived(state: NamespaceState, e: WorkQueueEventData['UnitsArchived']): boolean {
+  const specs = e.spec === undefined ? [...state.specs.values()] : [state.specs.get(canonicalName(e.spec))];
+  for (const spec of specs) {
+    if (!spec) continue;
+    for (const unit of archivableUnits(spec, e.before)) removeUnit(state, spec, unit, e.at);
+  }
+  return true;
+}

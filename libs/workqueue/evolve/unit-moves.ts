@@ -1,0 +1,101 @@
+import type { AttemptStatus } from '../status.ts';
+import { WorkUnitStatus } from '../status.ts';
+import type { AttemptState, NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
+
+/**
+ * The in-place moves `evolve` is made of. They keep the indexes (available heap, delayed heap,
+ * lease heap, pending maps, status counters) in step with each unit and attempt; callers have
+ * already checked legality against the lifecycle tables.
+ */
+export function newUnit(specId: string, key: string, data: string, priority: number): WorkUnitState {
+  return {
+    hi: -1,
+    key,
+    specId,
+    data,
+    priority,
+    status: WorkUnitStatus.AVAILABLE,
+    availableAt: 0,
+    tries: 0,
+    endedAt: 0,
+    traceback: null,
+    last: null,
+  };
+}
+
+export function insertUnit(spec: WorkSpecState, unit: WorkUnitState): void {
+  spec.units.set(unit.key, unit);
+  spec.counts[WorkUnitStatus.AVAILABLE]++;
+  spec.available.push(unit);
+  spec.sortedKeys = null;
+}
+
+function leaveQueues(state: NamespaceState, spec: WorkSpecState, unit: WorkUnitState): void {
+  if (unit.hi >= 0) {
+    if (unit.availableAt > 0) state.delayed.remove(unit);
+    else spec.available.remove(unit);
+  }
+  unit.availableAt = 0;
+}
+
+/** Moves the unit to `status`; AVAILABLE with `delayedUntil` > 0 parks it in the delayed heap. */
+export function setUnitStatus(
+  state: NamespaceState,
+  spec: WorkSpecState,
+  unit: WorkUnitState,
+  status: number,
+  delayedUntil = 0,
+): void {
+  leaveQueues(state, spec, unit);
+  spec.counts[unit.status]--;
+  unit.status = status;
+  spec.counts[status]++;
+  if (status !== WorkUnitStatus.AVAILABLE) return;
+  if (delayedUntil > 0) {
+    unit.availableAt = delayedUntil;
+    state.delayed.push(unit);
+  } else {
+    spec.available.push(unit);
+  }
+}
+
+export function endAttempt(
+  state: NamespaceState,
+  attempt: AttemptState,
+  status: AttemptStatus,
+  at: number,
+): void {
+  state.pending.delete(attempt.id);
+  state.leases.remove(attempt);
+  const mine = state.pendingByWorker.get(attempt.workerId);
+  if (mine) {
+    mine.delete(attempt);
+    if (mine.size === 0) state.pendingByWorker.delete(attempt.workerId);
+  }
+  attempt.status = status;
+  attempt.endedAt = at;
+}
+
+export function removeUnit(
+  state: NamespaceState,
+  spec: WorkSpecState,
+  unit: WorkUnitState,
+  at: number,
+): void {
+  const last = unit.last;
+  if (last && last.status === 'pending') endAttempt(state, last, 'expired', at);
+  leaveQueues(state, spec, unit);
+  spec.counts[unit.status]--;
+  spec.units.delete(unit.key);
+  spec.sortedKeys = null;
+}
+
+/** Ends every pending attempt and delayed entry of the spec; its units go with the spec. */
+export function dropSpecIndexes(state: NamespaceState, spec: WorkSpecState, at: number): void {
+  for (const attempt of [...state.pending.values()]) {
+    if (attempt.unit.specId === spec.id) endAttempt(state, attempt, 'expired', at);
+  }
+  for (const unit of [...state.delayed.values()]) {
+    if (unit.specId === spec.id) state.delayed.remove(unit);
+  }
+}

@@ -1,0 +1,21 @@
+/** The Coordinate-compatible work queue: pure deciders, in-place evolve, queries. No I/O. */
+export * from './commands.ts';
+export { decide } from './decide/decide.ts';
+export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
+export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
+export * from './events.ts';
+export { evolve, UnknownEventError } from './evolve/evolve.ts';
+export { canonicalName, compareCanonical, describeName, isName, type Name, nameOfCanonical } from './keys.ts';
+export { attemptMachine } from './lifecycle/attempt-machine.ts';
+export { workUnitMachine } from './lifecycle/work-unit-machine.ts';
+export { workerMachine } from './lifecycle/worker-machine.ts';
+export { deriveTransitionTable, type TransitionTable } from './lifecycle/transition-table.ts';
+export { EMPTY_CBOR_MAP } from './opaque-bytes.ts';
+export * from './queries/attempt-queries.ts';
+export { nextDeadline } from './queries/deadline.ts';
+export * from './queries/spec-queries.ts';
+export * from './queries/unit-queries.ts';
+export * from './queries/worker-queries.ts';
+export { defaultWorkSpecMeta, type WorkSpecControls, type WorkSpecMeta } from './spec-meta.ts';
+export { createNamespaceState, type NamespaceState } from './state.ts';
+export * from './status.ts';

@@ -1,0 +1,43 @@
+import type { Name } from './keys.ts';
+import { WorkSpecStatus } from './status.ts';
+
+/**
+ * What the domain needs to know of a work spec, extracted from the spec dict by the edge. Field
+ * names follow Coordinate's keys. `interval` is in seconds like Coordinate's.
+ */
+export interface WorkSpecMeta {
+  /** Absolute: only the specs of the highest priority get work. */
+  priority: number;
+  /** Relative share of pending work among specs of equal priority; ≤ 0 never gets work. */
+  weight: number;
+  /** 0 = unlimited. */
+  max_running: number;
+  /** Most units one get_work may take from this spec; 0 = unlimited. */
+  max_getwork: number;
+  /** A unit tried more than this many times fails; 0 = unlimited. */
+  max_retries: number;
+  continuous: boolean;
+  interval: number;
+  then: Name | null;
+  status: WorkSpecStatus;
+  min_gb: number;
+}
+
+export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
+  priority: 0,
+  weight: 20,
+  max_running: 0,
+  max_getwork: 0,
+  max_retries: 0,
+  continuous: false,
+  interval: 0,
+  // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+  then: null,
+  status: WorkSpecStatus.RUNNABLE,
+  min_gb: 0,
+};
+
+/** The subset control_work_spec may change. */
+export type WorkSpecControls = Partial<
+  Pick<WorkSpecMeta, 'status' | 'continuous' | 'weight' | 'interval' | 'max_running'>
+>;

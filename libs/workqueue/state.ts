@@ -1,0 +1,127 @@
+import { type HeapSlot, IndexedHeap } from './indexed-heap.ts';
+import { compareCanonical, type Name } from './keys.ts';
+import type { WorkerLifecycle } from './lifecycle/tables.ts';
+import type { WorkSpecMeta } from './spec-meta.ts';
+import type { AttemptStatus } from './status.ts';
+
+/**
+ * The in-memory state of one namespace. `evolve` mutates it in place (replay has to run at
+ * hundreds of thousands of events a second over millions of units); `decide` and the queries
+ * only read it. Times are milliseconds since the epoch.
+ */
+export interface NamespaceState {
+  /** By canonical name. */
+  specs: Map<string, WorkSpecState>;
+  /** Pending attempts only, by id; ended attempts stay reachable through their unit's history. */
+  pending: Map<string, AttemptState>;
+  /** Pending attempts ordered by lease expiry. */
+  leases: IndexedHeap<AttemptState>;
+  /** AVAILABLE units waiting out a retry delay, ordered by when they may run again. */
+  delayed: IndexedHeap<WorkUnitState>;
+  workers: Map<string, WorkerState>;
+  /** Pending attempts per worker id (registered or not). */
+  pendingByWorker: Map<string, Set<AttemptState>>;
+  /** Child worker ids per parent id; the parent need not be registered. */
+  childrenOf: Map<string, Set<string>>;
+  /** Events applied tolerantly because what they referred to was gone. */
+  ignoredEvents: number;
+}
+
+export interface WorkSpecState {
+  name: Name;
+  id: string;
+  /** The spec dict exactly as given (CBOR). */
+  data: Uint8Array;
+  meta: WorkSpecMeta;
+  units: Map<string, WorkUnitState>;
+  /** AVAILABLE units that may run now: priority high first, then key. */
+  available: IndexedHeap<WorkUnitState>;
+  /** Units per status, indexed by status number (index 0 unused). */
+  counts: number[];
+  /** When a continuous unit was last generated (ms), 0 never. */
+  lastContinuousAt: number;
+  /** Keys sorted by the name order; rebuilt on demand after keys are added or removed. */
+  sortedKeys: string[] | null;
+}
+
+/** Kept small on purpose: a million of these must fit in a few hundred MB. */
+export interface WorkUnitState extends HeapSlot {
+  key: string;
+  specId: string;
+  /** Opaque bytes packed as latin1 (see opaque-bytes.ts). */
+  data: string;
+  priority: number;
+  status: number;
+  /** While > 0 the AVAILABLE unit sits in `delayed` rather than in its spec's `available`. */
+  availableAt: number;
+  /** Attempts started on this unit (counts toward max_retries). */
+  tries: number;
+  /** When it last became FINISHED or FAILED, 0 otherwise. */
+  endedAt: number;
+  traceback: string | null;
+  /** The newest attempt; older ones hang off `prev`. */
+  last: AttemptState | null;
+}
+
+export interface AttemptState extends HeapSlot {
+  id: string;
+  unit: WorkUnitState;
+  workerId: string;
+  status: AttemptStatus;
+  startedAt: number;
+  expiresAt: number;
+  endedAt: number;
+  /** The data the attempt ended with, when it brought new data. */
+  data: string | null;
+  traceback: string | null;
+  prev: AttemptState | null;
+}
+
+export interface WorkerState {
+  id: string;
+  lifecycle: WorkerLifecycle;
+  mode: string;
+  data: Uint8Array;
+  parent: string | null;
+  registeredAt: number;
+  lastHeartbeatAt: number;
+  /** 0 = never expires. */
+  expiresAt: number;
+}
+
+export function unitBefore(a: WorkUnitState, b: WorkUnitState): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  return compareCanonical(a.key, b.key) < 0;
+}
+
+export function createNamespaceState(): NamespaceState {
+  return {
+    specs: new Map(),
+    pending: new Map(),
+    leases: new IndexedHeap<AttemptState>((a, b) => a.expiresAt < b.expiresAt),
+    delayed: new IndexedHeap<WorkUnitState>((a, b) => a.availableAt < b.availableAt),
+    workers: new Map(),
+    pendingByWorker: new Map(),
+    childrenOf: new Map(),
+    ignoredEvents: 0,
+  };
+}
+
+export function createWorkSpecState(
+  name: Name,
+  id: string,
+  data: Uint8Array,
+  meta: WorkSpecMeta,
+): WorkSpecState {
+  return {
+    name,
+    id,
+    data,
+    meta,
+    units: new Map(),
+    available: new IndexedHeap<WorkUnitState>(unitBefore),
+    counts: [0, 0, 0, 0, 0, 0],
+    lastContinuousAt: 0,
+    sortedKeys: null,
+  };
+}

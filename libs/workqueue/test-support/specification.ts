@@ -1,0 +1,79 @@
+import type { NewEvent } from '@passerine/core';
+import { expect } from 'vitest';
+import type { DecideContext, WorkQueueCommand } from '../commands.ts';
+import { decide } from '../decide/decide.ts';
+import { evolve } from '../evolve/evolve.ts';
+import { createNamespaceState, type NamespaceState } from '../state.ts';
+
+/** A deterministic DecideContext whose clock moves only when told to. */
+export interface TestContext extends DecideContext {
+  advance(ms: number): void;
+}
+
+/** mulberry32: a small seeded generator, so weighted choices are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function testContext(start = 1_000_000, seed = 7): TestContext {
+  let n = 0;
+  const ctx: TestContext = {
+    now: start,
+    nextId: () => `a${++n}`,
+    random: seededRandom(seed),
+    advance(ms) {
+      ctx.now += ms;
+    },
+  };
+  return ctx;
+}
+
+/** Decides and applies, as the store does after a successful append; keeps a log for replays. */
+export class Namespace {
+  readonly state: NamespaceState = createNamespaceState();
+  readonly log: NewEvent[] = [];
+
+  constructor(readonly ctx: TestContext = testContext()) {}
+
+  run(command: WorkQueueCommand): NewEvent[] {
+    const events = decide(this.state, command, this.ctx);
+    for (const e of events) {
+      evolve(this.state, e);
+      this.log.push(e);
+    }
+    return events;
+  }
+}
+
+/** given(events).when(command).then(events) / .thenThrows(ErrorClass, message). */
+export function given(...events: NewEvent[]) {
+  const state = createNamespaceState();
+  for (const e of events) evolve(state, e);
+  return {
+    state,
+    when(command: WorkQueueCommand, ctx: DecideContext = testContext()) {
+      const run = () => decide(state, command, ctx);
+      return {
+        then(expected: NewEvent[]) {
+          expect(run()).toEqual(expected);
+        },
+        thenThrows(errorClass: new (...args: never[]) => Error, message?: string | RegExp) {
+          expect(run).toThrow(errorClass);
+          if (message !== undefined) expect(run).toThrow(message);
+        },
+        events: run,
+      };
+    },
+  };
+}
+
+export const bytes = (...values: number[]) => new Uint8Array(values);
+/** Stand-ins for CBOR blobs: the domain never looks inside. */
+export const blob = (text: string) => new TextEncoder().encode(text);
