@@ -11,12 +11,13 @@ const specSet = (name: string, meta = {}) => ({
 
 describe('work specs', () => {
   it('SetWorkSpec fills Coordinate defaults and keeps the spec bytes', () => {
+    const chained = { weight: 5, ['then' as string]: 'sb' };
     given()
-      .when({ type: 'SetWorkSpec', name: 'sa', data: blob('sa'), meta: { weight: 5, then: 'sb' } })
+      .when({ type: 'SetWorkSpec', name: 'sa', data: blob('sa'), meta: chained })
       .then([
         {
           type: 'WorkSpecSet',
-          data: { name: 'sa', data: blob('sa'), meta: { ...defaultWorkSpecMeta, weight: 5, then: 'sb' } },
+          data: { name: 'sa', data: blob('sa'), meta: { ...defaultWorkSpecMeta, ...chained } },
         },
       ]);
   });

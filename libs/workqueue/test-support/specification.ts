@@ -61,6 +61,7 @@ export function given(...events: NewEvent[]) {
     when(command: WorkQueueCommand, ctx: DecideContext = testContext()) {
       const run = () => decide(state, command, ctx);
       return {
+        // biome-ignore lint/suspicious/noThenProperty: the specification style reads given/when/then.
         then(expected: NewEvent[]) {
           expect(run()).toEqual(expected);
         },
