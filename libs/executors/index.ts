@@ -3,3 +3,4 @@ export * from './line-splitter.ts';
 export { stopGroup } from './process-group.ts';
 export * from './shell-executor.ts';
 export * from './docker-executor.ts';
+export * from './function-executor.ts';
