@@ -46,10 +46,14 @@ describe('group commit', () => {
     expect(stored.reduce((n, c) => n + c.events.length, 0)).toBe(20);
   });
 
-  it('rejects one append over the bound with a clear error', async () => {
+  it('sends one append over the batch bound alone, and rejects one over the message limit clearly', async () => {
     const { log, subject } = await freshLog(server);
     const committer = new GroupCommitter(log, subject('s'), { maxBytes: 100 });
-    await expect(committer.append([ev('E', 'z'.repeat(500))])).rejects.toBeInstanceOf(TooLargeError);
+    const alone = await committer.append([ev('E', 'z'.repeat(500))]);
+    expect(alone.index).toBe(0);
+    await expect(committer.append([ev('E', 'z'.repeat(2 * 1024 * 1024))])).rejects.toBeInstanceOf(TooLargeError);
+    const manyEvents = Array.from({ length: 10_001 }, () => ev('E', 1));
+    await expect(committer.append(manyEvents)).rejects.toThrow(/over the limit of 10000 events/);
   });
 
   it('fences: a write by someone else fails the writer with ConcurrencyError until it re-syncs', async () => {

@@ -64,11 +64,11 @@ export class GroupCommitter {
     const parts = events.map(encodeEvent);
     let bytes = 0;
     for (const p of parts) bytes += p.length;
-    if (bytes > this.maxBytes || parts.length > this.maxEvents) {
+    // One append larger than a batch bound still goes out, alone: a command's events are one
+    // commit. The log refuses it if it does not fit in a message.
+    if (parts.length > this.maxEvents) {
       return Promise.reject(
-        new TooLargeError(
-          `one append of ${parts.length} events (${bytes} bytes) is over the group commit limit of ${this.maxEvents} events / ${this.maxBytes} bytes; split it`,
-        ),
+        new TooLargeError(`one append of ${parts.length} events is over the limit of ${this.maxEvents} events; split it`),
       );
     }
     return new Promise((resolve, reject) => {
@@ -123,7 +123,8 @@ export class GroupCommitter {
       (err) => {
         this.inFlight--;
         for (const w of batch) w.reject(err);
-        if (this.fenced || err instanceof ConcurrencyError) {
+        const nothingSent = err instanceof TooLargeError;
+        if (!nothingSent && (this.fenced || err instanceof ConcurrencyError)) {
           // Everything queued was decided on a state that is now stale (or, after a failed
           // fenced write, the last sequence is unknown): fail it all until the writer re-syncs.
           this.failure = err;

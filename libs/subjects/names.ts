@@ -17,6 +17,8 @@ export interface Names {
   readonly snapshotBucket: string;
   /** KV bucket of leases for leadership (one key per led partition). */
   readonly leaderBucket: string;
+  /** KV bucket listing the work-queue namespaces that exist (store replicas watch it). */
+  readonly namespaceBucket: string;
   /** KV bucket where node monitors advertise themselves. */
   readonly nodeBucket: string;
   /** KV bucket where frontends advertise themselves. */
@@ -35,6 +37,8 @@ export interface Names {
   customEvents(...tokens: (string | Uint8Array)[]): string;
   /** The request subject of a work-queue operation in a namespace. */
   workQueueRpc(namespace: string | Uint8Array, operation: string): string;
+  /** Asks the store replicas to open (create and elect a leader for) a namespace. */
+  readonly openNamespace: string;
   /** Job submission (served by every frontend in one queue group). */
   readonly submitJob: string;
   /** Job control (watch/cancel/status) for any frontend. */
@@ -70,6 +74,7 @@ export function createNames(prefix = 'psr'): Names {
     logStream: `${upper}_LOGS`,
     snapshotBucket: `${upper}_SNAPSHOTS`,
     leaderBucket: `${upper}_LEADERS`,
+    namespaceBucket: `${upper}_NAMESPACES`,
     nodeBucket: `${upper}_NODES`,
     frontendBucket: `${upper}_FRONTENDS`,
     workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
@@ -79,6 +84,7 @@ export function createNames(prefix = 'psr'): Names {
     allJobEvents: `${prefix}.ev.job.*`,
     customEvents: (...tokens) => `${prefix}.ev.x.${tokens.map((x) => t(x)).join('.')}`,
     workQueueRpc: (ns, op) => `${prefix}.rpc.wq.${t(ns)}.${t(op)}`,
+    openNamespace: `${prefix}.rpc.wq-open`,
     submitJob: `${prefix}.rpc.sched.submit`,
     jobRpc: (op) => `${prefix}.rpc.sched.${t(op)}`,
     nodeMonitor: (nodeId, op) => `${prefix}.nm.${t(nodeId)}.${t(op)}`,
