@@ -13,7 +13,7 @@ export { decide } from './job-decide.ts';
 export * from './probe-plan.ts';
 export * from './baseline-placement.ts';
 export * from './late-binding.ts';
-export * from './reservation-lane.ts';
+export type { FreeCapacity, QueuedReservation, TakenReservation } from './reservation-lane.ts';
 export * from './reservation-queue.ts';
 export * from './resource-ledger.ts';
 export * from './bin-packing.ts';
