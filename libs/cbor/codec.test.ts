@@ -108,7 +108,19 @@ describe('encodeValue / decodeValue', () => {
   });
 
   it('refuses truncated, trailing, malformed and hostile input with CorruptError', () => {
-    const bad = ['', '82', '8201', '0102', '5a7fffffff00', '9b0000000100000000', 'f8ff', '62c328', '1c', 'ff', '7f01ff'];
+    const bad = [
+      '',
+      '82',
+      '8201',
+      '0102',
+      '5a7fffffff00',
+      '9b0000000100000000',
+      'f8ff',
+      '62c328',
+      '1c',
+      'ff',
+      '7f01ff',
+    ];
     for (const hex of bad) expect(() => decodeValue(fromHex(hex)), hex).toThrow(CorruptError);
     expect(() => decodeValue(fromHex('81'.repeat(100_000)))).toThrow(/deeper/);
   });

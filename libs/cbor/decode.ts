@@ -72,7 +72,9 @@ class CborReader {
   private length(argument: number | bigint, minBytesPerItem: number): number {
     const remaining = this.bytes.length - this.offset;
     if (typeof argument === 'bigint' || argument * minBytesPerItem > remaining) {
-      throw new CorruptError(`declared length ${argument} at byte ${this.offset} exceeds the ${remaining} bytes left`);
+      throw new CorruptError(
+        `declared length ${argument} at byte ${this.offset} exceeds the ${remaining} bytes left`,
+      );
     }
     return argument;
   }
@@ -202,7 +204,9 @@ class CborReader {
       return new Uuid(content);
     }
     const peek = toHex(this.bytes.subarray(at, at + 8));
-    throw new CorruptError(`unsupported CBOR tag ${tag} at byte ${at} (next bytes ${peek}); only 37 and 128 are allowed`);
+    throw new CorruptError(
+      `unsupported CBOR tag ${tag} at byte ${at} (next bytes ${peek}); only 37 and 128 are allowed`,
+    );
   }
 }
 

@@ -53,7 +53,9 @@ function writeNumber(writer: ByteWriter, value: number): void {
 function writeBigInt(writer: ByteWriter, value: bigint): void {
   const [major, argument] = value >= 0n ? [MajorType.unsigned, value] : [MajorType.negative, -1n - value];
   if (argument > MAX_UINT64) {
-    throw new ValidationError(`integer ${value} does not fit in 64 bits; bignum tags are not part of Coordinate`);
+    throw new ValidationError(
+      `integer ${value} does not fit in 64 bits; bignum tags are not part of Coordinate`,
+    );
   }
   if (argument <= BigInt(Number.MAX_SAFE_INTEGER)) writeHead(writer, major, Number(argument));
   else writeHead(writer, major, argument);

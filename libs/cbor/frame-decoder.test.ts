@@ -17,7 +17,10 @@ function feed(decoder: FrameDecoder, ...chunks: Uint8Array[]): CborValue[] {
   return chunks.flatMap((chunk) => [...decoder.push(chunk)]);
 }
 
-const sample = CborMap.fromObject({ id: 1, method: utf8('get_work'), params: [tuple(utf8('\xff'), 0.5)] }, 'bytes');
+const sample = CborMap.fromObject(
+  { id: 1, method: utf8('get_work'), params: [tuple(utf8('\xff'), 0.5)] },
+  'bytes',
+);
 
 describe('FrameDecoder', () => {
   it('decodes a frame split at every byte position', () => {
@@ -45,7 +48,9 @@ describe('FrameDecoder', () => {
         (values, cuts) => {
           const stream = concat(...values.map(encodeFrame));
           const positions = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-          const chunks = [0, ...positions].map((start, i, all) => stream.subarray(start, all[i + 1] ?? stream.length));
+          const chunks = [0, ...positions].map((start, i, all) =>
+            stream.subarray(start, all[i + 1] ?? stream.length),
+          );
           const decoded = feed(new FrameDecoder(), ...chunks);
           return decoded.length === values.length && decoded.every((v, i) => cborEquals(v, values[i]));
         },
@@ -86,7 +91,8 @@ describe('FrameDecoder', () => {
     const decoder = new FrameDecoder();
     const seen: CborValue[] = [];
     expect(() => {
-      for (const message of decoder.push(concat(encodeFrame(1), encodeFrame(2), fromHex('00')))) seen.push(message);
+      for (const message of decoder.push(concat(encodeFrame(1), encodeFrame(2), fromHex('00'))))
+        seen.push(message);
     }).toThrow(CorruptError);
     expect(seen).toEqual([1, 2]);
     expect(() => feed(decoder, encodeFrame(3))).toThrow(CorruptError);

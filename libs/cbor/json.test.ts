@@ -38,6 +38,20 @@ describe('toJsonValue / fromJsonValue', () => {
   it('keeps maps with byte or "$" keys as entry lists so nothing is confused', () => {
     expect(toJsonValue(new CborMap([[utf8('k'), 1]]))).toEqual({ $map: [[{ $bytes: 'aw==' }, 1]] });
     expect(toJsonValue(new CborMap([['$bytes', 'not bytes']]))).toEqual({ $map: [['$bytes', 'not bytes']] });
+    // JS objects would list '0' before 'b', losing the order.
+    expect(
+      toJsonValue(
+        new CborMap([
+          ['b', 1],
+          ['0', 2],
+        ]),
+      ),
+    ).toEqual({
+      $map: [
+        ['b', 1],
+        ['0', 2],
+      ],
+    });
   });
 
   it('names a bad marker', () => {

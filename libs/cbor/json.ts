@@ -12,6 +12,7 @@ import { type CborValue, Tuple, Uuid } from './value.ts';
  *   tuple                                            → {"$tuple": [...]}
  *   UUID                                             → {"$uuid": "xxxxxxxx-xxxx-…"}
  *   map whose keys are all text, none starting "$"   → a plain object (key order kept)
+ *     and none all digits
  *   any other map (byte keys, numbers, "$" keys …)   → {"$map": [[key, value], ...]}
  *
  * A plain object never has a single "$"-prefixed key, so the forms cannot be confused.
@@ -29,7 +30,10 @@ export function toJsonValue(value: CborValue): JsonValue {
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value instanceof Tuple) return { $tuple: value.items.map(toJsonValue) };
   if (value instanceof Uuid) return { $uuid: value.toString() };
-  const plainKeys = value.entries.every(([k]) => typeof k === 'string' && !k.startsWith('$'));
+  // Digit-only keys would be reordered by JS objects, which list integer-like keys first.
+  const plainKeys = value.entries.every(
+    ([k]) => typeof k === 'string' && !k.startsWith('$') && !/^\d+$/.test(k),
+  );
   const distinctKeys = new Set(value.keys()).size === value.size;
   if (plainKeys && distinctKeys) {
     return Object.fromEntries(value.entries.map(([k, v]) => [k as string, toJsonValue(v)]));

@@ -22,7 +22,9 @@ export interface RpcRequestProblem {
 export type ParsedRequest = { ok: true; request: RpcRequest } | ({ ok: false } & RpcRequestProblem);
 
 /** One decoded message: a single request or a batch (a top-level array, answered with an array). */
-export type ParsedMessage = { kind: 'single'; request: ParsedRequest } | { kind: 'batch'; requests: ParsedRequest[] };
+export type ParsedMessage =
+  | { kind: 'single'; request: ParsedRequest }
+  | { kind: 'batch'; requests: ParsedRequest[] };
 
 export function parseMessage(message: CborValue): ParsedMessage {
   if (Array.isArray(message)) return { kind: 'batch', requests: message.map(parseRequest) };

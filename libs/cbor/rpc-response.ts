@@ -28,7 +28,9 @@ export function buildErrorResponse(id: CborValue, message: string): CborMap {
   ]);
 }
 
-export type RpcResponse = { id: CborValue; result: CborValue } | { id: CborValue; error: { message: string } };
+export type RpcResponse =
+  | { id: CborValue; result: CborValue }
+  | { id: CborValue; error: { message: string } };
 
 /** Reads a response (either key kind); for clients and tests. */
 export function parseResponse(value: CborValue): RpcResponse {

@@ -20,7 +20,9 @@ describe('parseRequest', () => {
     expect(parseRequest(CborMap.fromObject({ id: 1, method: 'm', params: tuple(1) }))).toMatchObject({
       request: { params: [1] },
     });
-    expect(parseRequest(CborMap.fromObject({ id: 1, method: 'm' }))).toMatchObject({ request: { params: [] } });
+    expect(parseRequest(CborMap.fromObject({ id: 1, method: 'm' }))).toMatchObject({
+      request: { params: [] },
+    });
   });
 
   it('keeps the id when the rest is wrong, so the error can be answered', () => {

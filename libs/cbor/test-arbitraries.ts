@@ -37,7 +37,9 @@ export const cborValues: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue 
     fc.array(tie('value'), { maxLength: 5 }),
     fc.array(tie('value'), { maxLength: 5 }).map((items) => new Tuple(items)),
     fc
-      .array(fc.tuple(fc.oneof(fc.string(), bytes, fc.integer(), tie('value')), tie('value')), { maxLength: 5 })
+      .array(fc.tuple(fc.oneof(fc.string(), bytes, fc.integer(), tie('value')), tie('value')), {
+        maxLength: 5,
+      })
       .map((entries) => new CborMap(entries as CborMapEntry[])),
   ),
 })).value;

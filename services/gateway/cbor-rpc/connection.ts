@@ -105,10 +105,12 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
   function startRequest(message: CborValue): void {
     restartIdleTimer();
     const answer = replies.reserve();
-    void answerMessage(message, settings.handler, { connectionId }, logger).then(({ frame, closeConnection }) => {
-      answer(frame);
-      if (closeConnection) finish();
-    });
+    void answerMessage(message, settings.handler, { connectionId }, logger).then(
+      ({ frame, closeConnection }) => {
+        answer(frame);
+        if (closeConnection) finish();
+      },
+    );
   }
 
   socket.on('data', (chunk: Buffer) => {

@@ -31,7 +31,9 @@ export async function answerMessage(
 ): Promise<Answer> {
   const parsed = parseMessage(message);
   if (parsed.kind === 'batch') {
-    const responses = await Promise.all(parsed.requests.map((r) => answerRequest(r, handler, context, logger)));
+    const responses = await Promise.all(
+      parsed.requests.map((r) => answerRequest(r, handler, context, logger)),
+    );
     return { frame: encodeOrExplain(responses, null), closeConnection: false };
   }
   const request = parsed.request;
@@ -52,7 +54,8 @@ async function answerRequest(
     const result = await handler(method, params, context);
     return buildResultResponse(id, result);
   } catch (err) {
-    if (isUnexpected(err)) logger.error({ err, method, connectionId: context.connectionId }, 'handler failed');
+    if (isUnexpected(err))
+      logger.error({ err, method, connectionId: context.connectionId }, 'handler failed');
     return buildErrorResponse(id, errorMessageOf(err));
   }
 }

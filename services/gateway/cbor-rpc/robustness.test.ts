@@ -1,4 +1,11 @@
-import { buildRequest, type CborValue, encodeFrame, fromHex, type RpcParams, wrapFrame } from '@passerine/cbor';
+import {
+  buildRequest,
+  type CborValue,
+  encodeFrame,
+  fromHex,
+  type RpcParams,
+  wrapFrame,
+} from '@passerine/cbor';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CborRpcHandler, CborRpcServerOptions } from './handler.ts';
 import { type CborRpcServer, createCborRpcServer } from './server.ts';
@@ -69,7 +76,9 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
     const c = await client();
     c.write(fromHex('d8185a40000000'));
     await c.waitClosed();
-    expect((await c.responses(1))[0]).toMatchObject({ error: { message: expect.stringMatching(/exceeds the limit/) } });
+    expect((await c.responses(1))[0]).toMatchObject({
+      error: { message: expect.stringMatching(/exceeds the limit/) },
+    });
   });
 
   it('closes a silent connection after the idle timeout, and a trickling one too', async () => {
@@ -77,7 +86,10 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
     const [silent, trickling, active] = [await client(), await client(), await client()];
     const partial = request(1).subarray(0, 10);
     let sent = 0;
-    const trickle = setInterval(() => sent < partial.length && trickling.write(partial.subarray(sent, ++sent)), 20);
+    const trickle = setInterval(
+      () => sent < partial.length && trickling.write(partial.subarray(sent, ++sent)),
+      20,
+    );
     await expectServing(active);
     await Promise.all([silent.waitClosed(), trickling.waitClosed()]);
     clearInterval(trickle);
@@ -105,7 +117,9 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
     await expectServing(b);
     const refused = await client();
     await refused.waitClosed();
-    expect((await refused.responses(1))[0]).toMatchObject({ error: { message: expect.stringMatching(/busy/) } });
+    expect((await refused.responses(1))[0]).toMatchObject({
+      error: { message: expect.stringMatching(/busy/) },
+    });
     a.close();
     await waitFor(() => server.connectionCount === 1, 'the server to notice the departure');
     await expectServing(await client());
@@ -175,7 +189,8 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
         for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
       } else {
         const flips = 1 + Math.floor(random() * 4);
-        for (let f = 0; f < flips; f++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+        for (let f = 0; f < flips; f++)
+          bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
       }
       c.write(round % 5 === 0 ? wrapFrame(bytes) : bytes);
       // Either the server answers something or it closes; never both silent and open forever.

@@ -44,7 +44,8 @@ async function start(options: Partial<CborRpcServerOptions> = {}) {
   return { server, port, client };
 }
 
-const request = (id: number, method: string, params: RpcParams = []) => encodeFrame(buildRequest(id, method, params));
+const request = (id: number, method: string, params: RpcParams = []) =>
+  encodeFrame(buildRequest(id, method, params));
 
 describe('CBOR-RPC server', () => {
   it('answers a Python 2 client request byte for byte like the reference server', async () => {
@@ -69,13 +70,21 @@ describe('CBOR-RPC server', () => {
     c.write(Buffer.concat(Array.from({ length: count }, (_, i) => request(i + 1, 'echo', [i]))));
     const responses = await c.responses(count);
     expect(responses.map((r) => r.id)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-    expect(responses.map((r) => ('result' in r ? r.result : null))).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(responses.map((r) => ('result' in r ? r.result : null))).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
   });
 
   it('answers a batch with an array in the same order', async () => {
     const { client } = await start();
     const c = await client();
-    c.write(encodeFrame([buildRequest(1, 'echo', ['a']), buildRequest(2, 'nope', []), buildRequest(3, 'nothing', [])]));
+    c.write(
+      encodeFrame([
+        buildRequest(1, 'echo', ['a']),
+        buildRequest(2, 'nope', []),
+        buildRequest(3, 'nothing', []),
+      ]),
+    );
     await c.until(() => c.messages.length === 1, 'the batch answer');
     const answers = c.messages[0] as CborMap[];
     expect(answers.map((a) => mapGet(a, 'id'))).toEqual([1, 2, 3]);
@@ -101,11 +110,18 @@ describe('CBOR-RPC server', () => {
     c.write(request(1, 'echo', [tuple(utf8('\u00ff'), 'text', 2.5)]));
     await c.responses(1);
     expect(Buffer.from(encodeFrame(c.messages[0])).toString('hex')).toBe(
-      Buffer.from(encodeFrame(new CborMap([[utf8('id'), 1], [utf8('result'), [tuple(utf8('\u00ff'), 'text', 2.5)]]]))).toString('hex'),
+      Buffer.from(
+        encodeFrame(
+          new CborMap([
+            [utf8('id'), 1],
+            [utf8('result'), [tuple(utf8('\u00ff'), 'text', 2.5)]],
+          ]),
+        ),
+      ).toString('hex'),
     );
   });
 
-  it("reports unknown methods as \"no such method 'x'\" and handler errors by message", async () => {
+  it('reports unknown methods as "no such method \'x\'" and handler errors by message', async () => {
     const { client } = await start();
     const c = await client();
     c.write(Buffer.concat([request(1, 'no_such_method'), request(2, 'invalid')]));

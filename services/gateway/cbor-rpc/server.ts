@@ -48,7 +48,9 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
   function refuse(socket: Socket): void {
     logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
     socket.on('error', () => {});
-    socket.end(encodeFrame(buildErrorResponse(null, `server busy: ${maxConnections} connections already open`)));
+    socket.end(
+      encodeFrame(buildErrorResponse(null, `server busy: ${maxConnections} connections already open`)),
+    );
     setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS).unref();
   }
 

@@ -61,7 +61,8 @@ export class TestClient {
 
   async responses(count: number): Promise<RpcResponse[]> {
     await this.until(() => this.messages.length >= count || this.closed, `${count} answers`);
-    if (this.messages.length < count) throw new Error(`connection closed after ${this.messages.length} answers`);
+    if (this.messages.length < count)
+      throw new Error(`connection closed after ${this.messages.length} answers`);
     return this.messages.slice(0, count).map(parseResponse);
   }
 
