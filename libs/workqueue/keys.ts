@@ -8,25 +8,26 @@
  */
 export type Name = string | Uint8Array;
 
-const BYTES = 'b';
 const TEXT = 't';
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 
-function latin1OfBytes(bytes: Uint8Array): string {
-  let out = '';
-  // Chunked so that very long keys don't overflow the argument list.
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
-  }
-  return out;
+/**
+ * The kind character followed by the bytes, built in one buffer so the result is one flat
+ * one-byte string (a concatenation would leave a cons string holding both parts alive).
+ */
+function withKind(kind: number, body: Uint8Array | string): string {
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  const buf = Buffer.allocUnsafe(length + 1);
+  buf[0] = kind;
+  if (typeof body === 'string') buf.write(body, 1, 'utf8');
+  else buf.set(body, 1);
+  return buf.toString('latin1', 0, length + 1);
 }
 
 function bytesOfLatin1(s: string, from: number): Uint8Array {
-  const out = new Uint8Array(s.length - from);
-  for (let i = from; i < s.length; i++) out[i - from] = s.charCodeAt(i);
-  return out;
+  const buf = Buffer.from(s, 'latin1');
+  return new Uint8Array(buf.buffer, buf.byteOffset + from, buf.length - from);
 }
 
 function isAscii(s: string): boolean {
@@ -35,9 +36,9 @@ function isAscii(s: string): boolean {
 }
 
 export function canonicalName(name: Name): string {
-  if (typeof name === 'string')
-    return TEXT + (isAscii(name) ? name : latin1OfBytes(utf8Encoder.encode(name)));
-  return BYTES + latin1OfBytes(name);
+  // Short concatenations are flat already; longer ones go through one buffer.
+  if (typeof name === 'string') return name.length < 12 && isAscii(name) ? TEXT + name : withKind(0x74, name);
+  return withKind(0x62, name);
 }
 
 export function nameOfCanonical(canonical: string): Name {
@@ -53,6 +54,8 @@ export function nameOfCanonical(canonical: string): Name {
  * prefix; when the bytes are equal, bytes sort before text.
  */
 export function compareCanonical(a: string, b: string): number {
+  // Same kind: every character is below 256, so the native comparison is byte-wise (and fast).
+  if (a.charCodeAt(0) === b.charCodeAt(0)) return a < b ? -1 : a > b ? 1 : 0;
   const n = Math.min(a.length, b.length);
   for (let i = 1; i < n; i++) {
     const d = a.charCodeAt(i) - b.charCodeAt(i);
