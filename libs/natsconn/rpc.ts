@@ -75,7 +75,8 @@ export async function requestRpc<Res>(
   } catch (err) {
     const text = (err as Error).message ?? String(err);
     if (/timeout/i.test(text)) throw new TimeoutError(`no answer on ${subject} within ${timeoutMs} ms`);
-    if (/no responders|503/i.test(text)) throw new UnavailableError(`nobody serves ${subject}`);
+    // Nothing was processed: safe to retry (the details say so).
+    if (/no responders|503/i.test(text)) throw new UnavailableError(`nobody serves ${subject}`, { retryable: true });
     throw new UnavailableError(`request on ${subject} failed: ${text}`);
   }
   const reply = decode<Reply<Res>>(msg.data);

@@ -19,7 +19,7 @@ export const schemas = {
   setWorkSpec: z.object({ spec: bytes }),
   delWorkSpec: z.object({ name }),
   getWorkSpec: z.object({ name }),
-  listWorkSpecs: z.object({ start: z.number().int().min(0).optional(), limit: z.number().int().min(1).optional() }),
+  listWorkSpecs: z.object({ start: key.nullish(), limit: z.number().int().min(0).nullish() }),
   controlWorkSpec: z.object({
     name,
     changes: z.object({

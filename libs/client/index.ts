@@ -1,0 +1,1 @@
+export { WorkQueueClient, type WorkQueueClientOptions } from './workqueue-client.ts';

@@ -1,0 +1,129 @@
+import { CborMap, type CborValue, decodeValue, encodeValue, fromUtf8, isCborMap, mapGet, Tuple } from '@passerine/cbor';
+import { ValidationError } from '@passerine/core';
+
+/**
+ * Reads what the work queue needs out of Coordinate's CBOR values: the spec dict's settings, and a
+ * finished unit's `output` and `traceback`. The dicts themselves stay opaque bytes in storage.
+ */
+export type Name = string | Uint8Array;
+
+export interface SpecSettings {
+  name: Name;
+  priority: number;
+  weight: number;
+  max_running: number;
+  max_getwork: number;
+  max_retries: number;
+  continuous: boolean;
+  interval: number;
+  then: Name | null;
+  status: 1 | 2;
+  min_gb: number;
+}
+
+export interface OutputUnit {
+  spec: Name;
+  key: Name;
+  data: Uint8Array;
+  priority?: number;
+}
+
+const EMPTY_MAP = encodeValue(new CborMap());
+
+function asName(value: CborValue | undefined, field: string): Name {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (value instanceof Uint8Array && value.length > 0) return value;
+  throw new ValidationError(`${field} must be a non-empty string`, { field });
+}
+
+/** Byte strings that hold UTF-8 text are read as text: the Python 2 client sends most strings as bytes. */
+function asText(value: CborValue | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return fromUtf8(value, 'name');
+  return undefined;
+}
+
+function asNumber(value: CborValue | undefined, field: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValidationError(`work spec field ${field} must be a number`, { field });
+  }
+  return value;
+}
+
+/** The settings of a spec dict: name required; weight from `weight`, else 20 − `nice` (at least 1). */
+export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
+  const spec = decodeValue(specBytes);
+  if (!isCborMap(spec)) throw new ValidationError('a work spec must be a dict', { field: 'work_spec' });
+  const name = asName(mapGet(spec, 'name'), 'name');
+  const nice = asNumber(mapGet(spec, 'nice'), 'nice', 0);
+  const weight = asNumber(mapGet(spec, 'weight'), 'weight', Math.max(1, 20 - nice));
+  const then = mapGet(spec, 'then');
+  const disabled = mapGet(spec, 'disabled') === true;
+  return {
+    name,
+    priority: asNumber(mapGet(spec, 'priority'), 'priority', 0),
+    weight,
+    max_running: asNumber(mapGet(spec, 'max_running'), 'max_running', 0),
+    max_getwork: asNumber(mapGet(spec, 'max_getwork'), 'max_getwork', 0),
+    max_retries: asNumber(mapGet(spec, 'max_retries'), 'max_retries', 0),
+    continuous: Boolean(mapGet(spec, 'continuous')),
+    interval: asNumber(mapGet(spec, 'interval'), 'interval', 0),
+    then: then === undefined || then === null ? null : asName(then, 'then'),
+    status: disabled ? 2 : 1,
+    min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),
+  };
+}
+
+function itemsOf(value: CborValue): CborValue[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (value instanceof Tuple) return value.items;
+  return undefined;
+}
+
+function unitData(value: CborValue | undefined): Uint8Array {
+  return value === undefined || value === null ? EMPTY_MAP : encodeValue(value);
+}
+
+/**
+ * data['output'] of a finished unit, as units for the `then` spec: a dict key → data, a list of
+ * keys, or a list of (key, data[, meta{priority}]) tuples.
+ */
+export function readOutputs(dataBytes: Uint8Array | null | undefined, thenSpec: Name): OutputUnit[] {
+  if (!dataBytes) return [];
+  const data = decodeValue(dataBytes);
+  if (!isCborMap(data)) return [];
+  const output = mapGet(data, 'output');
+  if (output === undefined || output === null) return [];
+  if (isCborMap(output)) {
+    return output.entries.map(([key, value]) => ({ spec: thenSpec, key: asName(key, 'output key'), data: unitData(value) }));
+  }
+  const items = itemsOf(output);
+  if (!items) throw new ValidationError('output must be a dict or a list', { field: 'output' });
+  return items.map((item) => {
+    const parts = itemsOf(item);
+    if (!parts) return { spec: thenSpec, key: asName(item, 'output key'), data: EMPTY_MAP };
+    const unit: OutputUnit = { spec: thenSpec, key: asName(parts[0], 'output key'), data: unitData(parts[1]) };
+    const meta = parts[2];
+    if (meta !== undefined && isCborMap(meta)) {
+      const priority = mapGet(meta, 'priority');
+      if (typeof priority === 'number') unit.priority = priority;
+    }
+    return unit;
+  });
+}
+
+/** data['traceback'] as text, when there is one. */
+export function readTraceback(dataBytes: Uint8Array | null | undefined): string | undefined {
+  if (!dataBytes) return undefined;
+  const data = decodeValue(dataBytes);
+  if (!isCborMap(data)) return undefined;
+  return asText(mapGet(data, 'traceback'));
+}
+
+/** Decodes a spec name that came as UTF-8 bytes into text when the client sent bytes. */
+export function nameText(name: Name): string {
+  return typeof name === 'string' ? name : Buffer.from(name).toString('utf8');
+}

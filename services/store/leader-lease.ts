@@ -1,0 +1,57 @@
+import type { KV } from '@nats-io/kv';
+
+/**
+ * A leadership lease: one key in a KV bucket whose max age is the lease time. The holder renews
+ * with a compare-and-set on the revision; if it stops renewing, the key ages out and another
+ * replica's create succeeds. The lease alone does not fence writes — the fenced append on the
+ * namespace subject does; the lease only decides who tries.
+ */
+export class LeaderLease {
+  private revision = 0;
+
+  constructor(
+    private readonly kv: KV,
+    private readonly key: string,
+    private readonly holder: string,
+  ) {}
+
+  get held(): boolean {
+    return this.revision > 0;
+  }
+
+  async tryAcquire(): Promise<boolean> {
+    try {
+      this.revision = await this.kv.create(this.key, this.holder);
+      return true;
+    } catch {
+      // Someone holds it (or the bucket is unreachable): stay a standby.
+      return false;
+    }
+  }
+
+  /** Renews the lease; false means it was lost (expired and taken, or unreachable). */
+  async renew(): Promise<boolean> {
+    if (!this.revision) return false;
+    try {
+      this.revision = await this.kv.update(this.key, this.holder, this.revision);
+      return true;
+    } catch {
+      this.revision = 0;
+      return false;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (!this.revision) return;
+    const revision = this.revision;
+    this.revision = 0;
+    await this.kv.delete(this.key, { previousSeq: revision }).catch(() => undefined);
+  }
+
+  /** Who holds the lease now, if anyone. */
+  async holderNow(): Promise<string | null> {
+    const entry = await this.kv.get(this.key).catch(() => null);
+    if (!entry || entry.operation !== 'PUT') return null;
+    return entry.string();
+  }
+}

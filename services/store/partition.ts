@@ -1,0 +1,184 @@
+import type { Subscription } from '@nats-io/transport-node';
+import { type EventEnvelope, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
+import { GroupCommitter, type JetStreamEventLog, type Projector, runProjector } from '@passerine/eventlog';
+import { type ServiceContext, serveRpc } from '@passerine/natsconn';
+import * as wq from '@passerine/workqueue';
+import { isOperation, runCommand, runOperation } from './executor.ts';
+import type { LeaderLease } from './leader-lease.ts';
+import { MAX_TICK_INTERVAL_MS, tickCommands } from './timers.ts';
+
+/** Written by a new leader, fenced on the last sequence it caught up to: it fences out the old one. */
+export const LEADER_ELECTED = 'StoreLeaderElected';
+
+export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped';
+
+export interface PartitionOptions {
+  ctx: ServiceContext;
+  namespace: string;
+  log: JetStreamEventLog;
+  lease: LeaderLease;
+  holderId: string;
+  random?: () => number;
+}
+
+/**
+ * One namespace on one store replica. As a standby it follows the log into memory; when it wins
+ * the lease it catches up to the fence, stops following, and from then on is the only writer:
+ * it decides, applies and appends (fenced group commit), and answers. Losing the lease or a
+ * fenced append makes it drop its state and become a standby again — its in-memory state may
+ * hold events that never reached the log.
+ */
+export class NamespacePartition {
+  state = wq.createNamespaceState();
+  role: Role = 'standby';
+  private projector?: Projector;
+  private committer?: GroupCommitter;
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+  /** When the pending tick fires (ms); a command only brings it earlier, never later. */
+  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly logger: Logger;
+  private readonly subject: string;
+  private readonly random: () => number;
+
+  constructor(private readonly o: PartitionOptions) {
+    this.logger = o.ctx.logger.child({ namespace: o.namespace });
+    this.subject = o.ctx.names.namespaceEvents(o.namespace);
+    this.random = o.random ?? Math.random;
+  }
+
+  start(): void {
+    this.follow();
+  }
+
+  /** Called on every lease tick: renew when leading, try to lead when standing by. */
+  async onLeaseTick(): Promise<void> {
+    if (this.role === 'leader') {
+      if (!(await this.o.lease.renew())) this.stepDown('lease lost');
+    } else if (this.role === 'standby' && (await this.o.lease.tryAcquire())) {
+      await this.takeOver().catch((err) => this.stepDown(`take-over failed: ${(err as Error).message}`));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const wasLeader = this.role === 'leader';
+    this.role = 'stopped';
+    this.unserve();
+    await this.projector?.stop();
+    if (wasLeader) await this.o.lease.release();
+  }
+
+  private follow(): void {
+    this.state = wq.createNamespaceState();
+    this.projector = runProjector({
+      log: this.o.log,
+      filter: this.o.ctx.names.namespaceFilter(this.o.namespace),
+      evolve: (event) => this.apply(event),
+      logger: this.logger,
+    });
+    this.projector.done.catch((err) => this.logger.error({ err }, 'projection stopped'));
+  }
+
+  private apply(event: EventEnvelope): void {
+    if (event.type === LEADER_ELECTED) return;
+    wq.evolve(this.state, event);
+  }
+
+  private async takeOver(): Promise<void> {
+    this.role = 'taking-over';
+    const fence = await this.o.log.lastSubjectSeq(this.subject);
+    const projector = this.projector!;
+    await projector.caughtUp;
+    const deadline = Date.now() + 10_000;
+    while (projector.checkpoint() < fence) {
+      if (Date.now() > deadline) throw new UnavailableError(`cannot catch up to sequence ${fence}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await projector.stop();
+    this.projector = undefined;
+    this.committer = new GroupCommitter(this.o.log, this.subject, { fenced: true, lastSeq: fence });
+    const now = this.o.ctx.clock.now();
+    await this.committer.append([
+      { type: LEADER_ELECTED, v: 1, time: now, id: this.o.ctx.ids.next(), data: { holder: this.o.holderId, fence } },
+    ]);
+    if ((this.role as Role) !== 'taking-over') return;
+    this.role = 'leader';
+    this.serve();
+    this.scheduleTick();
+    this.logger.info({ fence }, 'leading namespace');
+  }
+
+  private stepDown(reason: string): void {
+    if (this.role === 'stopped' || this.role === 'standby') return;
+    this.logger.warn({ reason }, 'stepping down');
+    this.unserve();
+    this.committer = undefined;
+    void this.o.lease.release();
+    this.role = 'standby';
+    void this.projector?.stop();
+    this.follow();
+  }
+
+  private serve(): void {
+    const prefix = this.o.ctx.names.workQueueRpc(this.o.namespace, 'x').slice(0, -1);
+    this.subscription = serveRpc(
+      this.o.ctx.nc,
+      `${prefix}*`,
+      (request, msg) => {
+        const op = msg.subject.slice(prefix.length);
+        if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
+        return this.execute(() => runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
+      },
+      { logger: this.logger },
+    );
+  }
+
+  private unserve(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    clearTimeout(this.timer);
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  private async execute(run: () => { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
+    if (this.role !== 'leader' || !this.committer) {
+      throw new UnavailableError('this replica no longer leads the namespace; retry', { retryable: true });
+    }
+    const { events, reply } = run();
+    if (events.length === 0) return reply;
+    try {
+      await this.committer.append(events);
+    } catch (err) {
+      // The state already holds these events: it no longer matches the log.
+      this.stepDown(`append failed: ${(err as Error).message}`);
+      throw new UnavailableError(`not recorded, retry: ${(err as Error).message}`);
+    }
+    this.scheduleTick();
+    return reply;
+  }
+
+  private scheduleTick(): void {
+    if (this.role !== 'leader') return;
+    const now = this.o.ctx.clock.now();
+    const next = wq.nextDeadline(this.state);
+    const wait = next === null ? MAX_TICK_INTERVAL_MS : Math.min(MAX_TICK_INTERVAL_MS, Math.max(0, next - now));
+    if (now + wait >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = now + wait;
+    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.timerAt = Number.POSITIVE_INFINITY;
+    for (const command of tickCommands) {
+      if (this.role !== 'leader') return;
+      try {
+        await this.execute(() => runCommand(this.state, command, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
+      } catch (err) {
+        this.logger.warn({ err, command: command.type }, 'tick failed');
+      }
+    }
+    this.scheduleTick();
+  }
+}

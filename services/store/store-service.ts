@@ -1,0 +1,87 @@
+import { type KV, Kvm } from '@nats-io/kv';
+import type { Subscription } from '@nats-io/transport-node';
+import { ValidationError } from '@passerine/core';
+import { JetStreamEventLog } from '@passerine/eventlog';
+import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
+import { encodeToken } from '@passerine/subjects';
+import { LeaderLease } from './leader-lease.ts';
+import { NamespacePartition } from './partition.ts';
+
+export interface StoreOptions {
+  /** How long a leader's lease lives without renewal (ms): failover time is about this. */
+  leaseTtlMs?: number;
+  /** Stream replicas of the buckets (3 on a NATS cluster). */
+  replicas?: number;
+  /** Identity of this replica in leases. */
+  holderId?: string;
+}
+
+const NAMESPACE = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * The store: every replica follows every namespace; each namespace has one leader at a time
+ * (a lease in a KV bucket) that alone writes its events and answers its requests.
+ */
+export function createStoreService(ctx: ServiceContext, options: StoreOptions = {}): Service & {
+  partitions: Map<string, NamespacePartition>;
+} {
+  const ttl = options.leaseTtlMs ?? 3_000;
+  const holderId = options.holderId ?? `store-${ctx.ids.next()}`;
+  const partitions = new Map<string, NamespacePartition>();
+  const log = new JetStreamEventLog(ctx.nc, { stream: ctx.names.eventStream });
+  let leases: KV;
+  let registry: KV;
+  let leaseTimer: NodeJS.Timeout | undefined;
+  let openSub: Subscription | undefined;
+  let watching: { stop(): void } | undefined;
+  let stopped = false;
+
+  const ensurePartition = (namespace: string) => {
+    if (partitions.has(namespace) || stopped) return;
+    const lease = new LeaderLease(leases, encodeToken(namespace), holderId);
+    const partition = new NamespacePartition({ ctx, namespace, log, lease, holderId });
+    partitions.set(namespace, partition);
+    partition.start();
+    void partition.onLeaseTick();
+  };
+
+  return {
+    name: 'store',
+    partitions,
+    async start() {
+      const kvm = new Kvm(ctx.nc);
+      const replicas = options.replicas ?? 1;
+      leases = await kvm.create(ctx.names.leaderBucket, { ttl, history: 1, replicas });
+      registry = await kvm.create(ctx.names.namespaceBucket, { history: 1, replicas });
+      const watch = await registry.watch();
+      watching = watch;
+      void (async () => {
+        for await (const entry of watch) if (entry.operation === 'PUT') ensurePartition(entry.string());
+      })();
+      openSub = serveRpc(
+        ctx.nc,
+        ctx.names.openNamespace,
+        async (request: { namespace?: unknown }) => {
+          const namespace = request?.namespace;
+          if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+            throw new ValidationError('namespace must be 1-128 letters, digits, _ . or -', { field: 'namespace' });
+          }
+          await registry.create(encodeToken(namespace), namespace).catch(() => undefined);
+          ensurePartition(namespace);
+          return true;
+        },
+        { queue: ctx.names.queueGroup('store-open'), logger: ctx.logger },
+      );
+      leaseTimer = setInterval(() => {
+        for (const p of partitions.values()) void p.onLeaseTick();
+      }, Math.max(100, Math.floor(ttl / 3)));
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(leaseTimer);
+      openSub?.unsubscribe();
+      watching?.stop();
+      await Promise.all([...partitions.values()].map((p) => p.stop()));
+    },
+  };
+}

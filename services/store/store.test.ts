@@ -1,0 +1,55 @@
+import { CborMap, decodeValue, encodeValue, mapGet } from '@passerine/cbor';
+import { startTestServer, type TestServer } from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStore } from './test-store.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const spec = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject(fields as never));
+const data = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject(fields as never));
+
+describe('store service over NATS', () => {
+  it('runs a spec, units, get_work and finish through the internal API', async () => {
+    const { client, store } = await startStore(await server.connect());
+    await client.call('setWorkSpec', { spec: spec({ name: 'a', then: 'b' }) });
+    await client.call('setWorkSpec', { spec: spec({ name: 'b' }) });
+    await client.call('addWorkUnits', {
+      spec: 'a',
+      units: [
+        { key: 'u1', data: data({ x: 1 }) },
+        { key: new Uint8Array([0xff, 0x00]), data: data({ x: 2 }), priority: 5 },
+      ],
+    });
+    const work = await client.call<'getWork', Array<{ work_unit_key: unknown; attempt_id: string }>>('getWork', {
+      workerId: 'w1',
+      maxJobs: 1,
+    });
+    expect(work).toHaveLength(1);
+    expect([...(work[0].work_unit_key as Uint8Array)]).toEqual([0xff, 0x00]);
+    await client.call('updateWorkUnit', {
+      spec: 'a',
+      key: new Uint8Array([0xff, 0x00]),
+      status: 4,
+      data: data({ output: CborMap.fromObject({ next1: CborMap.fromObject({}) }) }),
+    });
+    expect(await client.call('countWorkUnits', { spec: 'a' })).toEqual({ 1: 1, 4: 1 });
+    expect(await client.call('countWorkUnits', { spec: 'b' })).toEqual({ 1: 1 });
+    const stored = decodeValue((await client.call('getWorkSpec', { name: 'a' })) as Uint8Array) as CborMap;
+    expect(mapGet(stored, 'then')).toBe('b');
+    await store.stop();
+  });
+
+  it('answers bad input with an error naming the field, and unknown specs like Coordinate', async () => {
+    const { client, store } = await startStore(await server.connect());
+    await expect(client.call('addWorkUnits', { spec: 'nope', units: [] })).rejects.toThrow(/no such work_spec/);
+    await expect(client.call('getWork', { workerId: '' } as never)).rejects.toThrow(/getWork: workerId/);
+    await expect(client.call('getWorkSpec', { name: 'missing' })).resolves.toBeNull();
+    await store.stop();
+  });
+});

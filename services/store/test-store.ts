@@ -1,0 +1,20 @@
+import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
+import { WorkQueueClient } from '@passerine/client';
+import { provision } from '@passerine/cli';
+import type { NatsConnection } from '@passerine/natsconn';
+import { createNames } from '@passerine/subjects';
+import { uniquePrefix } from '@passerine/test-support';
+import { createStoreService, type StoreOptions } from './index.ts';
+
+/** A store replica and a client on a fresh prefix of a test server. */
+export async function startStore(nc: NatsConnection, options: StoreOptions & { prefix?: string } = {}) {
+  const names = createNames(options.prefix ?? uniquePrefix());
+  await provision(nc, names);
+  const store = createStoreService(
+    { nc, names, logger: silentLogger(), clock: systemClock, ids: randomIdSource() },
+    { leaseTtlMs: 1_000, ...options },
+  );
+  await store.start();
+  const client = new WorkQueueClient(nc, names);
+  return { names, store, client };
+}
