@@ -1,4 +1,5 @@
 import type { Service, ServiceContext } from '@passerine/natsconn';
+import { createStoreService } from '@passerine/store';
 
 export interface UpOptions {
   cborPort: number;
@@ -15,4 +16,9 @@ export interface RegisteredService {
 }
 
 /** Every service, in start order: `passerine up` runs them all, `passerine serve NAME` one of them. */
-export const registeredServices: RegisteredService[] = [];
+export const registeredServices: RegisteredService[] = [
+  {
+    name: 'store',
+    create: (ctx) => createStoreService(ctx, { replicas: Number(process.env.PASSERINE_REPLICAS ?? 1) }),
+  },
+];
