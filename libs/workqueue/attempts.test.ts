@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@passerine/core';
+import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
 import { describe, expect, it } from 'vitest';
 import { evolve, UnknownEventError } from './evolve/evolve.ts';
 import { attemptHistory, startedWork } from './queries/attempt-queries.ts';
@@ -27,6 +27,9 @@ describe('attempts', () => {
     ns.run({ type: 'FinishAttempt', attemptId: a.attempt_id, data: blob('out') });
     expect(getWorkUnits(ns.state, 'sa')).toEqual([['k', blob('out')]]);
     expect(() => ns.run({ type: 'FinishAttempt', attemptId: a.attempt_id })).toThrow(NotFoundError);
+    const late = () => ns.run({ type: 'FinishAttempt', attemptId: a.attempt_id, spec: 'sa', key: 'k' });
+    expect(late).toThrow(IllegalStateError);
+    expect(late).toThrow('is finished, not pending');
     expect(attemptHistory(ns.state, 'sa', 'k')).toMatchObject([{ status: 'finished', data: blob('out') }]);
   });
 

@@ -12,6 +12,17 @@ export interface UnitOutput {
   priority?: number;
 }
 
+/**
+ * An attempt by id. Only pending attempts are indexed by id (memory); when the caller also names
+ * the unit, an attempt that already ended is recognised and refused as IllegalStateError rather
+ * than NotFoundError.
+ */
+export interface AttemptRef {
+  attemptId: string;
+  spec?: Name | null;
+  key?: Name | null;
+}
+
 export interface WorkQueueCommandData {
   SetWorkSpec: { name: Name; data: Uint8Array; meta?: Partial<WorkSpecMeta> };
   DeleteWorkSpec: { name: Name };
@@ -42,10 +53,10 @@ export interface WorkQueueCommandData {
     workSpecNames?: Name[] | null;
     availableGb?: number | null;
   };
-  RenewAttempt: { attemptId: string; leaseSeconds?: number | null; data?: Uint8Array | null };
-  FinishAttempt: { attemptId: string; data?: Uint8Array | null; outputs?: UnitOutput[] | null };
-  FailAttempt: { attemptId: string; data?: Uint8Array | null; traceback?: string | null };
-  RetryAttempt: { attemptId: string; data?: Uint8Array | null; delaySeconds?: number | null };
+  RenewAttempt: AttemptRef & { leaseSeconds?: number | null; data?: Uint8Array | null };
+  FinishAttempt: AttemptRef & { data?: Uint8Array | null; outputs?: UnitOutput[] | null };
+  FailAttempt: AttemptRef & { data?: Uint8Array | null; traceback?: string | null };
+  RetryAttempt: AttemptRef & { data?: Uint8Array | null; delaySeconds?: number | null };
   RecordWorkerHeartbeat: {
     workerId: string;
     mode: string;

@@ -1,3 +1,4 @@
+import { canonicalName } from '../keys.ts';
 import type { WorkSpecState } from '../state.ts';
 import { WorkSpecStatus } from '../status.ts';
 
@@ -14,7 +15,13 @@ export function isContinuousDue(spec: WorkSpecState, now: number): boolean {
   return due !== undefined && spec.available.size === 0 && due <= now;
 }
 
-/** Generated units are keyed by the time they were made, so they sort in the order made. */
-export function continuousKey(now: number): string {
-  return new Date(now).toISOString();
+/**
+ * Generated units are keyed by the time they were made, so they sort in the order made; a
+ * suffix keeps a second unit made in the same millisecond from overwriting the first.
+ */
+export function continuousKey(spec: WorkSpecState, now: number): string {
+  const base = new Date(now).toISOString();
+  let key = base;
+  for (let n = 1; spec.units.has(canonicalName(key)); n++) key = `${base}#${n}`;
+  return key;
 }

@@ -1,7 +1,8 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
-import type { CommandOf, DecideContext } from '../commands.ts';
+import type { AttemptRef, CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { nameOfCanonical } from '../keys.ts';
+import { canonicalName, isName, type Name, nameOfCanonical } from '../keys.ts';
+import { findSpec } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
 import { leaseMs, optionalBytes, optionalNumber, requireText } from '../validate.ts';
 import { decideOutputs } from './decide-units.ts';
@@ -14,14 +15,34 @@ interface Held {
 }
 
 /** The pending attempt; an ended one is no longer the machine's to move (pending is its only live state). */
-export function requireHeld(state: NamespaceState, attemptId: unknown): Held {
+export function requireHeld(
+  state: NamespaceState,
+  attemptId: unknown,
+  hint?: Omit<AttemptRef, 'attemptId'>,
+): Held {
   const id = requireText(attemptId, 'attempt_id');
   const attempt = state.pending.get(id);
-  if (!attempt) throw new NotFoundError(`no pending attempt '${id}'`, { attempt_id: id });
+  if (!attempt) {
+    const ended =
+      hint?.spec != null && hint.key != null ? findEnded(state, hint.spec, hint.key, id) : undefined;
+    if (ended)
+      throw new IllegalStateError(`attempt '${id}' is ${ended.status}, not pending`, {
+        attempt_id: id,
+        status: ended.status,
+      });
+    throw new NotFoundError(`no pending attempt '${id}'`, { attempt_id: id });
+  }
   const spec = state.specs.get(attempt.unit.specId);
   if (!spec)
     throw new IllegalStateError(`attempt '${id}' belongs to a deleted work spec`, { attempt_id: id });
   return { attempt, spec, ref: { id, spec: spec.name, key: nameOfCanonical(attempt.unit.key) } };
+}
+
+function findEnded(state: NamespaceState, spec: Name, key: Name, id: string): AttemptState | undefined {
+  if (!isName(spec) || !isName(key)) return undefined;
+  let attempt = findSpec(state, spec)?.units.get(canonicalName(key))?.last ?? null;
+  while (attempt && attempt.id !== id) attempt = attempt.prev;
+  return attempt ?? undefined;
 }
 
 export function renewEvent(
@@ -83,7 +104,7 @@ export function decideRenewAttempt(
   cmd: CommandOf<'RenewAttempt'>,
   ctx: DecideContext,
 ) {
-  const held = requireHeld(state, cmd.attemptId);
+  const held = requireHeld(state, cmd.attemptId, cmd);
   return [renewEvent(held, cmd.leaseSeconds, optionalBytes(cmd.data, 'data'), ctx)];
 }
 
@@ -92,12 +113,12 @@ export function decideFinishAttempt(
   cmd: CommandOf<'FinishAttempt'>,
   ctx: DecideContext,
 ) {
-  const held = requireHeld(state, cmd.attemptId);
+  const held = requireHeld(state, cmd.attemptId, cmd);
   return finishEvents(state, held, optionalBytes(cmd.data, 'data'), cmd.outputs, ctx);
 }
 
 export function decideFailAttempt(state: NamespaceState, cmd: CommandOf<'FailAttempt'>, ctx: DecideContext) {
-  const held = requireHeld(state, cmd.attemptId);
+  const held = requireHeld(state, cmd.attemptId, cmd);
   const traceback = cmd.traceback === undefined || cmd.traceback === null ? undefined : String(cmd.traceback);
   return [failEvent(held, optionalBytes(cmd.data, 'data'), traceback, ctx)];
 }
@@ -107,6 +128,6 @@ export function decideRetryAttempt(
   cmd: CommandOf<'RetryAttempt'>,
   ctx: DecideContext,
 ) {
-  const held = requireHeld(state, cmd.attemptId);
+  const held = requireHeld(state, cmd.attemptId, cmd);
   return [retryEvent(held, optionalBytes(cmd.data, 'data'), cmd.delaySeconds, ctx)];
 }

@@ -44,7 +44,7 @@ export function decideGenerateContinuousUnits(state: NamespaceState, ctx: Decide
         spec: spec.name,
         at: ctx.now,
         continuous: true,
-        units: [{ key: continuousKey(ctx.now), data: EMPTY_CBOR_MAP, priority: -1 }],
+        units: [{ key: continuousKey(spec, ctx.now), data: EMPTY_CBOR_MAP, priority: -1 }],
       }),
     );
   }

@@ -109,7 +109,7 @@ export function decideGetWork(
   const events: WorkQueueEvent[] = [];
   let keys = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
   if (keys.length === 0) {
-    const key = continuousKey(ctx.now);
+    const key = continuousKey(spec, ctx.now);
     events.push(
       event('WorkUnitsAdded', {
         spec: spec.name,
