@@ -1,4 +1,16 @@
-/** The Coordinate-compatible work queue: pure deciders, in-place evolve, queries. No I/O. */
+/**
+ * The Coordinate-compatible work queue of one namespace: pure deciders, an in-place evolve and
+ * queries. No I/O: time, ids and randomness come in through DecideContext.
+ *
+ * How the store drives it:
+ *   const events = decide(state, command, { now, nextId, random }); // throws PasserineError, changes nothing
+ *   append(events) ... then for (const e of events) evolve(state, e); // evolve mutates in place
+ *   reply from the events (counts, ids) and from queries, e.g. startedWork(state, events) for get_work.
+ *   After each commit, arm the timer at nextDeadline(state); when it fires run, each in turn,
+ *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits, GenerateContinuousUnits (decide + evolve each).
+ * Units of time: commands take seconds (Coordinate's), events and queries carry ms since the epoch.
+ * Pair-returning Coordinate methods map any thrown PasserineError to [false, message].
+ */
 export * from './commands.ts';
 export { decide } from './decide/decide.ts';
 export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';

@@ -24,12 +24,6 @@ export function requireUnit(spec: WorkSpecState, key: Name): WorkUnitState {
   return unit;
 }
 
-export function requirePendingAttempt(state: NamespaceState, attemptId: string): AttemptState {
-  const attempt = state.pending.get(attemptId);
-  if (!attempt) throw new NotFoundError(`no pending attempt '${attemptId}'`, { attempt_id: attemptId });
-  return attempt;
-}
-
 /** The unit's attempt if it is the one holding the unit right now. */
 export function pendingAttemptOf(state: NamespaceState, unit: WorkUnitState): AttemptState | undefined {
   const last = unit.last;

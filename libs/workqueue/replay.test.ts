@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkQueueCommand } from './commands.ts';
+import { decide } from './decide/decide.ts';
 import { evolve } from './evolve/evolve.ts';
 import { compareCanonical, canonicalName } from './keys.ts';
 import { attemptHistory, startedWork } from './queries/attempt-queries.ts';
@@ -89,6 +90,28 @@ describe('replay', () => {
       for (const e of ns.log) evolve(replayed, e);
       expect(observe(replayed)).toEqual(observe(ns.state));
     }
+  });
+
+  it('decide only reads: deciding without evolving leaves the state as it was', () => {
+    const ns = randomSession(11, 300);
+    const before = observe(ns.state);
+    const ctx = { ...ns.ctx, now: ns.ctx.now + 3_600_000 };
+    const commands: WorkQueueCommand[] = [
+      { type: 'GetWork', workerId: 'w1', maxJobs: 5 },
+      { type: 'ExpireLeases' },
+      { type: 'ExpireWorkers' } as WorkQueueCommand,
+      { type: 'ReleaseDelayedUnits' },
+      { type: 'DeleteWorkUnits', spec: 's1', all: true },
+      { type: 'ClearNamespace' } as WorkQueueCommand,
+    ];
+    for (const command of commands) {
+      try {
+        decide(ns.state, command, ctx);
+      } catch {
+        // A refusal is fine; a change is not.
+      }
+    }
+    expect(observe(ns.state)).toEqual(before);
   });
 
   it('get_work never hands out a unit twice while it is pending', () => {
