@@ -31,3 +31,11 @@ export * from './queries/worker-queries.ts';
 export { defaultWorkSpecMeta, type WorkSpecControls, type WorkSpecMeta } from './spec-meta.ts';
 export { createNamespaceState, type NamespaceState } from './state.ts';
 export * from './status.ts';
+export {
+  type AttemptSnapshot,
+  type NamespaceSnapshot,
+  restoreNamespace,
+  type SpecSnapshot,
+  snapshotNamespace,
+  type UnitSnapshot,
+} from './snapshot.ts';

@@ -9,6 +9,7 @@ import { nextDeadline } from './queries/deadline.ts';
 import { countWorkUnits, listWorkSpecs } from './queries/spec-queries.ts';
 import { getWorkUnitStatus, getWorkUnits } from './queries/unit-queries.ts';
 import { listWorkerModes } from './queries/worker-queries.ts';
+import { restoreNamespace, snapshotNamespace } from './snapshot.ts';
 import { createNamespaceState, type NamespaceState } from './state.ts';
 import { blob, bytes, Namespace, seededRandom } from './test-support/specification.ts';
 
@@ -90,6 +91,18 @@ describe('replay', () => {
       for (const e of ns.log) evolve(replayed, e);
       expect(observe(replayed)).toEqual(observe(ns.state));
     }
+  });
+
+  it('a restored snapshot is the same state and decides the same', () => {
+    const ns = randomSession(21, 400);
+    const restored = restoreNamespace(structuredClone(snapshotNamespace(ns.state)));
+    expect(observe(restored)).toEqual(observe(ns.state));
+    const ctx = () => ({ now: ns.ctx.now + 2000, nextId: () => 'next', random: () => 0.5 });
+    const command: WorkQueueCommand = { type: 'GetWork', workerId: 'w1', maxJobs: 3 };
+    expect(decide(restored, command, ctx())).toEqual(decide(ns.state, command, ctx()));
+    expect(decide(restored, { type: 'ExpireLeases' }, ctx())).toEqual(
+      decide(ns.state, { type: 'ExpireLeases' }, ctx()),
+    );
   });
 
   it('decide only reads: deciding without evolving leaves the state as it was', () => {

@@ -98,8 +98,17 @@ export function createNamespaceState(): NamespaceState {
   return {
     specs: new Map(),
     pending: new Map(),
-    leases: new IndexedHeap<AttemptState>((a, b) => a.expiresAt < b.expiresAt),
-    delayed: new IndexedHeap<WorkUnitState>((a, b) => a.availableAt < b.availableAt),
+    // Total orders, so that a restored snapshot expires and releases in the same order.
+    leases: new IndexedHeap<AttemptState>((a, b) =>
+      a.expiresAt !== b.expiresAt ? a.expiresAt < b.expiresAt : a.id < b.id,
+    ),
+    delayed: new IndexedHeap<WorkUnitState>((a, b) =>
+      a.availableAt !== b.availableAt
+        ? a.availableAt < b.availableAt
+        : a.specId !== b.specId
+          ? a.specId < b.specId
+          : a.key < b.key,
+    ),
     workers: new Map(),
     pendingByWorker: new Map(),
     childrenOf: new Map(),
