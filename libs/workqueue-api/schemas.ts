@@ -4,9 +4,9 @@ import { z } from 'zod';
  * Request schemas of the work queue's internal NATS API, one per operation. Names and keys are
  * text or bytes (kept apart); data is opaque CBOR bytes as Coordinate clients encoded it.
  */
-const name = z.union([z.string().min(1), z.instanceof(Uint8Array).refine((b) => b.length > 0, 'must not be empty')]);
-const key = z.union([z.string(), z.instanceof(Uint8Array)]);
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a byte string');
+const name = z.union([z.string().min(1), bytes.refine((b) => b.length > 0, 'must not be empty')]);
+const key = z.union([z.string(), bytes]);
 const seconds = z.number().finite();
 const status = z.number().int().min(1).max(5);
 
