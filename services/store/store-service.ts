@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { ValidationError } from '@passerine/core';
@@ -26,7 +27,8 @@ export function createStoreService(ctx: ServiceContext, options: StoreOptions = 
   partitions: Map<string, NamespacePartition>;
 } {
   const ttl = options.leaseTtlMs ?? 3_000;
-  const holderId = options.holderId ?? `store-${ctx.ids.next()}`;
+  // Host and pid make the holder of a lease findable by an operator (and by the failover test).
+  const holderId = options.holderId ?? `store-${hostname()}-${process.pid}-${ctx.ids.next().slice(-6)}`;
   const partitions = new Map<string, NamespacePartition>();
   const log = new JetStreamEventLog(ctx.nc, { stream: ctx.names.eventStream });
   let leases: KV;
