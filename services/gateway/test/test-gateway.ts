@@ -1,0 +1,38 @@
+import type { NatsConnection } from '@passerine/natsconn';
+import { silentLogger } from '@passerine/core';
+import { createCborRpcServer } from '../cbor-rpc/index.ts';
+import { createCoordinateHandler } from '../coordinate/index.ts';
+import { TestClient } from '../cbor-rpc/test-client.ts';
+import { startStore } from '../../store/test-store.ts';
+
+/**
+ * A store replica on a fresh prefix and the gateway's CBOR-RPC edge in front of it on a free
+ * loopback port. `close()` stops both and every client opened through `client()`.
+ */
+export async function startCoordinateEdge(nc: NatsConnection, options: { maxConnections?: number } = {}) {
+  const { store, client: api, names } = await startStore(nc);
+  const server = createCborRpcServer({
+    handler: createCoordinateHandler(api, 'default'),
+    port: 0,
+    logger: silentLogger(),
+    maxConnections: options.maxConnections,
+  });
+  const { port } = await server.listen();
+  const clients: TestClient[] = [];
+  return {
+    api,
+    names,
+    port,
+    server,
+    async client() {
+      const c = await TestClient.open(port);
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of clients) c.close();
+      await server.close();
+      await store.stop();
+    },
+  };
+}
