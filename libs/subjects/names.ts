@@ -53,6 +53,8 @@ export interface Names {
   jobLogs(jobId: string): string;
   /** Completion notices of a job, for watchers. */
   jobWatch(jobId: string): string;
+  /** Filter matching the completion notices of every job. */
+  readonly allJobWatch: string;
   /** Queue group names. */
   queueGroup(service: string): string;
   /** Durable consumer names. */
@@ -63,7 +65,9 @@ const PREFIX = /^[a-z][a-z0-9_-]{0,31}$/;
 
 export function createNames(prefix = 'psr'): Names {
   if (!PREFIX.test(prefix)) {
-    throw new ValidationError(`prefix ${JSON.stringify(prefix)} must be 1-32 lower-case letters, digits, - or _`);
+    throw new ValidationError(
+      `prefix ${JSON.stringify(prefix)} must be 1-32 lower-case letters, digits, - or _`,
+    );
   }
   const upper = prefix.toUpperCase().replace(/-/g, '_');
   const t = encodeToken;
@@ -92,6 +96,7 @@ export function createNames(prefix = 'psr'): Names {
     workerTasks: (pool) => `${prefix}.tasks.${t(pool)}`,
     jobLogs: (jobId) => `${prefix}.log.${t(jobId)}`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
+    allJobWatch: `${prefix}.watch.*`,
     queueGroup: (service) => `${prefix}-${service}`,
     consumer: (purpose) => `${prefix}-${t(purpose)}`,
   };

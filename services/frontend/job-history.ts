@@ -1,0 +1,74 @@
+import type { Logger } from '@passerine/core';
+import type { EventLog } from '@passerine/eventlog';
+import { evolve, initialJobState, type JobEvent, type JobState } from '@passerine/scheduling';
+import type { Names } from '@passerine/subjects';
+import { isTerminal } from './job-result.ts';
+
+export interface JobHistory {
+  state: JobState;
+  /** Last sequence on the job's subject: the fence for whoever writes next on its behalf. */
+  lastSeq: number;
+}
+
+function jobIdOf(event: JobEvent): string {
+  return event.type === 'JobSubmitted' ? event.data.job.id : event.data.jobId;
+}
+
+function applyRecord(
+  jobs: Map<string, JobHistory>,
+  events: readonly JobEvent[],
+  seq: number,
+  logger: Logger,
+): void {
+  for (const event of events) {
+    const jobId = jobIdOf(event);
+    let history = jobs.get(jobId);
+    if (!history) {
+      history = { state: initialJobState(), lastSeq: 0 };
+      jobs.set(jobId, history);
+    }
+    try {
+      evolve(history.state, event);
+    } catch (err) {
+      logger.warn({ err, jobId, seq, type: event.type }, 'job event does not apply; skipped');
+    }
+    history.lastSeq = seq;
+  }
+}
+
+/** Rebuilds every job that is still active (finished ones are dropped as soon as they end). */
+export async function readActiveJobs(
+  log: EventLog,
+  names: Names,
+  logger: Logger,
+): Promise<Map<string, JobHistory>> {
+  const jobs = new Map<string, JobHistory>();
+  for await (const record of log.read({ filter: names.allJobEvents })) {
+    if (record.kind !== 'commit') {
+      logger.warn({ seq: record.seq, reason: record.reason }, 'unreadable job commit skipped');
+      continue;
+    }
+    const events = record.events as unknown as JobEvent[];
+    applyRecord(jobs, events, record.seq, logger);
+    for (const event of events) {
+      const history = jobs.get(jobIdOf(event));
+      if (history && isTerminal(history.state.status)) jobs.delete(jobIdOf(event));
+    }
+  }
+  return jobs;
+}
+
+/** One job as the log tells it, or undefined when it was never submitted. */
+export async function readJob(
+  log: EventLog,
+  names: Names,
+  jobId: string,
+  logger: Logger,
+): Promise<JobHistory | undefined> {
+  const jobs = new Map<string, JobHistory>();
+  for await (const record of log.read({ filter: names.jobEvents(jobId) })) {
+    if (record.kind === 'commit')
+      applyRecord(jobs, record.events as unknown as JobEvent[], record.seq, logger);
+  }
+  return jobs.get(jobId);
+}

@@ -1,0 +1,67 @@
+import type { JobState, JobStatus, TaskStatus } from '@passerine/scheduling';
+
+export interface TaskTiming {
+  /** When the node monitor started the attempt and when it ended (ms, node monitor's clock). */
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface TaskResult {
+  id: string;
+  status: TaskStatus;
+  attempts: number;
+  nodeId?: string;
+  exitCode?: number | null;
+  error?: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** What a submitter learns about a job: on its watch subject when it ends, or by asking. */
+export interface JobResult {
+  jobId: string;
+  status: JobStatus;
+  finished: number;
+  failed: number;
+  /** Set when the job was cancelled. */
+  reason?: string;
+  tasks: TaskResult[];
+}
+
+/** Past this many tasks a result carries counts only, to stay well inside one message. */
+export const MAX_TASKS_IN_RESULT = 5_000;
+
+export function jobResult(
+  jobId: string,
+  state: JobState,
+  timings?: ReadonlyMap<string, TaskTiming>,
+  reason?: string,
+): JobResult {
+  const tasks: TaskResult[] = [];
+  if (state.tasks.size <= MAX_TASKS_IN_RESULT) {
+    for (const [id, task] of state.tasks) {
+      const timing = timings?.get(id);
+      tasks.push({
+        id,
+        status: task.status,
+        attempts: task.attempts,
+        ...(task.nodeId !== undefined && { nodeId: task.nodeId }),
+        ...(task.exitCode !== undefined && { exitCode: task.exitCode }),
+        ...(task.error !== undefined && { error: task.error }),
+        ...(timing && { startedAt: timing.startedAt, endedAt: timing.endedAt }),
+      });
+    }
+  }
+  return {
+    jobId,
+    status: state.status,
+    finished: state.finished,
+    failed: state.failed,
+    ...(reason !== undefined && { reason }),
+    tasks,
+  };
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === 'completed' || status === 'cancelled';
+}

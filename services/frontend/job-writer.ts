@@ -1,0 +1,57 @@
+import {
+  type Clock,
+  type EnvelopeContext,
+  type EventEnvelope,
+  envelop,
+  type IdSource,
+  type Logger,
+  type NewEvent,
+} from '@passerine/core';
+import { type EventLog, type GroupAppendResult, GroupCommitter } from '@passerine/eventlog';
+import type { JobEvent } from '@passerine/scheduling';
+import type { Names } from '@passerine/subjects';
+
+/**
+ * Writes the events of the jobs a frontend owns. Each job has its own group committer with one
+ * commit in flight: the first event goes out at once and whatever arrives meanwhile (the launches
+ * of the other tasks, a burst of reports) follows as one commit, in order.
+ */
+export class JobWriter {
+  private readonly committers = new Map<string, GroupCommitter>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly names: Names,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Appends and returns the promise; callers that only record a fact need not wait for it. */
+  append(jobId: string, events: readonly JobEvent[]): Promise<GroupAppendResult> {
+    let committer = this.committers.get(jobId);
+    if (!committer) {
+      committer = new GroupCommitter(this.log, this.names.jobEvents(jobId), { maxInFlight: 1 });
+      this.committers.set(jobId, committer);
+    }
+    const ctx = { time: this.clock.now(), nextId: () => this.ids.next() };
+    return committer.append(toEnvelopes(events, ctx));
+  }
+
+  /** Records a fact without waiting; a failure is logged, since nobody waits for it. */
+  record(jobId: string, events: readonly JobEvent[]): void {
+    if (events.length === 0) return;
+    this.append(jobId, events).catch((err) =>
+      this.logger.error({ err, jobId, types: events.map((e) => e.type) }, 'job events not recorded'),
+    );
+  }
+
+  /** The job has ended: its committer is dropped once the last append has been handed to it. */
+  forget(jobId: string): void {
+    this.committers.delete(jobId);
+  }
+}
+
+export function toEnvelopes(events: readonly JobEvent[], ctx: EnvelopeContext): EventEnvelope[] {
+  return events.map((event) => envelop(event as NewEvent, ctx));
+}

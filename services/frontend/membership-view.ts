@@ -1,0 +1,111 @@
+import type { KV } from '@nats-io/kv';
+import { decode, type Logger } from '@passerine/core';
+
+interface Advert {
+  id: string;
+  lastHeartbeat: number;
+}
+
+export interface MembershipViewOptions<T extends Advert> {
+  bucket: KV;
+  /** An advert whose heartbeat is older than this counts as a dead member (ms). */
+  staleAfterMs: number;
+  now: () => number;
+  logger: Logger;
+  /** A member left: its key was deleted or its heartbeat went stale. */
+  onLost?: (member: T) => void;
+  onChange?: () => void;
+}
+
+/**
+ * Everyone's view of a membership bucket: the latest advert per key, kept by a watch. Members
+ * whose heartbeat is stale are dropped by a sweep, since nats-server 2.9 does not announce
+ * entries that age out of a bucket.
+ */
+export class MembershipView<T extends Advert> {
+  private readonly members = new Map<string, T>();
+  private list: T[] | undefined;
+  private sweeper?: NodeJS.Timeout;
+  private watch?: { stop(): void };
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(private readonly options: MembershipViewOptions<T>) {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+
+  /** Resolves once the adverts present at start have been read. */
+  async start(): Promise<void> {
+    const iterator = await this.options.bucket.watch();
+    this.watch = iterator;
+    void (async () => {
+      for await (const entry of iterator) {
+        if (entry.operation === 'PUT') {
+          try {
+            this.put(decode<T>(entry.value));
+          } catch (err) {
+            this.options.logger.warn({ err, key: entry.key }, 'unreadable advert ignored');
+          }
+        } else {
+          this.remove(entry.key);
+        }
+        if (entry.delta === 0) this.markReady();
+      }
+    })();
+    // An empty bucket sends nothing to mark the end of the initial values.
+    const status = await this.options.bucket.status();
+    if (status.values === 0) this.markReady();
+    await Promise.race([this.ready, new Promise((r) => setTimeout(r, 2_000))]);
+    const every = Math.max(20, Math.floor(this.options.staleAfterMs / 4));
+    this.sweeper = setInterval(() => this.sweep(), every);
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.watch?.stop();
+  }
+
+  /** Members with a fresh heartbeat. The array is shared until the next change: do not modify it. */
+  live(): readonly T[] {
+    this.list ??= [...this.members.values()];
+    return this.list;
+  }
+
+  get(id: string): T | undefined {
+    return this.members.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  private put(advert: T): void {
+    if (this.options.now() - advert.lastHeartbeat > this.options.staleAfterMs) return;
+    const known = this.members.get(advert.id);
+    this.members.set(advert.id, advert);
+    this.list = undefined;
+    if (!known) this.changed();
+  }
+
+  private remove(id: string): void {
+    const member = this.members.get(id);
+    if (!member) return;
+    this.members.delete(id);
+    this.changed();
+    this.options.onLost?.(member);
+  }
+
+  private sweep(): void {
+    const now = this.options.now();
+    for (const member of [...this.members.values()]) {
+      if (now - member.lastHeartbeat > this.options.staleAfterMs) this.remove(member.id);
+    }
+  }
+
+  private changed(): void {
+    this.list = undefined;
+    this.options.onChange?.();
+  }
+}

@@ -1,0 +1,40 @@
+import type { MessageCounter } from '@passerine/node-monitor';
+import type { Random } from '@passerine/scheduling';
+import type { PlacementMode } from './placement.ts';
+
+export interface FrontendOptions {
+  /** Defaults to a fresh id. */
+  id?: string;
+  /** `batch` (Sparrow: batch sampling + late binding) unless a baseline is being measured. */
+  placement?: PlacementMode;
+  /** How often this frontend renews its advert (ms). */
+  heartbeatMs?: number;
+  /** A node monitor or frontend whose advert is older than this is taken for dead (ms). */
+  staleAfterMs?: number;
+  /** Jobs with tasks still waiting and no progress for this long are placed again (ms). */
+  replaceAfterMs?: number;
+  /** Jobs one frontend schedules at once; more are refused with `unavailable`. */
+  maxActiveJobs?: number;
+  random?: Random;
+  counter?: MessageCounter;
+}
+
+export interface ResolvedFrontendOptions {
+  placement: PlacementMode;
+  heartbeatMs: number;
+  staleAfterMs: number;
+  replaceAfterMs: number;
+  maxActiveJobs: number;
+}
+
+export function resolveFrontendOptions(options: FrontendOptions): ResolvedFrontendOptions {
+  const heartbeatMs = options.heartbeatMs ?? 1_000;
+  const staleAfterMs = options.staleAfterMs ?? Math.max(3 * heartbeatMs, 3_000);
+  return {
+    placement: options.placement ?? 'batch',
+    heartbeatMs,
+    staleAfterMs,
+    replaceAfterMs: options.replaceAfterMs ?? Math.max(2 * staleAfterMs, 5_000),
+    maxActiveJobs: options.maxActiveJobs ?? 100_000,
+  };
+}

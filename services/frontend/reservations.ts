@@ -1,0 +1,43 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { encode } from '@passerine/core';
+import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/node-monitor';
+import type { Reservation } from '@passerine/scheduling';
+import type { Names } from '@passerine/subjects';
+import type { OwnedJob } from './owned-job.ts';
+
+/** Sends reservations (probes) and their cancellations: plain publishes, one per node. */
+export class Reservations {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly names: Names,
+    private readonly frontendId: string,
+    private readonly counter: MessageCounter,
+  ) {}
+
+  send(owned: OwnedJob, reservations: readonly Reservation[]): void {
+    const { job, demand } = owned;
+    for (const { nodeId, count } of reservations) {
+      const message: ReserveMessage = {
+        jobId: job.id,
+        frontendId: this.frontendId,
+        user: job.user,
+        priority: job.priority,
+        count,
+        resources: demand,
+      };
+      owned.holders.add(nodeId);
+      this.counter.add();
+      this.nc.publish(this.names.nodeMonitor(nodeId, 'reserve'), encode(message));
+    }
+  }
+
+  /** Proactive cancellation of leftover reservations; with `kill`, running tasks stop too. */
+  cancel(owned: OwnedJob, nodeIds: readonly string[], kill: boolean): void {
+    const message: CancelMessage = kill ? { jobId: owned.job.id, kill } : { jobId: owned.job.id };
+    const payload = encode(message);
+    for (const nodeId of nodeIds) {
+      this.counter.add();
+      this.nc.publish(this.names.nodeMonitor(nodeId, 'cancel'), payload);
+    }
+  }
+}

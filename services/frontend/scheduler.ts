@@ -1,0 +1,322 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  type Clock,
+  encode,
+  type IdSource,
+  IllegalStateError,
+  type Logger,
+  NotFoundError,
+  UnavailableError,
+} from '@passerine/core';
+import type { EventLog } from '@passerine/eventlog';
+import type {
+  GetTaskReply,
+  GetTaskRequest,
+  MessageCounter,
+  NodeAdvert,
+  TaskEndedReport,
+} from '@passerine/node-monitor';
+import {
+  checkPlaceable,
+  decide,
+  evolve,
+  initialJobState,
+  type JobCommand,
+  type JobEvent,
+  type JobState,
+  parseJob,
+  type Random,
+} from '@passerine/scheduling';
+import type { Names } from '@passerine/subjects';
+import { type JobResult, jobResult } from './job-result.ts';
+import { type JobWriter, toEnvelopes } from './job-writer.ts';
+import type { MembershipView } from './membership-view.ts';
+import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
+import { batchPlacement, boundPlacement, type PlacementMode, replaceTasks } from './placement.ts';
+import { Reservations } from './reservations.ts';
+
+export interface SubmitReply {
+  jobId: string;
+  status: 'accepted' | 'completed';
+  /** True when this job id had just been submitted (a retried request): nothing new was queued. */
+  duplicate?: boolean;
+  result?: JobResult;
+}
+
+export interface SchedulerDeps {
+  frontendId: string;
+  nc: NatsConnection;
+  names: Names;
+  log: EventLog;
+  writer: JobWriter;
+  nodes: MembershipView<NodeAdvert>;
+  placement: PlacementMode;
+  random: Random;
+  clock: Clock;
+  ids: IdSource;
+  logger: Logger;
+  counter: MessageCounter;
+  maxActiveJobs: number;
+}
+
+/**
+ * The jobs one frontend owns, and the four things that happen to them: submission, getTask from a
+ * node monitor, a task's end, and loss of a node. Decisions come from the job decider; this class
+ * keeps the in-memory state, sends the messages and records the events.
+ */
+export class Scheduler {
+  private readonly jobs = new Map<string, OwnedJob>();
+  private readonly reservations: Reservations;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
+  }
+
+  get activeJobs(): number {
+    return this.jobs.size;
+  }
+
+  owned(jobId: string): OwnedJob | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  async submit(input: unknown): Promise<SubmitReply> {
+    const { names, log, frontendId } = this.deps;
+    const job = parseJob(input);
+    if (this.jobs.has(job.id)) return { jobId: job.id, status: 'accepted', duplicate: true };
+    if (this.jobs.size >= this.deps.maxActiveJobs) {
+      throw new UnavailableError(
+        `frontend ${frontendId} already runs ${this.jobs.size} jobs; try again later`,
+      );
+    }
+    const nodes = this.deps.nodes.live();
+    checkPlaceable(job, nodes);
+    const state = initialJobState();
+    const events = decide({ type: 'SubmitJob', job, frontendId }, state);
+    const ctx = { time: this.deps.clock.now(), nextId: () => this.deps.ids.next() };
+    // Fenced on an empty subject: a job id is used once. The message id makes a retried request
+    // (the first one was stored, its answer lost) a duplicate rather than a second job.
+    const appended = log.append(names.jobEvents(job.id), toEnvelopes(events, ctx), {
+      expectedLastSubjectSeq: 0,
+      msgId: `submit-${job.id}`,
+    });
+    for (const event of events) evolve(state, event);
+    if (job.tasks.length === 0) {
+      await this.durable(appended, job.id);
+      const result = jobResult(job.id, state);
+      this.announce(result);
+      return { jobId: job.id, status: 'completed', result };
+    }
+    const placed =
+      this.deps.placement === 'batch'
+        ? batchPlacement(job, nodes, this.deps.random)
+        : boundPlacement(job, nodes, this.deps.random, this.deps.placement);
+    const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
+    owned.durable = appended.then(() => {
+      owned.durable = undefined;
+    });
+    owned.durable.catch(() => undefined);
+    this.jobs.set(job.id, owned);
+    // Reservations travel while the append is in flight; getTask waits for it, so nothing runs
+    // before the job is durable, and the two round trips overlap instead of adding up.
+    this.reservations.send(owned, placed.reservations);
+    try {
+      const result = await this.durable(appended, job.id);
+      if (result.duplicate) {
+        this.drop(owned);
+        return { jobId: job.id, status: 'accepted', duplicate: true };
+      }
+    } catch (err) {
+      this.drop(owned);
+      throw err;
+    }
+    return { jobId: job.id, status: 'accepted' };
+  }
+
+  async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
+    const owned = this.jobs.get(request.jobId);
+    if (!owned) return null;
+    if (owned.durable) {
+      try {
+        await owned.durable;
+      } catch {
+        return null;
+      }
+    }
+    if (owned.state.status !== 'active') return null;
+    const answer = owned.binding.getTask(request.nodeId);
+    if (answer.cancel.length > 0) this.reservations.cancel(owned, answer.cancel, false);
+    if (answer.taskId === null) return null;
+    const attemptId = this.deps.ids.next();
+    const command: JobCommand = {
+      type: 'LaunchTask',
+      taskId: answer.taskId,
+      nodeId: request.nodeId,
+      attemptId,
+    };
+    try {
+      this.apply(owned, decide(command, owned.state));
+    } catch (err) {
+      this.deps.logger.error({ err, jobId: owned.job.id, taskId: answer.taskId }, 'launch refused');
+      this.placeAgain(owned, [answer.taskId]);
+      return null;
+    }
+    owned.lastProgress = this.deps.clock.now();
+    const task = owned.tasks.get(answer.taskId)!;
+    return {
+      jobId: owned.job.id,
+      taskId: task.id,
+      attemptId,
+      user: owned.job.user,
+      resources: task.resources,
+      ...(task.payload !== undefined && { payload: task.payload }),
+      ...(task.command !== undefined && { command: task.command }),
+    };
+  }
+
+  /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
+  async taskEnded(report: TaskEndedReport): Promise<void> {
+    const owned = this.jobs.get(report.jobId);
+    if (!owned) return;
+    const events = decide(
+      {
+        type: 'ReportTaskEnded',
+        taskId: report.taskId,
+        attemptId: report.attemptId,
+        exitCode: report.exitCode,
+        signal: report.signal,
+        ...(report.error !== undefined && { error: report.error }),
+      },
+      owned.state,
+    );
+    if (events.length === 0) return;
+    owned.timings.set(report.taskId, { startedAt: report.startedAt, endedAt: report.endedAt });
+    await this.applyDurably(owned, events);
+  }
+
+  async cancel(jobId: string, reason = 'cancelled'): Promise<JobResult> {
+    const owned = this.jobs.get(jobId);
+    if (!owned) throw new NotFoundError(`job ${jobId} is not scheduled by frontend ${this.deps.frontendId}`);
+    const events = decide({ type: 'CancelJob', reason }, owned.state);
+    const running = new Set<string>();
+    for (const task of owned.state.tasks.values())
+      if (task.status === 'running' && task.nodeId) running.add(task.nodeId);
+    await this.applyDurably(owned, events, reason);
+    this.reservations.cancel(owned, [...running], true);
+    return jobResult(jobId, owned.state, owned.timings, reason);
+  }
+
+  /** A node monitor died: its attempts are retried elsewhere (or fail once retries are used up). */
+  nodeLost(nodeId: string): void {
+    for (const owned of [...this.jobs.values()]) this.loseNode(owned, nodeId);
+  }
+
+  /** Takes over a job whose frontend died: fenced on what was read, so only one frontend wins. */
+  async adopt(state: JobState, lastSeq: number): Promise<boolean> {
+    const job = state.job!;
+    const events = decide({ type: 'AdoptJob', frontendId: this.deps.frontendId }, state);
+    const ctx = { time: this.deps.clock.now(), nextId: () => this.deps.ids.next() };
+    try {
+      await this.deps.log.append(this.deps.names.jobEvents(job.id), toEnvelopes(events, ctx), {
+        expectedLastSubjectSeq: lastSeq,
+      });
+    } catch (err) {
+      this.deps.logger.info({ err, jobId: job.id }, 'job not adopted (written meanwhile)');
+      return false;
+    }
+    for (const event of events) evolve(state, event);
+    const placed = boundPlacement({ ...job, tasks: [] }, [], this.deps.random, 'random');
+    const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
+    this.jobs.set(job.id, owned);
+    this.placeAgain(owned, tasksWithStatus(owned, 'pending'));
+    for (const taskId of tasksWithStatus(owned, 'running')) {
+      const nodeId = state.tasks.get(taskId)!.nodeId!;
+      if (!this.deps.nodes.has(nodeId)) this.loseNode(owned, nodeId);
+    }
+    return true;
+  }
+
+  /** Re-places the waiting tasks of jobs that have made no progress for a while (lost reservations). */
+  replaceStarved(olderThanMs: number): void {
+    const now = this.deps.clock.now();
+    for (const owned of this.jobs.values()) {
+      if (owned.durable || now - owned.lastProgress < olderThanMs) continue;
+      const pending = tasksWithStatus(owned, 'pending');
+      if (pending.length > 0) this.placeAgain(owned, pending);
+      else owned.lastProgress = now;
+    }
+  }
+
+  /** Stops scheduling; reservations already sent answer "no task" from then on. */
+  close(): void {
+    this.jobs.clear();
+  }
+
+  private loseNode(owned: OwnedJob, nodeId: string): void {
+    if (owned.state.status !== 'active') return;
+    const events = decide({ type: 'ReportNodeLost', nodeId }, owned.state);
+    const hadReservations = owned.holders.delete(nodeId);
+    if (events.length > 0) {
+      void this.applyDurably(owned, events).catch((err) =>
+        this.deps.logger.error({ err, jobId: owned.job.id }, 'node loss not recorded'),
+      );
+    }
+    const retried = events.filter((e) => e.type === 'TaskRetried').map((e) => e.data.taskId);
+    if (retried.length > 0 || (hadReservations && owned.binding.unlaunchedCount > 0)) {
+      this.placeAgain(owned, tasksWithStatus(owned, 'pending'));
+    }
+  }
+
+  private placeAgain(owned: OwnedJob, taskIds: string[]): void {
+    if (taskIds.length === 0 || owned.state.status !== 'active') return;
+    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random);
+    for (const task of placed.tasks) owned.binding.addTask(task);
+    for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
+    owned.lastProgress = this.deps.clock.now();
+    this.reservations.send(owned, placed.reservations);
+  }
+
+  private apply(owned: OwnedJob, events: JobEvent[]): void {
+    for (const event of events) evolve(owned.state, event);
+    this.deps.writer.record(owned.job.id, events);
+  }
+
+  /** Applies, appends and waits; a job that ends here is announced once its end is durable. */
+  private async applyDurably(owned: OwnedJob, events: JobEvent[], reason?: string): Promise<void> {
+    for (const event of events) evolve(owned.state, event);
+    const appended = this.deps.writer.append(owned.job.id, events);
+    if (owned.state.status === 'active') {
+      await appended;
+      return;
+    }
+    this.jobs.delete(owned.job.id);
+    this.reservations.cancel(owned, owned.binding.leftoverReservations(), false);
+    try {
+      await appended;
+    } finally {
+      this.deps.writer.forget(owned.job.id);
+    }
+    this.announce(jobResult(owned.job.id, owned.state, owned.timings, reason));
+  }
+
+  private async durable(appended: Promise<{ duplicate: boolean }>, jobId: string) {
+    try {
+      return await appended;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'concurrency') {
+        throw new IllegalStateError(`job ${jobId} already exists`, { field: 'id' });
+      }
+      throw err;
+    }
+  }
+
+  private drop(owned: OwnedJob): void {
+    if (this.jobs.get(owned.job.id) === owned) this.jobs.delete(owned.job.id);
+    this.reservations.cancel(owned, [...owned.holders], false);
+  }
+
+  private announce(result: JobResult): void {
+    this.deps.counter.add();
+    this.deps.nc.publish(this.deps.names.jobWatch(result.jobId), encode(result));
+  }
+}

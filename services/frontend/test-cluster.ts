@@ -1,0 +1,73 @@
+import { provision } from '@passerine/cli';
+import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
+import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
+import { NodeMonitor, type NodeMonitorOptions } from '@passerine/node-monitor';
+import { createNames, type Names } from '@passerine/subjects';
+import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import { Frontend } from './frontend.ts';
+import type { FrontendOptions } from './options.ts';
+
+/** Fast membership for tests: dead members are noticed within about a second. */
+export const FAST = { heartbeatMs: 100, staleAfterMs: 600 } as const;
+
+/** A real nats-server with the streams, plus frontends and node monitors started in this process. */
+export interface SchedulingCluster {
+  server: TestServer;
+  nc: NatsConnection;
+  names: Names;
+  ctx: ServiceContext;
+  frontends: Frontend[];
+  nodes: NodeMonitor[];
+  addFrontend(options?: FrontendOptions): Promise<Frontend>;
+  addNode(options: NodeMonitorOptions): Promise<NodeMonitor>;
+  /** Waits until every frontend sees this many node monitors. */
+  waitForNodes(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSchedulingCluster(server?: TestServer): Promise<SchedulingCluster> {
+  const ownServer = !server;
+  const srv = server ?? (await startTestServer());
+  const nc = await srv.connect('scheduling-test');
+  const names = createNames(uniquePrefix('s'));
+  await provision(nc, names);
+  const ctx: ServiceContext = {
+    nc,
+    names,
+    logger: silentLogger(),
+    clock: systemClock,
+    ids: randomIdSource(),
+  };
+  const cluster: SchedulingCluster = {
+    server: srv,
+    nc,
+    names,
+    ctx,
+    frontends: [],
+    nodes: [],
+    async addFrontend(options = {}) {
+      const frontend = new Frontend(ctx, { ...FAST, ...options });
+      await frontend.start();
+      cluster.frontends.push(frontend);
+      return frontend;
+    },
+    async addNode(options) {
+      const node = new NodeMonitor(ctx, { heartbeatMs: FAST.heartbeatMs, ...options });
+      await node.start();
+      cluster.nodes.push(node);
+      return node;
+    },
+    async waitForNodes(count) {
+      await waitFor(() => cluster.frontends.every((f) => f.liveNodes >= count), {
+        message: `every frontend to see ${count} node monitors`,
+      });
+    },
+    async stop() {
+      for (const frontend of cluster.frontends) await frontend.stop();
+      for (const node of cluster.nodes) await node.stop();
+      await nc.drain().catch(() => undefined);
+      if (ownServer) await srv.stop();
+    },
+  };
+  return cluster;
+}

@@ -1,0 +1,20 @@
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/**
+ * How long the bucket keeps an advert that stopped being renewed. This only collects garbage:
+ * watchers judge liveness by the advert's own heartbeat time, because nats-server 2.9 sends no
+ * notice when an entry ages out.
+ */
+export const MEMBERSHIP_MAX_AGE_MS = 60_000;
+
+/** Opens (creating on first use) a membership bucket; every replica asks for the same settings. */
+export async function openMembershipBucket(nc: NatsConnection, bucket: string): Promise<KV> {
+  const kvm = new Kvm(nc);
+  try {
+    return await kvm.create(bucket, { ttl: MEMBERSHIP_MAX_AGE_MS, history: 1 });
+  } catch {
+    // Created by another replica with other settings (an older version): use it as it is.
+    return kvm.open(bucket);
+  }
+}

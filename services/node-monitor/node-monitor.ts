@@ -1,0 +1,241 @@
+import type { KV } from '@nats-io/kv';
+import type { Subscription } from '@nats-io/transport-node';
+import { decode, encode, type Logger } from '@passerine/core';
+import { requestRpc, type Service, type ServiceContext } from '@passerine/natsconn';
+import {
+  createReservationQueue,
+  type ReservationQueue,
+  ResourceLedger,
+  type TakenReservation,
+} from '@passerine/scheduling';
+import { openMembershipBucket } from './membership-bucket.ts';
+import { type MessageCounter, uncounted } from './message-counter.ts';
+import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
+import type {
+  CancelMessage,
+  GetTaskReply,
+  GetTaskRequest,
+  LaunchSpec,
+  LoadReply,
+  NodeAdvert,
+  TaskEndedReport,
+} from './protocol.ts';
+import { sendReport } from './report-sender.ts';
+import { createDefaultRunner } from './runners.ts';
+import { parseReserve } from './reserve-message.ts';
+import { outputSink } from './task-output.ts';
+import { runWithDeadline, type TaskRunner } from './task-runner.ts';
+
+interface RunningTask {
+  jobId: string;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * A Sparrow node monitor: holds reservations under its queue policy and, whenever a slot and the
+ * resources of the next reservation are free, asks that reservation's frontend for a task (late
+ * binding). Its slots and resources are a ledger that refuses to overcommit; a slot is held from
+ * the getTask call until the task's end has been handled.
+ */
+export class NodeMonitor implements Service {
+  readonly name = 'node-monitor';
+  readonly id: string;
+  private readonly options: ResolvedNodeOptions;
+  private readonly queue: ReservationQueue;
+  private readonly ledger: ResourceLedger;
+  private readonly runner: TaskRunner;
+  private readonly counter: MessageCounter;
+  private readonly logger: Logger;
+  private readonly running = new Map<string, RunningTask>();
+  private readonly subscriptions: Subscription[] = [];
+  private bucket?: KV;
+  private heartbeat?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    options: NodeMonitorOptions,
+  ) {
+    this.options = resolveNodeOptions(options);
+    this.id = options.id ?? `nm-${ctx.ids.next()}`;
+    this.queue = createReservationQueue({ policy: this.options.policy, weights: this.options.weights });
+    this.ledger = new ResourceLedger({ slots: this.options.slots, resources: this.options.capacity });
+    this.counter = options.counter ?? uncounted;
+    this.logger = ctx.logger.child({ nodeId: this.id });
+    this.runner =
+      options.runner ??
+      createDefaultRunner({
+        nc: ctx.nc,
+        workerSubject: ctx.names.workerTasks(options.workerPool ?? this.id),
+        workerTimeoutMs: this.options.workerTimeoutMs,
+        counter: this.counter,
+        maxOutputLines: this.options.maxOutputLines,
+      });
+  }
+
+  async start(): Promise<void> {
+    const { nc, names } = this.ctx;
+    this.subscriptions.push(
+      nc.subscribe(names.nodeMonitor(this.id, 'reserve'), {
+        callback: (_e, msg) => this.onReserve(msg.data),
+      }),
+      nc.subscribe(names.nodeMonitor(this.id, 'cancel'), { callback: (_e, msg) => this.onCancel(msg.data) }),
+      nc.subscribe(names.nodeMonitor(this.id, 'load'), {
+        callback: (_e, msg) => {
+          this.counter.add();
+          msg.respond(encode({ ok: this.load() }));
+        },
+      }),
+    );
+    this.bucket = await openMembershipBucket(nc, names.nodeBucket);
+    await this.advertise();
+    this.heartbeat = setInterval(() => void this.advertise(), this.options.heartbeatMs);
+  }
+
+  /** Stops taking work, leaves the membership bucket and stops running tasks without reporting them:
+   *  frontends see the node gone and retry its tasks elsewhere. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    await this.bucket?.delete(this.id).catch(() => undefined);
+    for (const task of this.running.values()) task.abort.abort();
+    await Promise.allSettled([...this.running.values()].map((task) => task.done));
+  }
+
+  /** Free slots and queued reservations right now (tests check that slots always come back). */
+  state(): { freeSlots: number; running: number; queued: number } {
+    return { freeSlots: this.ledger.free.slots, running: this.running.size, queued: this.queue.size() };
+  }
+
+  private load(): LoadReply {
+    return { queueLength: this.queue.size(), running: this.ledger.inUse, slots: this.options.slots };
+  }
+
+  private advert(): NodeAdvert {
+    const free = this.ledger.free;
+    return {
+      id: this.id,
+      slots: this.options.slots,
+      freeSlots: free.slots,
+      capacity: this.options.capacity,
+      free: free.resources,
+      labels: this.options.labels,
+      lastHeartbeat: this.ctx.clock.now(),
+      queueLength: this.queue.size(),
+    };
+  }
+
+  private async advertise(): Promise<void> {
+    if (this.stopped || !this.bucket) return;
+    try {
+      await this.bucket.put(this.id, encode(this.advert()));
+    } catch (err) {
+      this.logger.warn({ err }, 'heartbeat failed');
+    }
+  }
+
+  private onReserve(data: Uint8Array): void {
+    if (this.stopped) return;
+    const reservation = parseReserve(data, this.logger);
+    if (!reservation) return;
+    if (this.queue.size() + reservation.count > this.options.maxQueuedReservations) {
+      this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation dropped');
+      return;
+    }
+    this.queue.enqueue(reservation);
+    this.pump();
+  }
+
+  private onCancel(data: Uint8Array): void {
+    let message: CancelMessage;
+    try {
+      message = decode<CancelMessage>(data);
+    } catch (err) {
+      this.logger.warn({ err }, 'malformed cancel dropped');
+      return;
+    }
+    if (typeof message?.jobId !== 'string') return;
+    this.queue.cancel(message.jobId);
+    if (!message.kill) return;
+    for (const task of this.running.values()) if (task.jobId === message.jobId) task.abort.abort();
+  }
+
+  /** Serves reservations while the ledger has room for the one the policy picks next. */
+  private pump(): void {
+    while (!this.stopped) {
+      const taken = this.queue.takeNext(this.ledger.free);
+      if (!taken) return;
+      if (!this.ledger.tryAcquire(taken.resources)) return;
+      void this.claim(taken);
+    }
+  }
+
+  private async claim(taken: TakenReservation): Promise<void> {
+    let spec: GetTaskReply = null;
+    try {
+      this.counter.add();
+      const request: GetTaskRequest = { jobId: taken.jobId, nodeId: this.id };
+      spec = await requestRpc<GetTaskReply>(
+        this.ctx.nc,
+        this.ctx.names.frontend(taken.frontendId, 'getTask'),
+        request,
+        this.options.getTaskTimeoutMs,
+      );
+    } catch (err) {
+      // The frontend is gone or slow: the reservation is dropped (its jobs get re-placed on adoption).
+      this.logger.debug({ err, jobId: taken.jobId }, 'getTask failed; reservation dropped');
+    }
+    if (!spec || this.stopped) {
+      this.ledger.release(taken.resources);
+      this.pump();
+      return;
+    }
+    this.launch(spec, taken);
+  }
+
+  private launch(spec: LaunchSpec, taken: TakenReservation): void {
+    const abort = new AbortController();
+    const startedAt = this.ctx.clock.now();
+    const onOutput = outputSink(
+      this.ctx.nc,
+      this.ctx.names.jobLogs(spec.jobId),
+      spec,
+      this.id,
+      this.options.maxOutputLines,
+      () => this.ctx.clock.now(),
+    );
+    const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
+    const done = runWithDeadline(this.runner, spec, timeoutMs, abort.signal, onOutput).then((result) => {
+      this.running.delete(spec.attemptId);
+      this.ledger.release(taken.resources);
+      if (!this.stopped) {
+        const report: TaskEndedReport = {
+          jobId: spec.jobId,
+          taskId: spec.taskId,
+          attemptId: spec.attemptId,
+          nodeId: this.id,
+          status: result.status,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          startedAt,
+          endedAt: this.ctx.clock.now(),
+          ...(result.error !== undefined && { error: result.error }),
+        };
+        void sendReport(
+          this.ctx.nc,
+          this.ctx.names.frontend(taken.frontendId, 'taskEnded'),
+          report,
+          { deadlineMs: this.options.reportDeadlineMs, attemptTimeoutMs: 2_000 },
+          this.counter,
+          this.logger,
+          () => this.stopped,
+        );
+      }
+      this.pump();
+    });
+    this.running.set(spec.attemptId, { jobId: spec.jobId, abort, done });
+  }
+}

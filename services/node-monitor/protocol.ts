@@ -1,0 +1,71 @@
+import type { ExecutionStatus } from '@passerine/executors';
+import type { CommandSpec, Labels, QueuedReservation, Resources } from '@passerine/scheduling';
+
+/**
+ * The messages between frontends and node monitors, in Sparrow's flow:
+ * reserve → (reservation reaches the front) getTask → launch → taskEnded.
+ */
+
+/** What a node monitor advertises in the node bucket on every heartbeat. */
+export interface NodeAdvert {
+  id: string;
+  slots: number;
+  freeSlots: number;
+  capacity: Resources;
+  free: Resources;
+  labels: Labels;
+  /** ms since the epoch; frontends treat an advert older than their stale limit as a dead node. */
+  lastHeartbeat: number;
+  queueLength: number;
+}
+
+/** Frontend → node monitor: leave `count` reservations of a job. */
+export type ReserveMessage = QueuedReservation;
+
+/** Frontend → node monitor: drop the job's reservations; with `kill`, also stop its running tasks. */
+export interface CancelMessage {
+  jobId: string;
+  kill?: boolean;
+}
+
+/** Node monitor → frontend: a reservation reached the front and a slot is held for it. */
+export interface GetTaskRequest {
+  jobId: string;
+  nodeId: string;
+}
+
+/** The task to launch now. */
+export interface LaunchSpec {
+  jobId: string;
+  taskId: string;
+  attemptId: string;
+  user: string;
+  payload?: Uint8Array;
+  command?: CommandSpec;
+  resources: Resources;
+}
+
+/** null: "no task" — the job is fully launched, finished, cancelled or unknown. */
+export type GetTaskReply = LaunchSpec | null;
+
+/** Node monitor → frontend: how an attempt ended. */
+export interface TaskEndedReport {
+  jobId: string;
+  taskId: string;
+  attemptId: string;
+  nodeId: string;
+  status: ExecutionStatus;
+  exitCode: number | null;
+  signal: string | null;
+  error?: string;
+  /** ms since the epoch, on the node monitor's clock. */
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Answer to a load probe (per-task sampling asks two nodes and picks the shorter queue). */
+export interface LoadReply {
+  queueLength: number;
+  running: number;
+  slots: number;
+}

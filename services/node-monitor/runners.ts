@@ -1,0 +1,159 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { decode, encode } from '@passerine/core';
+import { DockerExecutor, type ExecutionResult, FunctionExecutor, ShellExecutor } from '@passerine/executors';
+import type { MessageCounter } from './message-counter.ts';
+import type { LaunchSpec } from './protocol.ts';
+import { failed, type RunContext, type TaskRunner } from './task-runner.ts';
+
+/**
+ * Payloads the node monitor runs itself, tagged by `kind`; any other payload goes to the external
+ * worker subscribed to the node's task subject.
+ */
+export type PayloadTask =
+  | { kind: 'sleep'; ms: number; exitCode?: number }
+  | { kind: 'function'; modulePath: string; exportName: string; args?: unknown[] }
+  | { kind: 'docker'; image: string; command?: string[]; env?: Record<string, string> };
+
+/** What an external worker answers on the task subject. */
+export interface WorkerResult {
+  exitCode: number;
+  error?: string;
+  /** Output lines, at most the node monitor's per-task line limit are kept. */
+  output?: string[];
+}
+
+export function encodePayload(task: PayloadTask): Uint8Array {
+  return encode(task);
+}
+
+function payloadKindOf(payload: Uint8Array): PayloadTask | undefined {
+  try {
+    const value = decode<Record<string, unknown>>(payload);
+    if (typeof value !== 'object' || value === null) return undefined;
+    return ['sleep', 'function', 'docker'].includes(value.kind as string)
+      ? (value as PayloadTask)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cheap in-process task that only waits: benchmarks and tests use it to stand for work. */
+function sleep(ms: number, exitCode: number, ctx: RunContext): Promise<ExecutionResult> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      resolve(
+        exitCode === 0
+          ? { status: 'finished', exitCode: 0, signal: null }
+          : { status: 'failed', exitCode, signal: null, error: `exited with code ${exitCode}` },
+      );
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve({ status: 'cancelled', exitCode: null, signal: null, error: 'cancelled' });
+    };
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface RunnerDeps {
+  nc: NatsConnection;
+  /** The subject external workers of this node listen on. */
+  workerSubject: string;
+  /** Longest wait for an external worker's answer (ms). */
+  workerTimeoutMs: number;
+  counter: MessageCounter;
+  maxOutputLines: number;
+}
+
+/** The default runner: commands through the shell executor, payloads by kind or to an external worker. */
+export function createDefaultRunner(deps: RunnerDeps): TaskRunner {
+  const shell = new ShellExecutor();
+  const functions = new FunctionExecutor();
+  const docker = new DockerExecutor();
+  const external = externalWorkerRunner(deps);
+  return (task, ctx) => {
+    const opts = { signal: ctx.signal, onOutput: ctx.onOutput };
+    if (task.command) {
+      const { command, args, env, cwd } = task.command;
+      return shell.execute({ command, args, env, cwd }, opts);
+    }
+    if (!task.payload) return Promise.resolve(failed('task has neither payload nor command'));
+    const kind = payloadKindOf(task.payload);
+    switch (kind?.kind) {
+      case 'sleep':
+        return sleep(kind.ms, kind.exitCode ?? 0, ctx);
+      case 'function':
+        return functions.execute(
+          { modulePath: kind.modulePath, exportName: kind.exportName, args: kind.args },
+          opts,
+        );
+      case 'docker':
+        return docker.execute({ image: kind.image, command: kind.command, env: kind.env }, opts);
+      default:
+        return external(task, ctx);
+    }
+  };
+}
+
+/** Hands the task to a worker process (any language) subscribed to the node's task subject. */
+export function externalWorkerRunner(deps: RunnerDeps): TaskRunner {
+  return async (task, ctx) => {
+    if (ctx.signal.aborted) return { status: 'cancelled', exitCode: null, signal: null, error: 'cancelled' };
+    deps.counter.add();
+    const request = deps.nc.request(deps.workerSubject, encode(task), { timeout: deps.workerTimeoutMs });
+    let onAbort = () => {};
+    const aborted = new Promise<ExecutionResult>((resolve) => {
+      onAbort = () => resolve({ status: 'cancelled', exitCode: null, signal: null, error: 'cancelled' });
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const answered = request.then(
+      (msg) => {
+        const result = decode<WorkerResult>(msg.data);
+        for (const line of (result.output ?? []).slice(0, deps.maxOutputLines)) ctx.onOutput(line, 'stdout');
+        const exitCode = typeof result.exitCode === 'number' ? result.exitCode : 1;
+        return exitCode === 0 && !result.error
+          ? ({ status: 'finished', exitCode: 0, signal: null } as ExecutionResult)
+          : ({
+              status: 'failed',
+              exitCode,
+              signal: null,
+              error: result.error ?? `exited with code ${exitCode}`,
+            } as ExecutionResult);
+      },
+      (err: Error) =>
+        /no responders|503/i.test(err.message)
+          ? failed(`no external worker serves ${deps.workerSubject}`)
+          : failed(`external worker did not answer: ${err.message}`),
+    );
+    try {
+      return await Promise.race([answered, aborted]);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  };
+}
+
+/** For workers written in TypeScript: answers the tasks arriving on a task subject. */
+export function serveExternalWorker(
+  nc: NatsConnection,
+  subject: string,
+  work: (task: LaunchSpec) => Promise<WorkerResult> | WorkerResult,
+): { stop(): void } {
+  const sub = nc.subscribe(subject, {
+    callback: (_err, msg) => {
+      void (async () => {
+        let result: WorkerResult;
+        try {
+          result = await work(decode<LaunchSpec>(msg.data));
+        } catch (err) {
+          result = { exitCode: 1, error: (err as Error)?.message ?? String(err) };
+        }
+        msg.respond(encode(result));
+      })();
+    },
+  });
+  return { stop: () => sub.unsubscribe() };
+}
