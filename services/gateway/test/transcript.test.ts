@@ -34,7 +34,6 @@ const exchanges: Exchange[] = readFileSync(TRANSCRIPT, 'utf8')
   .map((l) => JSON.parse(l));
 
 const decodeOne = (hex: string): CborValue => [...new FrameDecoder().push(fromHex(hex))][0];
-const resultOf = (response: CborValue) => mapGet(response as CborMap, 'result');
 const b = utf8;
 
 /**

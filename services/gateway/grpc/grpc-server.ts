@@ -1,0 +1,63 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { Logger } from '@passerine/core';
+import type { WorkQueueApi } from '../coordinate/index.ts';
+import { loadProtos } from './load-protos.ts';
+import { schedulerService } from './scheduler-service.ts';
+import { SubscriberRegistry } from './task-stream.ts';
+import { workerService } from './worker-service.ts';
+import { workQueueService } from './workqueue-service.ts';
+
+export interface GrpcServer {
+  /** Binds and serves; resolves with the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /** Lets calls in flight finish for a moment, then cuts the rest (streams included). */
+  close(): Promise<void>;
+}
+
+/** Limits on the gRPC edge: a message at most as large as a CBOR-RPC frame, bounded streams. */
+const serverOptions = {
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  'grpc.max_send_message_length': 16 * 1024 * 1024,
+  'grpc.max_concurrent_streams': 1000,
+};
+const GRACE_MS = 2000;
+
+export function createGrpcServer(options: {
+  api: WorkQueueApi;
+  namespace: string;
+  logger: Logger;
+}): GrpcServer {
+  const logger = options.logger.child({ component: 'grpc' });
+  const protos = loadProtos();
+  const server = new Server(serverOptions);
+  server.addService(protos.WorkQueue.service, workQueueService(options.api, options.namespace, logger));
+  const subscribers = new SubscriberRegistry();
+  server.addService(protos.Worker.service, workerService(options.api, subscribers, logger));
+  server.addService(protos.Scheduler.service, schedulerService());
+  let bound = false;
+
+  return {
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+        server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
+          if (err) return reject(err);
+          bound = true;
+          logger.info({ host, port: boundPort }, 'gRPC listening');
+          resolve(boundPort);
+        });
+      });
+    },
+    close() {
+      if (!bound) return Promise.resolve();
+      subscribers.stopAll();
+      return new Promise((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}
