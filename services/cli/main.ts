@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PasserineError } from '@passerine/core';
 import { registerEvents } from './events-command.ts';
 import { registerUp } from './up-command.ts';
+import { registerWorkQueueCommands } from './workqueue/index.ts';
 
 export function buildProgram(): Command {
   const program = new Command('passerine')
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0');
   registerUp(program);
   registerEvents(program);
+  registerWorkQueueCommands(program);
   return program;
 }
 
