@@ -1,4 +1,5 @@
 import type { Service, ServiceContext } from '@passerine/natsconn';
+import { createGatewayService } from '@passerine/gateway';
 import { createStoreService } from '@passerine/store';
 
 export interface UpOptions {
@@ -20,5 +21,15 @@ export const registeredServices: RegisteredService[] = [
   {
     name: 'store',
     create: (ctx) => createStoreService(ctx, { replicas: Number(process.env.PASSERINE_REPLICAS ?? 1) }),
+  },
+  {
+    name: 'gateway',
+    create: (ctx, o) =>
+      createGatewayService(ctx, {
+        cborHost: o.cborHost,
+        cborPort: o.cborPort,
+        grpcPort: o.grpcPort,
+        namespace: process.env.PASSERINE_NAMESPACE ?? 'default',
+      }),
   },
 ];
