@@ -1,5 +1,7 @@
 import type { Service, ServiceContext } from '@passerine/natsconn';
+import { createFrontendService } from '@passerine/frontend';
 import { createGatewayService } from '@passerine/gateway';
+import { createNodeMonitorService } from '@passerine/node-monitor';
 import { createStoreService } from '@passerine/store';
 
 export interface UpOptions {
@@ -32,4 +34,6 @@ export const registeredServices: RegisteredService[] = [
         namespace: process.env.PASSERINE_NAMESPACE ?? 'default',
       }),
   },
+  { name: 'frontend', create: (ctx) => createFrontendService(ctx) },
+  { name: 'node-monitor', create: (ctx) => createNodeMonitorService(ctx) },
 ];
