@@ -181,6 +181,10 @@ describe('passerine units list, status, history, prioritize, delete', () => {
 
     const status = JSON.parse((await ok('units', 'status', 'jobs', finishedKey, '--json')).stdout);
     expect(status).toMatchObject({ key: finishedKey, status: 'finished', worker_id: 'w1' });
+    const byteKey = JSON.parse(
+      (await ok('units', 'status', 'jobs', 'ff00', '--key-format', 'hex', '--json')).stdout,
+    );
+    expect(byteKey).toMatchObject({ key: { $bytes: '/wA=' }, status: 'available' });
     const unknown = (await ok('units', 'status', 'jobs', 'zzz')).stdout;
     expect(unknown).toMatch(/zzz\s+no such unit/);
 
