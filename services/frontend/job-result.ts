@@ -21,6 +21,8 @@ export interface TaskResult {
 export interface JobResult {
   jobId: string;
   status: JobStatus;
+  /** The frontend scheduling it (after an adoption, the adopter). */
+  frontendId?: string;
   finished: number;
   failed: number;
   /** Set when the job was cancelled. */
@@ -55,6 +57,7 @@ export function jobResult(
   return {
     jobId,
     status: state.status,
+    ...(state.frontendId !== undefined && { frontendId: state.frontendId }),
     finished: state.finished,
     failed: state.failed,
     ...(reason !== undefined && { reason }),
