@@ -55,12 +55,11 @@ describe('frontend with node monitors', () => {
     });
   });
 
-  it('treats a retried submission as a duplicate, not a second job', async () => {
-    await submitJob(cluster.nc, cluster.names, { id: 'once', tasks: [sleepTask('t', 1)] });
-    const again = await submitJob(cluster.nc, cluster.names, { id: 'once', tasks: [sleepTask('t', 1)] });
-    expect(again).toMatchObject({ status: 'accepted', duplicate: true });
-    const result = await awaitJob(cluster.nc, cluster.names, 'once');
-    expect(result.tasks[0].attempts).toBe(1);
+  it('refuses a job id used before', async () => {
+    await submitJob(cluster.nc, cluster.names, { id: 'once' });
+    await expect(
+      submitJob(cluster.nc, cluster.names, { id: 'once', tasks: [sleepTask('t', 1)] }),
+    ).rejects.toMatchObject({ code: 'illegal_state', message: expect.stringMatching(/already exists/) });
   });
 
   it('keeps a task on the nodes its constraints allow', async () => {

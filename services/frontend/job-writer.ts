@@ -1,4 +1,5 @@
 import {
+  IllegalStateError,
   type Clock,
   type EnvelopeContext,
   type EventEnvelope,
@@ -12,9 +13,11 @@ import type { JobEvent } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 
 /**
- * Writes the events of the jobs a frontend owns. Each job has its own group committer with one
- * commit in flight: the first event goes out at once and whatever arrives meanwhile (the launches
- * of the other tasks, a burst of reports) follows as one commit, in order.
+ * Writes the events of the jobs a frontend owns. Each job has its own fenced group committer: the
+ * first event goes out at once and whatever arrives meanwhile (the launches of the other tasks, a
+ * burst of reports) follows as one commit, in order. The fence is the job subject's last sequence,
+ * so a job id is used once (the first commit expects an empty subject) and a frontend whose job
+ * was adopted can no longer write to it.
  */
 export class JobWriter {
   private readonly committers = new Map<string, GroupCommitter>();
@@ -27,13 +30,19 @@ export class JobWriter {
     private readonly logger: Logger,
   ) {}
 
+  /** Starts writing a job whose subject's last sequence is `lastSeq` (0 for a new job). */
+  begin(jobId: string, lastSeq: number): void {
+    this.committers.set(
+      jobId,
+      new GroupCommitter(this.log, this.names.jobEvents(jobId), { fenced: true, lastSeq }),
+    );
+  }
+
   /** Appends and returns the promise; callers that only record a fact need not wait for it. */
   append(jobId: string, events: readonly JobEvent[]): Promise<GroupAppendResult> {
-    let committer = this.committers.get(jobId);
-    if (!committer) {
-      committer = new GroupCommitter(this.log, this.names.jobEvents(jobId), { maxInFlight: 1 });
-      this.committers.set(jobId, committer);
-    }
+    const committer = this.committers.get(jobId);
+    if (!committer)
+      return Promise.reject(new IllegalStateError(`job ${jobId} is not written by this frontend`));
     const ctx = { time: this.clock.now(), nextId: () => this.ids.next() };
     return committer.append(toEnvelopes(events, ctx));
   }

@@ -38,8 +38,6 @@ import { Reservations } from './reservations.ts';
 export interface SubmitReply {
   jobId: string;
   status: 'accepted' | 'completed';
-  /** True when this job id had just been submitted (a retried request): nothing new was queued. */
-  duplicate?: boolean;
   result?: JobResult;
 }
 
@@ -83,7 +81,7 @@ export class Scheduler {
   async submit(input: unknown): Promise<SubmitReply> {
     const { names, log, frontendId } = this.deps;
     const job = parseJob(input);
-    if (this.jobs.has(job.id)) return { jobId: job.id, status: 'accepted', duplicate: true };
+    if (this.jobs.has(job.id)) throw new IllegalStateError(`job ${job.id} already exists`, { field: 'id' });
     if (this.jobs.size >= this.deps.maxActiveJobs) {
       throw new UnavailableError(
         `frontend ${frontendId} already runs ${this.jobs.size} jobs; try again later`,
@@ -93,16 +91,15 @@ export class Scheduler {
     checkPlaceable(job, nodes);
     const state = initialJobState();
     const events = decide({ type: 'SubmitJob', job, frontendId }, state);
-    const ctx = { time: this.deps.clock.now(), nextId: () => this.deps.ids.next() };
-    // Fenced on an empty subject: a job id is used once. The message id makes a retried request
-    // (the first one was stored, its answer lost) a duplicate rather than a second job.
-    const appended = log.append(names.jobEvents(job.id), toEnvelopes(events, ctx), {
-      expectedLastSubjectSeq: 0,
-      msgId: `submit-${job.id}`,
-    });
+    this.deps.writer.begin(job.id, 0);
+    const appended = this.deps.writer.append(job.id, events);
     for (const event of events) evolve(state, event);
     if (job.tasks.length === 0) {
-      await this.durable(appended, job.id);
+      try {
+        await this.durable(appended, job.id);
+      } finally {
+        this.deps.writer.forget(job.id);
+      }
       const result = jobResult(job.id, state);
       this.announce(result);
       return { jobId: job.id, status: 'completed', result };
@@ -117,15 +114,12 @@ export class Scheduler {
     });
     owned.durable.catch(() => undefined);
     this.jobs.set(job.id, owned);
-    // Reservations travel while the append is in flight; getTask waits for it, so nothing runs
-    // before the job is durable, and the two round trips overlap instead of adding up.
+    // Reservations travel while the append is in flight and tasks may start before it lands (the
+    // launches queue behind it in the job's committer): scheduling delay does not pay for the
+    // disk, while the submitter still hears back only once the job is durable.
     this.reservations.send(owned, placed.reservations);
     try {
-      const result = await this.durable(appended, job.id);
-      if (result.duplicate) {
-        this.drop(owned);
-        return { jobId: job.id, status: 'accepted', duplicate: true };
-      }
+      await this.durable(appended, job.id);
     } catch (err) {
       this.drop(owned);
       throw err;
@@ -136,13 +130,6 @@ export class Scheduler {
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
     const owned = this.jobs.get(request.jobId);
     if (!owned) return null;
-    if (owned.durable) {
-      try {
-        await owned.durable;
-      } catch {
-        return null;
-      }
-    }
     if (owned.state.status !== 'active') return null;
     const answer = owned.binding.getTask(request.nodeId);
     if (answer.cancel.length > 0) this.reservations.cancel(owned, answer.cancel, false);
@@ -216,15 +203,22 @@ export class Scheduler {
     const job = state.job!;
     const events = decide({ type: 'AdoptJob', frontendId: this.deps.frontendId }, state);
     const ctx = { time: this.deps.clock.now(), nextId: () => this.deps.ids.next() };
+    let appendedSeq: number;
     try {
-      await this.deps.log.append(this.deps.names.jobEvents(job.id), toEnvelopes(events, ctx), {
-        expectedLastSubjectSeq: lastSeq,
-      });
+      const appended = await this.deps.log.append(
+        this.deps.names.jobEvents(job.id),
+        toEnvelopes(events, ctx),
+        {
+          expectedLastSubjectSeq: lastSeq,
+        },
+      );
+      appendedSeq = appended.seq;
     } catch (err) {
       this.deps.logger.info({ err, jobId: job.id }, 'job not adopted (written meanwhile)');
       return false;
     }
     for (const event of events) evolve(state, event);
+    this.deps.writer.begin(job.id, appendedSeq);
     const placed = boundPlacement({ ...job, tasks: [] }, [], this.deps.random, 'random');
     const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
     this.jobs.set(job.id, owned);
@@ -299,7 +293,7 @@ export class Scheduler {
     this.announce(jobResult(owned.job.id, owned.state, owned.timings, reason));
   }
 
-  private async durable(appended: Promise<{ duplicate: boolean }>, jobId: string) {
+  private async durable(appended: Promise<unknown>, jobId: string) {
     try {
       return await appended;
     } catch (err) {
@@ -310,9 +304,13 @@ export class Scheduler {
     }
   }
 
+  /** The job was not accepted: whatever of it already started is stopped. */
   private drop(owned: OwnedJob): void {
-    if (this.jobs.get(owned.job.id) === owned) this.jobs.delete(owned.job.id);
-    this.reservations.cancel(owned, [...owned.holders], false);
+    if (this.jobs.get(owned.job.id) !== owned) return;
+    this.jobs.delete(owned.job.id);
+    this.deps.writer.forget(owned.job.id);
+    owned.state.status = 'cancelled';
+    this.reservations.cancel(owned, [...owned.holders], true);
   }
 
   private announce(result: JobResult): void {
