@@ -16,7 +16,7 @@ import {
   FrameDecoder,
   parseResponse,
   type RpcParams,
-  Tuple,
+  type Tuple,
 } from '@passerine/cbor';
 import { provision } from '@passerine/cli';
 import { createNames } from '@passerine/subjects';

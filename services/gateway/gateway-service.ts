@@ -61,7 +61,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
       });
       ports.cbor = (await cbor.listen()).port;
       try {
-        grpc = createGrpcServer({ api, namespace, logger });
+        grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
       } catch (err) {
         await cbor.close();

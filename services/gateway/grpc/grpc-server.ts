@@ -2,7 +2,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@passerine/core';
 import type { WorkQueueApi } from '../coordinate/index.ts';
 import { loadProtos } from './load-protos.ts';
-import { schedulerService } from './scheduler-service.ts';
+import { type SchedulerDeps, schedulerService } from './scheduler-service.ts';
 import { SubscriberRegistry } from './task-stream.ts';
 import { workerService } from './worker-service.ts';
 import { workQueueService } from './workqueue-service.ts';
@@ -22,18 +22,22 @@ const serverOptions = {
 };
 const GRACE_MS = 2000;
 
-export function createGrpcServer(options: {
+export interface GrpcServerOptions {
   api: WorkQueueApi;
   namespace: string;
   logger: Logger;
-}): GrpcServer {
+  /** The frontends' job API, for the Scheduler service. */
+  scheduler: SchedulerDeps;
+}
+
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const logger = options.logger.child({ component: 'grpc' });
   const protos = loadProtos();
   const server = new Server(serverOptions);
   server.addService(protos.WorkQueue.service, workQueueService(options.api, options.namespace, logger));
   const subscribers = new SubscriberRegistry();
   server.addService(protos.Worker.service, workerService(options.api, subscribers, logger));
-  server.addService(protos.Scheduler.service, schedulerService());
+  server.addService(protos.Scheduler.service, schedulerService(options.scheduler, logger));
   let bound = false;
 
   return {

@@ -1,24 +1,115 @@
-import type {
-  sendUnaryData,
-  ServerUnaryCall,
-  ServerWritableStream,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
-import { unimplemented } from './status-codes.ts';
+import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { decode, type IdSource, type Logger } from '@passerine/core';
+import {
+  cancelJob,
+  isTerminal,
+  type JobResult,
+  jobStatus,
+  submitJob,
+  type SubmitReply,
+} from '@passerine/frontend';
+import type { NatsConnection } from '@passerine/natsconn';
+import type { JobInput } from '@passerine/scheduling';
+import type { Names } from '@passerine/subjects';
+import { toServiceError } from './status-codes.ts';
+import { unary } from './unary.ts';
 
-/**
- * Sparrow's SchedulerService. The scheduling services (frontend, node monitors) expose no API the
- * gateway can call yet, so every method answers UNIMPLEMENTED; the .proto is the contract.
- */
-export function schedulerService(): UntypedServiceImplementation {
-  const notYet = (method: string) => unimplemented(`Scheduler.${method} is not served by this gateway yet`);
-  const unaryNotYet =
-    (method: string) => (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
-      callback(notYet(method));
+export interface SchedulerDeps {
+  nc: NatsConnection;
+  names: Names;
+  ids: IdSource;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: message shapes come from the .proto files at run time.
+type Msg = any;
+
+const orUndefined = <T>(value: T | '' | 0 | null | undefined): T | undefined => (value ? value : undefined);
+
+/** A JobRequest as the frontends take it; the frontend validates and names bad fields. */
+function jobInput(r: Msg, ids: IdSource): JobInput {
   return {
-    SubmitJob: unaryNotYet('SubmitJob'),
-    CancelJob: unaryNotYet('CancelJob'),
-    WatchJob: (call: ServerWritableStream<unknown, unknown>) =>
-      call.destroy(Object.assign(new Error(), notYet('WatchJob'))),
+    id: r.job_id || ids.next(),
+    user: orUndefined(r.user),
+    priority: r.priority ?? undefined,
+    probeRatio: orUndefined(r.probe_ratio),
+    maxRetries: r.max_retries ?? undefined,
+    labels: r.labels ?? undefined,
+    tasks: (r.tasks ?? []).map((t: Msg) => ({
+      id: t.task_id ?? '',
+      payload: t.payload === undefined ? undefined : new Uint8Array(t.payload),
+      command: t.command && {
+        command: t.command.command ?? '',
+        args: t.command.args,
+        env: t.command.env,
+        cwd: orUndefined(t.command.cwd),
+        timeoutMs: orUndefined(t.command.timeout_ms),
+      },
+      resources: t.resources && {
+        cpus: t.resources.cpus,
+        memMb: t.resources.mem_mb,
+        diskMb: t.resources.disk_mb,
+      },
+      constraints: t.constraints && { nodes: t.constraints.nodes, labels: t.constraints.labels },
+    })),
+  };
+}
+
+function jobResultMessage(result: JobResult) {
+  return {
+    job_id: result.jobId,
+    status: result.status,
+    frontend_id: result.frontendId,
+    finished: result.finished,
+    failed: result.failed,
+    reason: result.reason,
+    tasks: result.tasks.map((t) => ({
+      task_id: t.id,
+      status: t.status,
+      attempts: t.attempts,
+      node_id: t.nodeId,
+      exit_code: t.exitCode ?? undefined,
+      error: t.error,
+      started_at_ms: t.startedAt,
+      ended_at_ms: t.endedAt,
+    })),
+  };
+}
+
+/** Sparrow's SchedulerService over the frontends' NATS API: submit, watch, cancel. */
+export function schedulerService(deps: SchedulerDeps, logger: Logger): UntypedServiceImplementation {
+  const { nc, names, ids } = deps;
+  return {
+    SubmitJob: unary(logger, async (r) => {
+      const reply: SubmitReply = await submitJob(nc, names, jobInput(r, ids));
+      return { job_id: reply.jobId, status: reply.status };
+    }),
+    CancelJob: unary(logger, async (r) =>
+      jobResultMessage(await cancelJob(nc, names, r.job_id ?? '', orUndefined(r.reason))),
+    ),
+    // The watch subject is subscribed before the status is asked, so an end in between is not missed.
+    WatchJob: (call: ServerWritableStream<Msg, Msg>) => {
+      const jobId: string = call.request.job_id ?? '';
+      const sub = nc.subscribe(names.jobWatch(jobId), { max: 1 });
+      call.on('cancelled', () => sub.unsubscribe());
+      void (async () => {
+        try {
+          const ended = (async () => {
+            for await (const msg of sub) return decode<JobResult>(msg.data);
+            return undefined;
+          })();
+          const now = await jobStatus(nc, names, jobId);
+          call.write(jobResultMessage(now));
+          if (!isTerminal(now.status)) {
+            const last = (await ended) ?? (await jobStatus(nc, names, jobId));
+            if (!call.cancelled) call.write(jobResultMessage(last));
+          }
+          call.end();
+        } catch (err) {
+          call.destroy(Object.assign(new Error((err as Error).message), toServiceError(err)));
+        } finally {
+          sub.unsubscribe();
+        }
+      })();
+    },
   };
 }

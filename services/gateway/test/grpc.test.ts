@@ -174,14 +174,6 @@ describe('gRPC Worker service', () => {
   });
 });
 
-describe('gRPC Scheduler service', () => {
-  it('answers UNIMPLEMENTED until the scheduling services expose an API', async () => {
-    const scheduler = client('Scheduler');
-    const err = await call(scheduler, 'SubmitJob', { tasks: [{ task_id: 't' }] }).catch((e) => e);
-    expect(err.code).toBe(status.UNIMPLEMENTED);
-  });
-});
-
 describe('gateway service', () => {
   it('names both endpoints', () => {
     const endpoints = gateway.endpoints!();
