@@ -13,8 +13,11 @@ import type { AppendOptions, AppendResult, EventLog, LogRecord, ReadOptions } fr
 
 /** Room left in a message for headers (message id, expected sequence). */
 const HEADER_ROOM = 1024;
-/** How many messages one pull asks for while replaying: large pulls are what make replay fast. */
-const REPLAY_BATCH = 4096;
+/**
+ * How much one pull asks for while replaying: large pulls make replay fast, but bounded in bytes
+ * so a log of big commits cannot overrun the client's buffers (a slow consumer loses messages).
+ */
+const REPLAY_PULL_BYTES = 8 * 1024 * 1024;
 
 export interface JetStreamEventLogOptions {
   stream: string;
@@ -110,7 +113,7 @@ export class JetStreamEventLog implements EventLog {
       if (!options.follow) return;
     }
     if (options.signal?.aborted) return;
-    const messages = await consumer.consume({ max_messages: REPLAY_BATCH });
+    const messages = await consumer.consume({ max_bytes: REPLAY_PULL_BYTES });
     const stop = () => messages.stop();
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.signal?.aborted) stop();
