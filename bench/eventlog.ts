@@ -21,6 +21,7 @@ function event(i: number): EventEnvelope {
 const server = await startTestServer();
 const nc = await server.connect();
 const jsm = await jetstreamManager(nc);
+let baselineRate = 0;
 const common = { server_version: server.version.text, node: process.version };
 
 // Baseline: one message per event, acked, WINDOW publishes in flight (the best a client does alone).
@@ -37,7 +38,7 @@ const common = { server_version: server.version.text, node: process.version };
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   print({ bench: 'eventlog', result: 'baseline', baseline_appends_per_s: Math.round(BASELINE_EVENTS / seconds), events: BASELINE_EVENTS, window: WINDOW, ...common });
-  var baselineRate = BASELINE_EVENTS / seconds;
+  baselineRate = BASELINE_EVENTS / seconds;
 }
 
 // Group commit: PRODUCERS concurrent writers appending one event at a time through the event log.

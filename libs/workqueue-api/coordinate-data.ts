@@ -71,6 +71,7 @@ export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
     max_retries: asNumber(mapGet(spec, 'max_retries'), 'max_retries', 0),
     continuous: Boolean(mapGet(spec, 'continuous')),
     interval: asNumber(mapGet(spec, 'interval'), 'interval', 0),
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     then: then === undefined || then === null ? null : asName(then, 'then'),
     status: disabled ? 2 : 1,
     min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),

@@ -51,7 +51,7 @@ export class LeaderLease {
   /** Who holds the lease now, if anyone. */
   async holderNow(): Promise<string | null> {
     const entry = await this.kv.get(this.key).catch(() => null);
-    if (!entry || entry.operation !== 'PUT') return null;
+    if (entry?.operation !== 'PUT') return null;
     return entry.string();
   }
 }

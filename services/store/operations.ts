@@ -1,5 +1,5 @@
 import type { NewEvent } from '@passerine/core';
-import { type Operation, readOutputs, readSpecSettings, readTraceback, validateRequest } from '@passerine/workqueue-api';
+import { type Operation, readOutputs, readSpecSettings, readTraceback, type validateRequest } from '@passerine/workqueue-api';
 import * as wq from '@passerine/workqueue';
 
 /**
@@ -31,16 +31,28 @@ function countOf(events: readonly NewEvent[], type: string): number {
   return e ? ((e.data as { count?: number; specCount?: number }).count ?? (e.data as { specCount?: number }).specCount ?? 0) : 0;
 }
 
-/** The outputs of a finishing unit go to its spec's `then`, when it has one. */
-function outputsFor(state: State, spec: wq.Name, data: Uint8Array | null | undefined): wq.UnitOutput[] | undefined {
-  const meta = state.specs.get(wq.canonicalName(spec))?.meta;
-  if (!meta?.then || !data) return undefined;
-  return readOutputs(data, meta.then).map(({ key, data: d, priority }) => ({ key, data: d, priority }));
+/**
+ * The outputs of a finishing unit go to its spec's `then`, when it has one. Finished without new
+ * data, the unit keeps the data it has (a renewal may have set its `output`), so that is read.
+ */
+function outputsFor(
+  state: State,
+  spec: wq.Name,
+  key: wq.Name,
+  data: Uint8Array | null | undefined,
+): wq.UnitOutput[] | undefined {
+  const specState = state.specs.get(wq.canonicalName(spec));
+  if (!specState?.meta.then) return undefined;
+  const stored = specState.units.get(wq.canonicalName(key))?.data;
+  const current = data ?? (stored === undefined ? undefined : wq.unpackBytes(stored));
+  if (!current) return undefined;
+  return readOutputs(current, specState.meta.then).map(({ key: k, data: d, priority }) => ({ key: k, data: d, priority }));
 }
 
-function specOfAttempt(state: State, attemptId: string): wq.Name | undefined {
+function unitOfAttempt(state: State, attemptId: string): { spec: wq.Name; key: wq.Name } | undefined {
   const unit = state.pending.get(attemptId)?.unit;
-  return unit ? state.specs.get(unit.specId)?.name : undefined;
+  const spec = unit ? state.specs.get(unit.specId)?.name : undefined;
+  return unit && spec !== undefined ? { spec, key: wq.nameOfCanonical(unit.key) } : undefined;
 }
 
 export const handlers: { [Op in Operation]: Handler<Op> } = {
@@ -84,7 +96,7 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
       status: r.status,
       data: r.data,
       workerId: r.workerId,
-      outputs: r.status === wq.WorkUnitStatus.FINISHED ? outputsFor(s, r.spec, r.data) : undefined,
+      outputs: r.status === wq.WorkUnitStatus.FINISHED ? outputsFor(s, r.spec, r.key, r.data) : undefined,
       traceback: r.status === wq.WorkUnitStatus.FAILED ? readTraceback(r.data) : undefined,
     }),
   },
@@ -107,8 +119,9 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   finishAttempt: {
     kind: 'command',
     command: (s, r) => {
-      const spec = specOfAttempt(s, r.attemptId);
-      return { type: 'FinishAttempt', attemptId: r.attemptId, data: r.data, outputs: spec ? outputsFor(s, spec, r.data) : undefined };
+      const unit = unitOfAttempt(s, r.attemptId);
+      const outputs = unit ? outputsFor(s, unit.spec, unit.key, r.data) : undefined;
+      return { type: 'FinishAttempt', attemptId: r.attemptId, data: r.data, outputs };
     },
   },
   failAttempt: {

@@ -17,6 +17,7 @@ const data = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject
 describe('store service over NATS', () => {
   it('runs a spec, units, get_work and finish through the internal API', async () => {
     const { client, store } = await startStore(await server.connect());
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     await client.call('setWorkSpec', { spec: spec({ name: 'a', then: 'b' }) });
     await client.call('setWorkSpec', { spec: spec({ name: 'b' }) });
     await client.call('addWorkUnits', {

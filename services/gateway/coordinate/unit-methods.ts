@@ -1,7 +1,7 @@
 import { CborMap, type CborValue, encodeValue, Tuple } from '@passerine/cbor';
 import { isRefusal, pairOrRefusal } from './domain-answers.ts';
 import { batchUnits, readUnits } from './add-unit-batches.ts';
-import type { MethodGroup, WorkQueueApi } from './method.ts';
+import type { MethodGroup, } from './method.ts';
 import {
   type Name,
   option,
@@ -24,7 +24,7 @@ interface UnitStatusView {
   traceback?: string;
 }
 
-const FINISHED = 4;
+const _FINISHED = 4;
 
 function readKeys(value: CborValue | undefined, field = 'work_unit_keys'): Name[] | undefined {
   return readOptionalList(value, field)?.map((k, i) => readKey(k, `${field}[${i}]`));
@@ -38,18 +38,6 @@ function statusDict(view: UnitStatusView | null): CborValue {
   entries.push(['expiration', epochSeconds(view.expiration)]);
   if (view.traceback !== undefined) entries.push(['traceback', serverText(view.traceback)]);
   return serverDict(entries);
-}
-
-/**
- * A unit finished without data keeps the data it has (a renewal may have set its `output`), so
- * the store is given that data to read `then` outputs from.
- */
-async function currentData(api: WorkQueueApi, spec: Name, key: Name): Promise<Uint8Array | undefined> {
-  const found = await api.call<'getWorkUnits', Array<[Name, Uint8Array | null]>>('getWorkUnits', {
-    spec,
-    keys: [key],
-  });
-  return found[0]?.[1] ?? undefined;
 }
 
 /** Work unit methods. Keys come back exactly as sent: bytes as bytes, text as text. */
@@ -175,8 +163,6 @@ export const unitMethods: MethodGroup = {
         workerId: readOptionalText(option(opts, 'worker_id'), 'worker_id') ?? null,
       };
       return pairOrRefusal(false, async () => {
-        if (status === FINISHED && request.data === null)
-          request.data = (await currentData(api, spec, unitKey)) ?? null;
         await api.call('updateWorkUnit', request);
         return true;
       });
