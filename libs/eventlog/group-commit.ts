@@ -54,6 +54,11 @@ export class GroupCommitter {
     this.maxInFlight = this.fenced ? 1 : (options.maxInFlight ?? 4);
   }
 
+  /** Nothing queued and nothing in flight: everything appended so far is acknowledged. */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0;
+  }
+
   /** The subject's last sequence as this writer knows it. */
   get knownLastSeq(): number {
     return this.lastSeq;

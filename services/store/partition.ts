@@ -1,6 +1,12 @@
 import type { Subscription } from '@nats-io/transport-node';
-import { type EventEnvelope, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
-import { GroupCommitter, type JetStreamEventLog, type Projector, runProjector } from '@passerine/eventlog';
+import { decode, type EventEnvelope, encode, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
+import {
+  GroupCommitter,
+  type JetStreamEventLog,
+  type Projector,
+  runProjector,
+  type SnapshotStore,
+} from '@passerine/eventlog';
 import { type ServiceContext, serveRpc } from '@passerine/natsconn';
 import * as wq from '@passerine/workqueue';
 import { isOperation, runCommand, runOperation } from './executor.ts';
@@ -19,6 +25,9 @@ export interface PartitionOptions {
   lease: LeaderLease;
   holderId: string;
   random?: () => number;
+  snapshots?: SnapshotStore;
+  /** Events a leader appends before it takes a snapshot (when its writes are all acknowledged). */
+  snapshotEvery?: number;
 }
 
 /**
@@ -31,7 +40,7 @@ export interface PartitionOptions {
 export class NamespacePartition {
   state = wq.createNamespaceState();
   role: Role = 'standby';
-  private projector?: Projector;
+  private projectorReady?: Promise<Projector>;
   private committer?: GroupCommitter;
   private subscription?: Subscription;
   private timer?: NodeJS.Timeout;
@@ -40,15 +49,43 @@ export class NamespacePartition {
   private readonly logger: Logger;
   private readonly subject: string;
   private readonly random: () => number;
+  private readonly snapshotName: string;
+  private eventsSinceSnapshot = 0;
+  private snapshotting = false;
 
   constructor(private readonly o: PartitionOptions) {
     this.logger = o.ctx.logger.child({ namespace: o.namespace });
     this.subject = o.ctx.names.namespaceEvents(o.namespace);
     this.random = o.random ?? Math.random;
+    this.snapshotName = `workqueue-${this.subject}`.replace(/[^A-Za-z0-9_-]/g, '_');
   }
 
   start(): void {
     this.follow();
+  }
+
+  /** Sequence and state as one consistent pair, or null while writes are unacknowledged. */
+  private snapshotPoint(): { seq: number; bytes: Uint8Array } | null {
+    if (this.role !== 'leader' || !this.committer?.idle) return null;
+    return { seq: this.committer.knownLastSeq, bytes: encode(wq.snapshotNamespace(this.state)) };
+  }
+
+  /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
+  async maybeSnapshot(force = false): Promise<void> {
+    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= (this.o.snapshotEvery ?? 200_000);
+    if (!this.o.snapshots || !due || this.snapshotting) return;
+    const point = this.snapshotPoint();
+    if (!point) return;
+    this.snapshotting = true;
+    this.eventsSinceSnapshot = 0;
+    try {
+      await this.o.snapshots.save(this.snapshotName, point.seq, point.bytes);
+      this.logger.info({ seq: point.seq, bytes: point.bytes.length }, 'snapshot saved');
+    } catch (err) {
+      this.logger.warn({ err }, 'snapshot failed');
+    } finally {
+      this.snapshotting = false;
+    }
   }
 
   /** Called on every lease tick: renew when leading, try to lead when standing by. */
@@ -62,21 +99,32 @@ export class NamespacePartition {
 
   async stop(): Promise<void> {
     const wasLeader = this.role === 'leader';
+    if (wasLeader) await this.maybeSnapshot(true);
     this.role = 'stopped';
     this.unserve();
-    await this.projector?.stop();
+    await (await this.projectorReady)?.stop();
     if (wasLeader) await this.o.lease.release();
   }
 
+  /** Restores the newest snapshot (if any) and follows the log from the sequence it covers. */
   private follow(): void {
     this.state = wq.createNamespaceState();
-    this.projector = runProjector({
-      log: this.o.log,
-      filter: this.o.ctx.names.namespaceFilter(this.o.namespace),
-      evolve: (event) => this.apply(event),
-      logger: this.logger,
-    });
-    this.projector.done.catch((err) => this.logger.error({ err }, 'projection stopped'));
+    const projector = (async () => {
+      const snapshot = await this.o.snapshots?.load(this.snapshotName).catch((err) => {
+        this.logger.warn({ err }, 'snapshot unreadable; replaying the whole log');
+        return null;
+      });
+      if (snapshot) this.state = wq.restoreNamespace(decode(snapshot.data));
+      return runProjector({
+        log: this.o.log,
+        filter: this.o.ctx.names.namespaceFilter(this.o.namespace),
+        checkpoint: snapshot?.seq ?? 0,
+        evolve: (event) => this.apply(event),
+        logger: this.logger,
+      });
+    })();
+    this.projectorReady = projector;
+    void projector.then((p) => p.done.catch((err) => this.logger.error({ err }, 'projection stopped')));
   }
 
   private apply(event: EventEnvelope): void {
@@ -87,7 +135,7 @@ export class NamespacePartition {
   private async takeOver(): Promise<void> {
     this.role = 'taking-over';
     const fence = await this.o.log.lastSubjectSeq(this.subject);
-    const projector = this.projector!;
+    const projector = await this.projectorReady!;
     await projector.caughtUp;
     const deadline = Date.now() + 10_000;
     while (projector.checkpoint() < fence) {
@@ -95,7 +143,7 @@ export class NamespacePartition {
       await new Promise((r) => setTimeout(r, 5));
     }
     await projector.stop();
-    this.projector = undefined;
+    this.projectorReady = undefined;
     this.committer = new GroupCommitter(this.o.log, this.subject, { fenced: true, lastSeq: fence });
     const now = this.o.ctx.clock.now();
     await this.committer.append([
@@ -115,7 +163,7 @@ export class NamespacePartition {
     this.committer = undefined;
     void this.o.lease.release();
     this.role = 'standby';
-    void this.projector?.stop();
+    void this.projectorReady?.then((p) => p.stop());
     this.follow();
   }
 
@@ -153,6 +201,7 @@ export class NamespacePartition {
       this.stepDown(`append failed: ${(err as Error).message}`);
       throw new UnavailableError(`not recorded, retry: ${(err as Error).message}`);
     }
+    this.eventsSinceSnapshot += events.length;
     this.scheduleTick();
     return reply;
   }
@@ -179,6 +228,7 @@ export class NamespacePartition {
         this.logger.warn({ err, command: command.type }, 'tick failed');
       }
     }
+    void this.maybeSnapshot();
     this.scheduleTick();
   }
 }

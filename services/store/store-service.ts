@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { ValidationError } from '@passerine/core';
-import { JetStreamEventLog } from '@passerine/eventlog';
+import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import { encodeToken } from '@passerine/subjects';
 import { LeaderLease } from './leader-lease.ts';
@@ -15,6 +15,8 @@ export interface StoreOptions {
   replicas?: number;
   /** Identity of this replica in leases. */
   holderId?: string;
+  /** Events a leader appends between snapshots (it also snapshots on a clean stop). */
+  snapshotEvery?: number;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -31,6 +33,7 @@ export function createStoreService(ctx: ServiceContext, options: StoreOptions = 
   const holderId = options.holderId ?? `store-${hostname()}-${process.pid}-${ctx.ids.next().slice(-6)}`;
   const partitions = new Map<string, NamespacePartition>();
   const log = new JetStreamEventLog(ctx.nc, { stream: ctx.names.eventStream });
+  const snapshots = new SnapshotStore(ctx.nc, ctx.names.snapshotBucket, options.replicas ?? 1);
   let leases: KV;
   let registry: KV;
   let leaseTimer: NodeJS.Timeout | undefined;
@@ -41,7 +44,15 @@ export function createStoreService(ctx: ServiceContext, options: StoreOptions = 
   const ensurePartition = (namespace: string) => {
     if (partitions.has(namespace) || stopped) return;
     const lease = new LeaderLease(leases, encodeToken(namespace), holderId);
-    const partition = new NamespacePartition({ ctx, namespace, log, lease, holderId });
+    const partition = new NamespacePartition({
+      ctx,
+      namespace,
+      log,
+      lease,
+      holderId,
+      snapshots,
+      snapshotEvery: options.snapshotEvery,
+    });
     partitions.set(namespace, partition);
     partition.start();
     void partition.onLeaseTick();

@@ -1,5 +1,6 @@
 import { CborMap, decodeValue, encodeValue, mapGet } from '@passerine/cbor';
 import { startTestServer, type TestServer } from '@passerine/test-support';
+import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStore } from './test-store.ts';
 
@@ -52,5 +53,30 @@ describe('store service over NATS', () => {
     await expect(client.call('getWork', { workerId: '' } as never)).rejects.toThrow(/getWork: workerId/);
     await expect(client.call('getWorkSpec', { name: 'missing' })).resolves.toBeNull();
     await store.stop();
+  });
+});
+
+describe('store snapshots', () => {
+  it('snapshots on a clean stop, and a new replica restores it plus the tail', async () => {
+    const nc = await server.connect();
+    const first = await startStore(nc);
+    const units = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, data: data({ i: from + i }) }));
+    await first.client.call('setWorkSpec', { spec: spec({ name: 's' }) });
+    await first.client.call('addWorkUnits', { spec: 's', units: units(0, 10) });
+    await first.store.stop();
+
+    const snapshots = new SnapshotStore(nc, first.names.snapshotBucket);
+    const log = new JetStreamEventLog(nc, { stream: first.names.eventStream });
+    const snap = await snapshots.load(`workqueue-${first.names.namespaceEvents('default')}`.replace(/[^A-Za-z0-9_-]/g, '_'));
+    expect(snap?.seq).toBe(await log.lastSubjectSeq(first.names.namespaceEvents('default')));
+
+    const second = await startStore(nc, { prefix: first.names.prefix });
+    await second.client.call('addWorkUnits', { spec: 's', units: units(10, 5) });
+    expect(await second.client.call('countWorkUnits', { spec: 's' })).toEqual({ 1: 15 });
+    await second.store.stop();
+    const third = await startStore(nc, { prefix: first.names.prefix });
+    expect(await third.client.call('countWorkUnits', { spec: 's' })).toEqual({ 1: 15 });
+    await third.store.stop();
   });
 });
