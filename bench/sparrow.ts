@@ -9,7 +9,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { provision } from '@passerine/cli';
 import { type Clock, decode, randomIdSource, silentLogger } from '@passerine/core';
 import { Frontend, type JobResult, type PlacementMode, submitJob } from '@passerine/frontend';
@@ -42,7 +44,10 @@ const p = {
   jobs: param('jobs', 1000),
   noopTasks: param('noop_tasks', 60_000),
   noopTasksPerJob: param('noop_tasks_per_job', 100),
+  nodeProcesses: param('node_processes', 1),
 };
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Sub-millisecond time: scheduling delays are a few ms, Date.now() would round them away. */
 const clock: Clock = { now: () => performance.timeOrigin + performance.now() };
@@ -56,10 +61,50 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 
 interface Cluster {
   frontends: Frontend[];
-  nodes: NodeMonitor[];
   counters: Array<{ total: number }>;
   names: ReturnType<typeof createNames>;
   stop(): Promise<void>;
+}
+
+/** Starts the node monitors in `node_processes` child processes; stop() returns the messages each sent. */
+async function startNodeProcesses(url: string, prefix: string): Promise<Array<{ stop(): Promise<number> }>> {
+  const processes = Math.max(1, Math.min(p.nodeProcesses, p.nodes));
+  const per = Math.ceil(p.nodes / processes);
+  const started = [];
+  for (let first = 0; first < p.nodes; first += per) {
+    const count = Math.min(per, p.nodes - first);
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'bin', 'tsx.js'),
+        fileURLToPath(import.meta.url),
+        '--role=nodes',
+        `--url=${url}`,
+        `--prefix=${prefix}`,
+        `--first=${first}`,
+        `--count=${count}`,
+        `--slots=${p.slots}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    while (!output.includes('ready')) {
+      if (child.exitCode !== null) throw new Error('a node monitor process exited early');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    started.push({
+      async stop() {
+        child.kill('SIGTERM');
+        await exited;
+        return Number(/messages (\d+)/.exec(output)?.[1] ?? 0);
+      },
+    });
+  }
+  return started;
 }
 
 /** Node monitors share a few connections, as several would share a machine's network. */
@@ -85,18 +130,8 @@ async function startCluster(
     clock,
     ids: randomIdSource(),
   });
-  const counters = [];
-  const nodes: NodeMonitor[] = [];
-  const perConnection = 10;
-  let nodeConnection = admin;
-  for (let i = 0; i < p.nodes; i++) {
-    if (i % perConnection === 0) nodeConnection = await connect();
-    const counter = createMessageCounter();
-    counters.push(counter);
-    const node = new NodeMonitor(context(nodeConnection), { id: `n${i}`, slots: p.slots, counter });
-    await node.start();
-    nodes.push(node);
-  }
+  const counters: Array<{ total: number }> = [];
+  const children = await startNodeProcesses(url, names.prefix);
   const frontends: Frontend[] = [];
   for (let i = 0; i < frontendCount; i++) {
     const counter = createMessageCounter();
@@ -110,12 +145,11 @@ async function startCluster(
     await new Promise((r) => setTimeout(r, 20));
   return {
     frontends,
-    nodes,
     counters,
     names,
     async stop() {
       for (const f of frontends) await f.stop();
-      for (const n of nodes) await n.stop();
+      for (const child of children) counters.push({ total: await child.stop() });
       for (const nc of connections) await nc.drain().catch(() => undefined);
     },
   };
@@ -195,6 +229,8 @@ async function drive(
   await finished;
   const elapsedMs = clock.now() - started;
   await nc.drain();
+  // The node monitor processes report what they sent when they stop.
+  await cluster.stop();
   const messages = cluster.counters.reduce((sum, c) => sum + c.total, 0) + 2 * jobs;
   return { responseMs, schedDelayMs, submitMs, tasks: jobs * tasksPerJob, elapsedMs, messages };
 }
@@ -211,86 +247,126 @@ const chosenModes = (
 )?.split(',');
 const MODES = ALL_MODES.filter((m) => !chosenModes || chosenModes.includes(m.mode));
 
-const dir = await mkdtemp(join(tmpdir(), 'passerine-bench-'));
-const server = process.env.PASSERINE_NATS_URL
-  ? undefined
-  : await startNatsServer({ dir, serverName: 'bench' });
-const url = process.env.PASSERINE_NATS_URL ?? server!.url;
-const probe = await connectNats({ servers: url });
-await waitForJetStream(probe);
-await probe.close();
-const params = {
-  nodes: p.nodes,
-  slots: p.slots,
-  load: p.load,
-  task_ms: p.taskMs,
-  tasks_per_job: p.tasksPerJob,
-  probe_ratio: p.probeRatio,
-  frontends: p.frontends,
-};
+/**
+ * `--role=nodes`: a child process running node monitors `first`..`first+count-1`, so that the
+ * frontend and the node monitors do not share one event loop. Prints `ready`, and on SIGTERM the
+ * messages it sent.
+ */
+async function runNodesRole(): Promise<void> {
+  const arg = (name: string) =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
+  const names = createNames(arg('prefix'));
+  const counter = createMessageCounter();
+  const nodes: NodeMonitor[] = [];
+  let nc = await connectNats({ servers: arg('url') });
+  const connections = [nc];
+  for (let i = 0; i < Number(arg('count')); i++) {
+    if (i > 0 && i % 10 === 0) {
+      nc = await connectNats({ servers: arg('url') });
+      connections.push(nc);
+    }
+    const ctx: ServiceContext = { nc, names, logger: silentLogger(), clock, ids: randomIdSource() };
+    const node = new NodeMonitor(ctx, { id: `n${Number(arg('first')) + i}`, slots: p.slots, counter });
+    await node.start();
+    nodes.push(node);
+  }
+  console.log('ready');
+  process.once('SIGTERM', async () => {
+    for (const node of nodes) await node.stop();
+    for (const c of connections) await c.drain().catch(() => undefined);
+    console.log(`messages ${counter.total}`);
+    process.exit(0);
+  });
+}
 
-try {
-  // Jobs per second that keep `load` of all slots busy: load · slots / (tasks per job · task length).
-  const jobsPerSecond = (p.load * p.nodes * p.slots) / (p.tasksPerJob * (p.taskMs / 1000));
-  for (const { mode, placement } of MODES.filter((m) => m.mode !== 'noop-throughput')) {
-    const cluster = await startCluster(
-      url,
-      `b${mode.replace(/[^a-z]/g, '').slice(0, 8)}${Date.now().toString(36)}`,
-      placement,
-    );
-    const lag = monitorEventLoopDelay({ resolution: 1 });
-    lag.enable();
-    const outcome = await drive(url, cluster, p.jobs, p.tasksPerJob, p.taskMs, {
-      nextGapMs: () => (-Math.log(1 - Math.random()) * 1000) / jobsPerSecond,
-    });
-    await cluster.stop();
-    const response = outcome.responseMs.sort((a, b) => a - b);
-    const delay = outcome.schedDelayMs.sort((a, b) => a - b);
-    console.log(
-      JSON.stringify({
-        mode,
-        ...params,
-        jobs: p.jobs,
-        p50_ms: round(percentile(response, 0.5), 1),
-        p95_ms: round(percentile(response, 0.95), 1),
-        p99_ms: round(percentile(response, 0.99), 1),
-        p50_ratio: round(percentile(response, 0.5) / p.taskMs),
-        p95_ratio: round(percentile(response, 0.95) / p.taskMs),
-        p99_ratio: round(percentile(response, 0.99) / p.taskMs),
-        sched_delay_p50_ms: round(percentile(delay, 0.5)),
-        sched_delay_p99_ms: round(percentile(delay, 0.99)),
-        tasks_per_s: Math.round(outcome.tasks / (outcome.elapsedMs / 1000)),
-        messages_per_task: round(outcome.messages / outcome.tasks, 2),
-        submit_p50_ms: round(
-          percentile(
-            outcome.submitMs.sort((a, b) => a - b),
-            0.5,
+if (process.argv.includes('--role=nodes')) {
+  await runNodesRole();
+} else {
+  await runBench();
+}
+
+async function runBench(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'passerine-bench-'));
+  const server = process.env.PASSERINE_NATS_URL
+    ? undefined
+    : await startNatsServer({ dir, serverName: 'bench' });
+  const url = process.env.PASSERINE_NATS_URL ?? server!.url;
+  const probe = await connectNats({ servers: url });
+  await waitForJetStream(probe);
+  await probe.close();
+  const params = {
+    nodes: p.nodes,
+    slots: p.slots,
+    load: p.load,
+    task_ms: p.taskMs,
+    tasks_per_job: p.tasksPerJob,
+    probe_ratio: p.probeRatio,
+    frontends: p.frontends,
+  };
+
+  try {
+    // Jobs per second that keep `load` of all slots busy: load · slots / (tasks per job · task length).
+    const jobsPerSecond = (p.load * p.nodes * p.slots) / (p.tasksPerJob * (p.taskMs / 1000));
+    for (const { mode, placement } of MODES.filter((m) => m.mode !== 'noop-throughput')) {
+      const cluster = await startCluster(
+        url,
+        `b${mode.replace(/[^a-z]/g, '').slice(0, 8)}${Date.now().toString(36)}`,
+        placement,
+      );
+      const lag = monitorEventLoopDelay({ resolution: 1 });
+      lag.enable();
+      const outcome = await drive(url, cluster, p.jobs, p.tasksPerJob, p.taskMs, {
+        nextGapMs: () => (-Math.log(1 - Math.random()) * 1000) / jobsPerSecond,
+      });
+      await cluster.stop();
+      const response = outcome.responseMs.sort((a, b) => a - b);
+      const delay = outcome.schedDelayMs.sort((a, b) => a - b);
+      console.log(
+        JSON.stringify({
+          mode,
+          ...params,
+          jobs: p.jobs,
+          p50_ms: round(percentile(response, 0.5), 1),
+          p95_ms: round(percentile(response, 0.95), 1),
+          p99_ms: round(percentile(response, 0.99), 1),
+          p50_ratio: round(percentile(response, 0.5) / p.taskMs),
+          p95_ratio: round(percentile(response, 0.95) / p.taskMs),
+          p99_ratio: round(percentile(response, 0.99) / p.taskMs),
+          sched_delay_p50_ms: round(percentile(delay, 0.5)),
+          sched_delay_p99_ms: round(percentile(delay, 0.99)),
+          tasks_per_s: Math.round(outcome.tasks / (outcome.elapsedMs / 1000)),
+          messages_per_task: round(outcome.messages / outcome.tasks, 2),
+          submit_p50_ms: round(
+            percentile(
+              outcome.submitMs.sort((a, b) => a - b),
+              0.5,
+            ),
           ),
-        ),
-        event_loop_delay_p99_ms: round(lag.percentile(99) / 1e6, 1),
-      }),
-    );
-    lag.disable();
+          event_loop_delay_p99_ms: round(lag.percentile(99) / 1e6, 1),
+        }),
+      );
+      lag.disable();
+    }
+    if (MODES.some((m) => m.mode === 'noop-throughput')) {
+      const cluster = await startCluster(url, `bnoop${Date.now().toString(36)}`, 'batch', 1);
+      const jobs = Math.ceil(p.noopTasks / p.noopTasksPerJob);
+      const outcome = await drive(url, cluster, jobs, p.noopTasksPerJob, 0, { maxInFlight: 64 });
+      await cluster.stop();
+      console.log(
+        JSON.stringify({
+          mode: 'noop-throughput',
+          nodes: p.nodes,
+          slots: p.slots,
+          frontends: 1,
+          tasks: outcome.tasks,
+          tasks_per_job: p.noopTasksPerJob,
+          tasks_per_s: Math.round(outcome.tasks / (outcome.elapsedMs / 1000)),
+          messages_per_task: round(outcome.messages / outcome.tasks, 2),
+        }),
+      );
+    }
+  } finally {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
   }
-  if (MODES.some((m) => m.mode === 'noop-throughput')) {
-    const cluster = await startCluster(url, `bnoop${Date.now().toString(36)}`, 'batch', 1);
-    const jobs = Math.ceil(p.noopTasks / p.noopTasksPerJob);
-    const outcome = await drive(url, cluster, jobs, p.noopTasksPerJob, 0, { maxInFlight: 64 });
-    await cluster.stop();
-    console.log(
-      JSON.stringify({
-        mode: 'noop-throughput',
-        nodes: p.nodes,
-        slots: p.slots,
-        frontends: 1,
-        tasks: outcome.tasks,
-        tasks_per_job: p.noopTasksPerJob,
-        tasks_per_s: Math.round(outcome.tasks / (outcome.elapsedMs / 1000)),
-        messages_per_task: round(outcome.messages / outcome.tasks, 2),
-      }),
-    );
-  }
-} finally {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
 }
