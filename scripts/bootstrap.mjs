@@ -21,11 +21,12 @@ function dependenciesMissing() {
 
 function ensureDependencies() {
   if (!dependenciesMissing()) return;
-  const verb = existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install';
-  say(`installing npm dependencies (npm ${verb})...`);
-  const result = spawnSync('npm', [verb, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: it follows the lock file too, and npm 11 refuses `ci`
+  // when the lock leaves out optional packages of other platforms (biome's, cbor-extract's).
+  say('installing npm dependencies (npm install)...');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    say(`npm ${verb} failed (exit ${result.status}); fix the error above and run the command again.`);
+    say(`npm install failed (exit ${result.status}); fix the error above and run the command again.`);
     process.exit(1);
   }
 }
