@@ -51,6 +51,8 @@ export interface Names {
   workerTasks(pool: string): string;
   /** Output lines of a job's tasks. */
   jobLogs(jobId: string): string;
+  /** Filter matching the output lines of every job (the log stream's subjects). */
+  readonly allJobLogs: string;
   /** Completion notices of a job, for watchers. */
   jobWatch(jobId: string): string;
   /** Filter matching the completion notices of every job. */
@@ -95,6 +97,7 @@ export function createNames(prefix = 'psr'): Names {
     frontend: (frontendId, op) => `${prefix}.fe.${t(frontendId)}.${t(op)}`,
     workerTasks: (pool) => `${prefix}.tasks.${t(pool)}`,
     jobLogs: (jobId) => `${prefix}.log.${t(jobId)}`,
+    allJobLogs: `${prefix}.log.*`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
     allJobWatch: `${prefix}.watch.*`,
     queueGroup: (service) => `${prefix}-${service}`,

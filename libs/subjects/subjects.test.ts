@@ -43,6 +43,9 @@ describe('names', () => {
     const names = createNames('t1');
     expect(names.workSpecEvents('ns', 'a.b')).toMatch(/^t1\.ev\.wq\.ns\.spec\.[^.]+$/);
     expect(names.eventStream).toBe('T1_EVENTS');
+    // Wildcard filters are written out, never passed through the token encoder.
+    expect(names.allJobLogs).toBe('t1.log.*');
+    expect(names.jobLogs('j.1')).toMatch(/^t1\.log\.[^.*]+$/);
   });
 
   it('rejects a prefix that is not a safe token', () => {

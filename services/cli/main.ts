@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PasserineError } from '@passerine/core';
 import { registerEvents } from './events-command.ts';
+import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
 
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .version('0.1.0');
   registerUp(program);
   registerEvents(program);
+  registerJobs(program);
   registerWorkQueueCommands(program);
   return program;
 }

@@ -13,7 +13,7 @@ export interface ProvisionOptions {
 export async function provision(nc: NatsConnection, names: Names, options: ProvisionOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
   await ensureEventStream(jsm, names.eventStream, [names.allEvents], options.events);
-  await ensureEventStream(jsm, names.logStream, [names.jobLogs('*')], {
+  await ensureEventStream(jsm, names.logStream, [names.allJobLogs], {
     maxBytes: 256 * 1024 ** 2,
     maxAgeMs: 7 * 24 * 3600_000,
     ...options.logs,

@@ -65,6 +65,19 @@ describe('passerine up (embedded default) and the events commands', () => {
     expect(bad.stderr).toMatch(/--until "yesterday-ish" is neither a sequence number nor a time/);
   });
 
+  it('runs a first job from the command line and shows its output', async () => {
+    const run = await runCli(['jobs', 'submit', '--tasks', '2', '--', 'sh', '-c', 'echo hello $PASSERINE_TASK_INDEX'], cwd);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/completed \(2 finished, 0 failed\)/);
+    const jobId = /job (\S+):/.exec(run.stdout)![1];
+    const logs = await runCli(['jobs', 'logs', jobId], cwd);
+    expect(logs.stdout.trim().split('\n').sort()).toEqual(['[t0 stdout] hello 0', '[t1 stdout] hello 1']);
+
+    const missing = await runCli(['jobs', 'submit', '--', 'no-such-command-here'], cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/command not found: no-such-command-here/);
+  });
+
   it('refuses a second up in the same directory with a clear message', async () => {
     const second = await runCli(['up', '--nats-port=-1'], cwd);
     expect(second.code).toBe(1);
