@@ -1,5 +1,6 @@
 import { CborMap, type CborValue, decodeValue, encodeValue, fromUtf8, isCborMap, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
+import type { WorkSpecMeta } from '@passerine/workqueue';
 
 /**
  * Reads what the work queue needs out of Coordinate's CBOR values: the spec dict's settings, and a
@@ -7,19 +8,8 @@ import { ValidationError } from '@passerine/core';
  */
 export type Name = string | Uint8Array;
 
-export interface SpecSettings {
-  name: Name;
-  priority: number;
-  weight: number;
-  max_running: number;
-  max_getwork: number;
-  max_retries: number;
-  continuous: boolean;
-  interval: number;
-  then: Name | null;
-  status: 1 | 2;
-  min_gb: number;
-}
+/** A spec dict's settings: its name plus the domain's meta, read once at the edge. */
+export type SpecSettings = WorkSpecMeta & { name: Name };
 
 export interface OutputUnit {
   spec: Name;
