@@ -7,5 +7,5 @@ COPY test/support ./test/support
 COPY bin ./bin
 COPY proto ./proto
 COPY nats.conf ./
-RUN npm ci --omit=dev && npm link
+RUN npm install --omit=dev --no-audit --no-fund && npm link
 ENTRYPOINT []
