@@ -55,6 +55,17 @@ export class ByteWriter {
     this.length += value.length;
   }
 
+  /** Text known to be ASCII, one byte per character. */
+  ascii(value: string): void {
+    this.reserve(value.length);
+    for (let i = 0; i < value.length; i++) this.buffer[this.length++] = value.charCodeAt(i);
+  }
+
+  /** What was written so far, as a view into the buffer: valid until the next write. */
+  written(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
   /** A copy of what was written, detached from the growing buffer. */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);

@@ -176,17 +176,18 @@ class CborReader {
 
   private map(argument: number | bigint | null, depth: number): CborMap {
     const entries: CborMapEntry[] = [];
-    const readEntry = () => {
-      const key = this.readValue(depth + 1);
-      entries.push([key, this.readValue(depth + 1)]);
-    };
     if (argument === null) {
-      while (!this.atBreak()) readEntry();
+      while (!this.atBreak()) entries.push(this.readEntry(depth));
     } else {
       const count = this.length(argument, 2);
-      for (let i = 0; i < count; i++) readEntry();
+      for (let i = 0; i < count; i++) entries.push(this.readEntry(depth));
     }
     return new CborMap(entries);
+  }
+
+  private readEntry(depth: number): CborMapEntry {
+    const key = this.readValue(depth + 1);
+    return [key, this.readValue(depth + 1)];
   }
 
   private tagged(tag: number | bigint, depth: number): CborValue {

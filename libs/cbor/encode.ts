@@ -15,9 +15,13 @@ const MAX_DEPTH = 512;
  * no tags but 37 (UUID) and 128 (tuple).
  */
 export function encodeValue(value: CborValue): Uint8Array {
-  const writer = new ByteWriter();
+  return encodeInto(new ByteWriter(), value).finish();
+}
+
+/** Appends the encoding of `value` to `writer` (see `encodeValue`). */
+export function encodeInto(writer: ByteWriter, value: CborValue): ByteWriter {
   writeValue(writer, value, 0);
-  return writer.finish();
+  return writer;
 }
 
 function writeHead(writer: ByteWriter, major: number, argument: number | bigint): void {
@@ -67,7 +71,7 @@ function writeValue(writer: ByteWriter, value: CborValue, depth: number): void {
   else if (typeof value === 'boolean') writer.byte(value ? 0xf5 : 0xf4);
   else if (typeof value === 'number') writeNumber(writer, value);
   else if (typeof value === 'bigint') writeBigInt(writer, value);
-  else if (typeof value === 'string') writeString(writer, MajorType.text, utf8(value));
+  else if (typeof value === 'string') writeText(writer, value);
   else if (value instanceof Uint8Array) writeString(writer, MajorType.bytes, value);
   else if (Array.isArray(value)) writeArray(writer, value, depth);
   else if (value instanceof Tuple) {
@@ -83,6 +87,19 @@ function writeValue(writer: ByteWriter, value: CborValue, depth: number): void {
       writeValue(writer, item, depth + 1);
     }
   } else throw new ValidationError(`cannot encode ${describe(value)} as Coordinate CBOR`);
+}
+
+/** Short ASCII text (names, keys, ids) is written as it is, without a UTF-8 encoder round trip. */
+function writeText(writer: ByteWriter, value: string): void {
+  if (value.length <= 256 && isAscii(value)) {
+    writeHead(writer, MajorType.text, value.length);
+    writer.ascii(value);
+  } else writeString(writer, MajorType.text, utf8(value));
+}
+
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 function writeString(writer: ByteWriter, major: number, bytes: Uint8Array): void {

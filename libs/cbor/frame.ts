@@ -1,5 +1,5 @@
 import { ByteWriter } from './byte-writer.ts';
-import { encodeValue } from './encode.ts';
+import { encodeInto } from './encode.ts';
 import type { CborValue } from './value.ts';
 
 /** 16 MiB: far above any real Coordinate message, low enough that one client cannot exhaust memory. */
@@ -10,29 +10,32 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
  * The byte-string head uses the shortest length form, as the Python server's does.
  */
 export function encodeFrame(value: CborValue): Uint8Array {
-  return wrapFrame(encodeValue(value));
+  // The payload is framed straight from the encoder's buffer: one copy instead of two.
+  return wrapFrame(encodeInto(new ByteWriter(), value).written());
 }
 
-/** Frames an already encoded payload. */
+/** Frames an already encoded payload, into one buffer of exactly the frame's size. */
 export function wrapFrame(payload: Uint8Array): Uint8Array {
-  const writer = new ByteWriter(payload.length + 11);
-  writer.byte(0xd8);
-  writer.byte(24);
   const length = payload.length;
-  if (length < 24) writer.byte(0x40 | length);
-  else if (length <= 0xff) {
-    writer.byte(0x58);
-    writer.byte(length);
-  } else if (length <= 0xffff) {
-    writer.byte(0x59);
-    writer.uint16(length);
-  } else if (length <= 0xffffffff) {
-    writer.byte(0x5a);
-    writer.uint32(length);
+  const extra = length < 24 ? 0 : length <= 0xff ? 1 : length <= 0xffff ? 2 : length <= 0xffffffff ? 4 : 8;
+  const frame = new Uint8Array(3 + extra + length);
+  frame[0] = 0xd8;
+  frame[1] = 24;
+  const view = new DataView(frame.buffer);
+  if (extra === 0) frame[2] = 0x40 | length;
+  else if (extra === 1) {
+    frame[2] = 0x58;
+    frame[3] = length;
+  } else if (extra === 2) {
+    frame[2] = 0x59;
+    view.setUint16(3, length);
+  } else if (extra === 4) {
+    frame[2] = 0x5a;
+    view.setUint32(3, length);
   } else {
-    writer.byte(0x5b);
-    writer.uint64(BigInt(length));
+    frame[2] = 0x5b;
+    view.setBigUint64(3, BigInt(length));
   }
-  writer.bytes(payload);
-  return writer.finish();
+  frame.set(payload, 3 + extra);
+  return frame;
 }

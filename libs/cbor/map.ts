@@ -57,8 +57,19 @@ export class CborMap {
 /** True when `key` is the text `name` or the byte string holding its UTF-8 encoding. */
 export function isKeyNamed(key: CborValue, name: string): boolean {
   if (typeof key === 'string') return key === name;
-  if (key instanceof Uint8Array) return cborEquals(key, utf8(name));
+  if (key instanceof Uint8Array) return bytesNamed(key, name);
   return false;
+}
+
+/** Field names are ASCII: compared code by code without encoding the name on every lookup. */
+function bytesNamed(bytes: Uint8Array, name: string): boolean {
+  if (bytes.length !== name.length) return bytes.length > name.length && cborEquals(bytes, utf8(name));
+  for (let i = 0; i < bytes.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 0x80) return cborEquals(bytes, utf8(name));
+    if (bytes[i] !== code) return false;
+  }
+  return true;
 }
 
 /**
@@ -66,7 +77,8 @@ export function isKeyNamed(key: CborValue, name: string): boolean {
  * as the Python 2 client does). Returns undefined when absent.
  */
 export function mapGet(map: CborMap, name: string): CborValue | undefined {
-  return map.entries.find(([k]) => isKeyNamed(k, name))?.[1];
+  for (const entry of map.entries) if (isKeyNamed(entry[0], name)) return entry[1];
+  return undefined;
 }
 
 /** Like `mapGet`, but a missing field is a validation error naming it. */
