@@ -62,7 +62,9 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        // Node's default backlog (511) overflows when hundreds of workers connect at once; the
+        // dropped handshakes then stall their first request for a SYN retry (1 s and more).
+        server.listen({ port, host, backlog: maxConnections }, () => {
           server.off('error', reject);
           const address = server.address();
           const boundPort = typeof address === 'object' && address ? address.port : port;
