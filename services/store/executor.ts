@@ -25,9 +25,9 @@ export function runOperation(
   const req = validateRequest(op, request);
   if (handler.kind === 'query') return { events: [], reply: (handler.run as (s: unknown, r: unknown, n: number) => unknown)(state, req, now) };
   const command = (handler.command as (s: unknown, r: unknown) => wq.WorkQueueCommand)(state, req);
-  return runCommand(state, command, now, ids, random, (events) =>
-    handler.reply ? (handler.reply as (s: unknown, e: readonly NewEvent[], r: unknown) => unknown)(state, events, req) : true,
-  );
+  const { decided, events } = decideAndApply(state, command, now, ids, random);
+  const reply = handler.reply ? (handler.reply as (s: unknown, e: readonly NewEvent[], r: unknown) => unknown)(state, decided, req) : true;
+  return { events, reply };
 }
 
 /** Decides a domain command, applies its events to the state, and reads the reply. */
@@ -39,10 +39,26 @@ export function runCommand(
   random: () => number,
   readReply: (events: readonly NewEvent[]) => unknown = () => true,
 ): Decided {
-  const decided = wq.decide(state, command, { now, nextId: () => ids.next(), random });
-  const events = decided.map((e) => envelop(e as NewEvent, { time: now, nextId: () => ids.next() }));
-  for (const e of events) wq.evolve(state, e);
+  const { decided, events } = decideAndApply(state, command, now, ids, random);
   return { events, reply: readReply(decided) };
+}
+
+// Plain loops and one bound `next` per request: this runs for every command, and each closure
+// created here cost a name definition under the TypeScript loader.
+function decideAndApply(
+  state: wq.NamespaceState,
+  command: wq.WorkQueueCommand,
+  now: number,
+  ids: IdSource,
+  random: () => number,
+): { decided: NewEvent[]; events: EventEnvelope[] } {
+  const nextId = ids.next.bind(ids);
+  const decided = wq.decide(state, command, { now, nextId, random }) as NewEvent[];
+  const meta = { time: now, nextId };
+  const events: EventEnvelope[] = new Array(decided.length);
+  for (let i = 0; i < decided.length; i++) events[i] = envelop(decided[i], meta);
+  for (const e of events) wq.evolve(state, e);
+  return { decided, events };
 }
 
 export function isOperation(op: string): op is Operation {

@@ -175,7 +175,8 @@ export class NamespacePartition {
       (request, msg) => {
         const op = msg.subject.slice(prefix.length);
         if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
-        return this.execute(() => runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
+        this.assertLeading();
+        return this.commit(runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
       },
       { logger: this.logger },
     );
@@ -189,13 +190,21 @@ export class NamespacePartition {
   }
 
   private async execute(run: () => { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
+    this.assertLeading();
+    return this.commit(run());
+  }
+
+  private assertLeading(): void {
     if (this.role !== 'leader' || !this.committer) {
       throw new UnavailableError('this replica no longer leads the namespace; retry', { retryable: true });
     }
-    const { events, reply } = run();
+  }
+
+  /** Appends what a request decided (already applied to the state), then answers. */
+  private async commit({ events, reply }: { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
     if (events.length === 0) return reply;
     try {
-      await this.committer.append(events);
+      await this.committer!.append(events);
     } catch (err) {
       // The state already holds these events: it no longer matches the log.
       this.stepDown(`append failed: ${(err as Error).message}`);
