@@ -8,6 +8,8 @@ export interface QueuedReservation {
   priority: number;
   count: number;
   resources: Resources;
+  /** When it reached the node monitor (ms); only timing reports use it. */
+  arrivedAt?: number;
 }
 
 /** One unit taken off the queue: the node monitor now calls getTask on the frontend for this job. */

@@ -43,7 +43,11 @@ export async function readActiveJobs(
   logger: Logger,
 ): Promise<Map<string, JobHistory>> {
   const jobs = new Map<string, JobHistory>();
-  for await (const record of log.read({ filter: names.allJobEvents })) {
+  // Up to the end as it is now: under load new commits keep coming, and a reader chasing them
+  // would never finish (and would hold a whole core while it tries).
+  const untilSeq = await log.lastSeq();
+  if (untilSeq === 0) return jobs;
+  for await (const record of log.read({ filter: names.allJobEvents, untilSeq })) {
     if (record.kind !== 'commit') {
       logger.warn({ seq: record.seq, reason: record.reason }, 'unreadable job commit skipped');
       continue;

@@ -4,6 +4,11 @@ export interface TaskTiming {
   /** When the node monitor started the attempt and when it ended (ms, node monitor's clock). */
   startedAt: number;
   endedAt: number;
+  /** When the reservation reached the node and getTask was sent (node monitor's clock). */
+  reservedAt?: number;
+  requestedAt?: number;
+  /** When the frontend received the end report (frontend's clock). */
+  reportedAt?: number;
 }
 
 export interface TaskResult {
@@ -15,6 +20,9 @@ export interface TaskResult {
   error?: string;
   startedAt?: number;
   endedAt?: number;
+  reservedAt?: number;
+  requestedAt?: number;
+  reportedAt?: number;
 }
 
 /** What a submitter learns about a job: on its watch subject when it ends, or by asking. */
@@ -50,7 +58,7 @@ export function jobResult(
         ...(task.nodeId !== undefined && { nodeId: task.nodeId }),
         ...(task.exitCode !== undefined && { exitCode: task.exitCode }),
         ...(task.error !== undefined && { error: task.error }),
-        ...(timing && { startedAt: timing.startedAt, endedAt: timing.endedAt }),
+        ...timing,
       });
     }
   }

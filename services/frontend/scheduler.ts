@@ -79,7 +79,7 @@ export class Scheduler {
   }
 
   async submit(input: unknown): Promise<SubmitReply> {
-    const { names, log, frontendId } = this.deps;
+    const { frontendId } = this.deps;
     const job = parseJob(input);
     if (this.jobs.has(job.id)) throw new IllegalStateError(`job ${job.id} already exists`, { field: 'id' });
     if (this.jobs.size >= this.deps.maxActiveJobs) {
@@ -177,7 +177,13 @@ export class Scheduler {
       owned.state,
     );
     if (events.length === 0) return;
-    owned.timings.set(report.taskId, { startedAt: report.startedAt, endedAt: report.endedAt });
+    owned.timings.set(report.taskId, {
+      startedAt: report.startedAt,
+      endedAt: report.endedAt,
+      ...(report.reservedAt !== undefined && { reservedAt: report.reservedAt }),
+      ...(report.requestedAt !== undefined && { requestedAt: report.requestedAt }),
+      reportedAt: this.deps.clock.now(),
+    });
     await this.applyDurably(owned, events);
   }
 

@@ -38,7 +38,13 @@ function fakeFrontend(ctx: ServiceContext, task: (jobId: string) => Partial<Laun
       return true;
     }),
   ];
-  return { asked, reports, stop: () => subs.forEach((s) => s.unsubscribe()) };
+  return {
+    asked,
+    reports,
+    stop: () => {
+      for (const s of subs) s.unsubscribe();
+    },
+  };
 }
 
 const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });

@@ -145,7 +145,7 @@ export class NodeMonitor implements Service {
       this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation dropped');
       return;
     }
-    this.queue.enqueue(reservation);
+    this.queue.enqueue({ ...reservation, arrivedAt: this.ctx.clock.now() });
     this.pump();
   }
 
@@ -175,6 +175,7 @@ export class NodeMonitor implements Service {
 
   private async claim(taken: TakenReservation): Promise<void> {
     let spec: GetTaskReply = null;
+    const requestedAt = this.ctx.clock.now();
     try {
       this.counter.add();
       const request: GetTaskRequest = { jobId: taken.jobId, nodeId: this.id };
@@ -193,10 +194,10 @@ export class NodeMonitor implements Service {
       this.pump();
       return;
     }
-    this.launch(spec, taken);
+    this.launch(spec, taken, requestedAt);
   }
 
-  private launch(spec: LaunchSpec, taken: TakenReservation): void {
+  private launch(spec: LaunchSpec, taken: TakenReservation, requestedAt: number): void {
     const abort = new AbortController();
     const startedAt = this.ctx.clock.now();
     const onOutput = outputSink(
@@ -222,6 +223,8 @@ export class NodeMonitor implements Service {
           signal: result.signal,
           startedAt,
           endedAt: this.ctx.clock.now(),
+          ...(taken.arrivedAt !== undefined && { reservedAt: taken.arrivedAt }),
+          requestedAt,
           ...(result.error !== undefined && { error: result.error }),
         };
         void sendReport(

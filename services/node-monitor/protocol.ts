@@ -61,6 +61,9 @@ export interface TaskEndedReport {
   /** ms since the epoch, on the node monitor's clock. */
   startedAt: number;
   endedAt: number;
+  /** When the reservation reached the node and when getTask was sent (ms, node monitor's clock). */
+  reservedAt?: number;
+  requestedAt?: number;
 }
 
 /** Answer to a load probe (per-task sampling asks two nodes and picks the shorter queue). */
