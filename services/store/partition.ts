@@ -1,5 +1,5 @@
 import type { Subscription } from '@nats-io/transport-node';
-import { decode, type EventEnvelope, encode, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
+import { decode, type EventEnvelope, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
 import {
   GroupCommitter,
   type JetStreamEventLog,
@@ -11,6 +11,7 @@ import { type ServiceContext, serveRpc } from '@passerine/natsconn';
 import * as wq from '@passerine/workqueue';
 import { isOperation, runCommand, runOperation } from './executor.ts';
 import type { LeaderLease } from './leader-lease.ts';
+import { encodeSnapshot } from './snapshot-encoding.ts';
 import { MAX_TICK_INTERVAL_MS, tickCommands } from './timers.ts';
 
 /** Written by a new leader, fenced on the last sequence it caught up to: it fences out the old one. */
@@ -65,9 +66,9 @@ export class NamespacePartition {
   }
 
   /** Sequence and state as one consistent pair, or null while writes are unacknowledged. */
-  private snapshotPoint(): { seq: number; bytes: Uint8Array } | null {
+  private snapshotPoint(): { seq: number; snapshot: wq.NamespaceSnapshot } | null {
     if (this.role !== 'leader' || !this.committer?.idle) return null;
-    return { seq: this.committer.knownLastSeq, bytes: encode(wq.snapshotNamespace(this.state)) };
+    return { seq: this.committer.knownLastSeq, snapshot: wq.snapshotNamespace(this.state) };
   }
 
   /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
@@ -79,8 +80,9 @@ export class NamespacePartition {
     this.snapshotting = true;
     this.eventsSinceSnapshot = 0;
     try {
-      await this.o.snapshots.save(this.snapshotName, point.seq, point.bytes);
-      this.logger.info({ seq: point.seq, bytes: point.bytes.length }, 'snapshot saved');
+      const bytes = await encodeSnapshot(point.snapshot);
+      await this.o.snapshots.save(this.snapshotName, point.seq, bytes);
+      this.logger.info({ seq: point.seq, bytes: bytes.length }, 'snapshot saved');
     } catch (err) {
       this.logger.warn({ err }, 'snapshot failed');
     } finally {
