@@ -14,6 +14,8 @@ export interface GetTaskAnswer {
    * this job, to be cancelled proactively rather than left to call getTask in vain.
    */
   cancel: string[];
+  /** The same nodes with the reservations each still held. */
+  cancelled: Reservation[];
 }
 
 /**
@@ -73,14 +75,14 @@ export class LateBinding {
     const left = this.held.get(nodeId) ?? 0;
     if (left <= 1) this.held.delete(nodeId);
     else this.held.set(nodeId, left - 1);
-    if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
+    if (this.unlaunched.size === 0) return { taskId: null, cancel: [], cancelled: [] };
     const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
-    if (taskId === null) return { taskId: null, cancel: [] };
+    if (taskId === null) return { taskId: null, cancel: [], cancelled: [] };
     this.unlaunched.delete(taskId);
-    if (this.unlaunched.size > 0) return { taskId, cancel: [] };
-    const cancel = this.leftoverReservations();
+    if (this.unlaunched.size > 0) return { taskId, cancel: [], cancelled: [] };
+    const cancelled = this.leftover();
     this.held.clear();
-    return { taskId, cancel };
+    return { taskId, cancel: cancelled.map((r) => r.nodeId), cancelled };
   }
 
   get allLaunched(): boolean {
@@ -94,6 +96,11 @@ export class LateBinding {
   /** Nodes that still hold reservations for this job. */
   leftoverReservations(): string[] {
     return [...this.held.keys()];
+  }
+
+  /** Nodes that still hold reservations for this job, with how many each. */
+  leftover(): Reservation[] {
+    return [...this.held].map(([nodeId, count]) => ({ nodeId, count }));
   }
 
   private takeRestricted(nodeId: string): string | null {
@@ -132,7 +139,7 @@ export class LateBindingBook {
   }
 
   getTask(jobId: string, nodeId: string): GetTaskAnswer {
-    return this.jobs.get(jobId)?.getTask(nodeId) ?? { taskId: null, cancel: [] };
+    return this.jobs.get(jobId)?.getTask(nodeId) ?? { taskId: null, cancel: [], cancelled: [] };
   }
 
   get size(): number {
