@@ -14,8 +14,6 @@ export interface GetTaskAnswer {
    * this job, to be cancelled proactively rather than left to call getTask in vain.
    */
   cancel: string[];
-  /** The same nodes with the reservations each still held. */
-  cancelled: Reservation[];
 }
 
 /**
@@ -75,14 +73,14 @@ export class LateBinding {
     const left = this.held.get(nodeId) ?? 0;
     if (left <= 1) this.held.delete(nodeId);
     else this.held.set(nodeId, left - 1);
-    if (this.unlaunched.size === 0) return { taskId: null, cancel: [], cancelled: [] };
+    if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
     const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
-    if (taskId === null) return { taskId: null, cancel: [], cancelled: [] };
+    if (taskId === null) return { taskId: null, cancel: [] };
     this.unlaunched.delete(taskId);
-    if (this.unlaunched.size > 0) return { taskId, cancel: [], cancelled: [] };
-    const cancelled = this.leftover();
+    if (this.unlaunched.size > 0) return { taskId, cancel: [] };
+    const cancel = this.leftoverReservations();
     this.held.clear();
-    return { taskId, cancel: cancelled.map((r) => r.nodeId), cancelled };
+    return { taskId, cancel };
   }
 
   get allLaunched(): boolean {
@@ -96,11 +94,6 @@ export class LateBinding {
   /** Nodes that still hold reservations for this job. */
   leftoverReservations(): string[] {
     return [...this.held.keys()];
-  }
-
-  /** Nodes that still hold reservations for this job, with how many each. */
-  leftover(): Reservation[] {
-    return [...this.held].map(([nodeId, count]) => ({ nodeId, count }));
   }
 
   private takeRestricted(nodeId: string): string | null {
@@ -139,7 +132,7 @@ export class LateBindingBook {
   }
 
   getTask(jobId: string, nodeId: string): GetTaskAnswer {
-    return this.jobs.get(jobId)?.getTask(nodeId) ?? { taskId: null, cancel: [], cancelled: [] };
+    return this.jobs.get(jobId)?.getTask(nodeId) ?? { taskId: null, cancel: [] };
   }
 
   get size(): number {

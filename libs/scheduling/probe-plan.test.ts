@@ -88,7 +88,7 @@ describe('batch sampling', () => {
     const second = binding.getTask(first.taskId === 't0' ? 'n3' : 'n1');
     expect(second.taskId).toBe(first.taskId === 't0' ? 't1' : 't0');
     expect(second.cancel.sort()).toEqual(first.taskId === 't0' ? ['n1', 'n2'] : ['n2', 'n3']);
-    expect(binding.getTask('n2')).toEqual({ taskId: null, cancel: [], cancelled: [] });
+    expect(binding.getTask('n2')).toEqual({ taskId: null, cancel: [] });
   });
 
   it('reports tasks no node can run', () => {
@@ -96,21 +96,9 @@ describe('batch sampling', () => {
     expect(planProbes(job, nodesOf(3), seededRandom(1)).unplaceable).toEqual(['t1']);
   });
 
-  it('prefers the least loaded of its sampled candidates when it knows their load', () => {
-    const job = jobOf(2);
-    const busy = new Set(['n0', 'n1', 'n2', 'n3']);
-    const plan = planProbes(job, nodesOf(8), seededRandom(3), (id) => (busy.has(id) ? 4 : 0));
-    expect(plan.reservations).toHaveLength(4);
-    for (const { nodeId } of plan.reservations) expect(busy.has(nodeId)).toBe(false);
-  });
-
   it('binds a retried task again', () => {
     const binding = new LateBinding([{ id: 'a' }], [{ nodeId: 'n1', count: 2 }]);
-    expect(binding.getTask('n1')).toEqual({
-      taskId: 'a',
-      cancel: ['n1'],
-      cancelled: [{ nodeId: 'n1', count: 1 }],
-    });
+    expect(binding.getTask('n1')).toEqual({ taskId: 'a', cancel: ['n1'] });
     binding.addTask({ id: 'a' });
     binding.addReservations('n2', 1);
     expect(binding.getTask('n2').taskId).toBe('a');
@@ -119,7 +107,7 @@ describe('batch sampling', () => {
   it('answers no task for unknown jobs', () => {
     const book = new LateBindingBook();
     book.add('j', new LateBinding([{ id: 'a' }]));
-    expect(book.getTask('other', 'n1')).toEqual({ taskId: null, cancel: [], cancelled: [] });
+    expect(book.getTask('other', 'n1')).toEqual({ taskId: null, cancel: [] });
     expect(book.getTask('j', 'n1').taskId).toBe('a');
   });
 });

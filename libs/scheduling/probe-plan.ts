@@ -20,26 +20,6 @@ export interface ProbePlan {
   unplaceable: string[];
 }
 
-/**
- * What a frontend knows of a node's load from its own messages: reservations it left there that
- * are not yet consumed, plus its tasks running there. Other frontends' work is invisible to it.
- */
-export type NodeLoadEstimate = (nodeId: string) => number;
-
-/** Candidates drawn per probe when a load estimate is given; the least loaded of them get the probes. */
-export const CANDIDATES_PER_PROBE = 2;
-
-/**
- * The `count` least loaded of randomly ordered candidates (ties keep the random order): batch
- * sampling's power of choices, applied to what this frontend already knows, so its own tasks do
- * not queue behind each other while probed nodes elsewhere sit idle.
- */
-export function leastLoaded(candidates: NodeView[], count: number, load: NodeLoadEstimate): NodeView[] {
-  const keyed = candidates.map((node, order) => ({ node, order, load: load(node.id) }));
-  keyed.sort((a, b) => a.load - b.load || a.order - b.order);
-  return keyed.slice(0, count).map((k) => k.node);
-}
-
 function isConstrained(task: TaskSpec): boolean {
   return task.constraints?.nodes !== undefined || task.constraints?.labels !== undefined;
 }
@@ -61,12 +41,7 @@ function largestDemand(tasks: readonly TaskSpec[]): Resources {
  * constraints get two probes each from their own allowed set; late binding lets any probed node
  * serve any task it may run, which is how probes are shared across tasks.
  */
-export function planProbes(
-  job: JobSpec,
-  nodes: readonly NodeView[],
-  random: Random,
-  load?: NodeLoadEstimate,
-): ProbePlan {
+export function planProbes(job: JobSpec, nodes: readonly NodeView[], random: Random): ProbePlan {
   const counts = new Map<string, number>();
   const add = (nodeId: string, n: number) => counts.set(nodeId, (counts.get(nodeId) ?? 0) + n);
   const constrained = new Map<string, string[]>();
@@ -96,9 +71,7 @@ export function planProbes(
 
   if (batchTasks.length > 0) {
     const probes = Math.ceil(job.probeRatio * batchTasks.length);
-    const chosen = load
-      ? leastLoaded(sampleDistinct(batchNodes, CANDIDATES_PER_PROBE * probes, random), probes, load)
-      : sampleDistinct(batchNodes, probes, random);
+    const chosen = sampleDistinct(batchNodes, probes, random);
     for (let i = 0; i < probes; i++) add(chosen[i % chosen.length].id, 1);
   }
 

@@ -2,7 +2,6 @@ import {
   type BindableTask,
   type JobSpec,
   LateBinding,
-  type NodeLoadEstimate,
   type NodeView,
   perTaskSampling,
   planProbes,
@@ -22,13 +21,8 @@ export interface JobPlacement {
 }
 
 /** Batch sampling: ceil(d·m) reservations; late binding hands out the tasks to the first callers. */
-export function batchPlacement(
-  job: JobSpec,
-  nodes: readonly NodeView[],
-  random: Random,
-  load?: NodeLoadEstimate,
-): JobPlacement {
-  const plan = planProbes(job, nodes, random, load);
+export function batchPlacement(job: JobSpec, nodes: readonly NodeView[], random: Random): JobPlacement {
+  const plan = planProbes(job, nodes, random);
   return {
     binding: LateBinding.fromPlan(
       job.tasks.map((task) => task.id),
@@ -71,11 +65,10 @@ export function replaceTasks(
   taskIds: readonly string[],
   nodes: readonly NodeView[],
   random: Random,
-  load?: NodeLoadEstimate,
 ): { tasks: BindableTask[]; reservations: Reservation[]; unplaceable: string[] } {
   const wanted = new Set(taskIds);
   const subJob = { ...job, tasks: job.tasks.filter((task) => wanted.has(task.id)) };
-  const plan = planProbes(subJob, nodes, random, load);
+  const plan = planProbes(subJob, nodes, random);
   const tasks = subJob.tasks
     .filter((task) => !plan.unplaceable.includes(task.id))
     .map((task) => ({ id: task.id, allowedNodes: plan.constrained.get(task.id) ?? plan.batchNodes }));

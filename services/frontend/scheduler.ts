@@ -33,7 +33,6 @@ import { type JobWriter, toEnvelopes } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { batchPlacement, boundPlacement, type PlacementMode, replaceTasks } from './placement.ts';
-import { NodeLoad } from './node-load.ts';
 import { Reservations } from './reservations.ts';
 
 export interface SubmitReply {
@@ -66,7 +65,6 @@ export interface SchedulerDeps {
 export class Scheduler {
   private readonly jobs = new Map<string, OwnedJob>();
   private readonly reservations: Reservations;
-  private readonly load = new NodeLoad();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
@@ -108,7 +106,7 @@ export class Scheduler {
     }
     const placed =
       this.deps.placement === 'batch'
-        ? batchPlacement(job, nodes, this.deps.random, this.load.of)
+        ? batchPlacement(job, nodes, this.deps.random)
         : boundPlacement(job, nodes, this.deps.random, this.deps.placement);
     const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
     owned.durable = appended.then(() => {
@@ -116,7 +114,6 @@ export class Scheduler {
     });
     owned.durable.catch(() => undefined);
     this.jobs.set(job.id, owned);
-    this.load.reserved(placed.reservations);
     // Reservations travel while the append is in flight and tasks may start before it lands (the
     // launches queue behind it in the job's committer): scheduling delay does not pay for the
     // disk, while the submitter still hears back only once the job is durable.
@@ -135,14 +132,8 @@ export class Scheduler {
     if (!owned) return null;
     if (owned.state.status !== 'active') return null;
     const answer = owned.binding.getTask(request.nodeId);
-    // The caller's reservation is used up; a task it gets keeps the node as loaded.
-    this.load.remove(request.nodeId);
-    if (answer.cancel.length > 0) {
-      this.load.released(answer.cancelled);
-      this.reservations.cancel(owned, answer.cancel, false);
-    }
+    if (answer.cancel.length > 0) this.reservations.cancel(owned, answer.cancel, false);
     if (answer.taskId === null) return null;
-    this.load.add(request.nodeId);
     const attemptId = this.deps.ids.next();
     const command: JobCommand = {
       type: 'LaunchTask',
@@ -173,11 +164,7 @@ export class Scheduler {
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
   async taskEnded(report: TaskEndedReport): Promise<void> {
     const owned = this.jobs.get(report.jobId);
-    if (!owned) {
-      // A task of a job that ended meanwhile (cancelled): its slot is free again all the same.
-      this.load.remove(report.nodeId);
-      return;
-    }
+    if (!owned) return;
     const events = decide(
       {
         type: 'ReportTaskEnded',
@@ -190,7 +177,6 @@ export class Scheduler {
       owned.state,
     );
     if (events.length === 0) return;
-    this.load.remove(report.nodeId);
     owned.timings.set(report.taskId, {
       startedAt: report.startedAt,
       endedAt: report.endedAt,
@@ -215,7 +201,6 @@ export class Scheduler {
 
   /** A node monitor died: its attempts are retried elsewhere (or fail once retries are used up). */
   nodeLost(nodeId: string): void {
-    this.load.forget(nodeId);
     for (const owned of [...this.jobs.values()]) this.loseNode(owned, nodeId);
   }
 
@@ -284,8 +269,7 @@ export class Scheduler {
 
   private placeAgain(owned: OwnedJob, taskIds: string[]): void {
     if (taskIds.length === 0 || owned.state.status !== 'active') return;
-    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, this.load.of);
-    this.load.reserved(placed.reservations);
+    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random);
     for (const task of placed.tasks) owned.binding.addTask(task);
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
     owned.lastProgress = this.deps.clock.now();
@@ -306,13 +290,7 @@ export class Scheduler {
       return;
     }
     this.jobs.delete(owned.job.id);
-    const leftover = owned.binding.leftover();
-    this.load.released(leftover);
-    this.reservations.cancel(
-      owned,
-      leftover.map((r) => r.nodeId),
-      false,
-    );
+    this.reservations.cancel(owned, owned.binding.leftoverReservations(), false);
     try {
       await appended;
     } finally {
