@@ -52,7 +52,7 @@ export class NamespacePartition {
   private readonly random: () => number;
   private readonly snapshotName: string;
   private eventsSinceSnapshot = 0;
-  private snapshotting = false;
+  private snapshotRun?: Promise<void>;
 
   constructor(private readonly o: PartitionOptions) {
     this.logger = o.ctx.logger.child({ namespace: o.namespace });
@@ -74,19 +74,23 @@ export class NamespacePartition {
   /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
   async maybeSnapshot(force = false): Promise<void> {
     const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= (this.o.snapshotEvery ?? 200_000);
-    if (!this.o.snapshots || !due || this.snapshotting) return;
+    if (!this.o.snapshots || !due || this.snapshotRun) return;
     const point = this.snapshotPoint();
     if (!point) return;
-    this.snapshotting = true;
     this.eventsSinceSnapshot = 0;
+    this.snapshotRun = this.saveSnapshot(point).finally(() => {
+      this.snapshotRun = undefined;
+    });
+    await this.snapshotRun;
+  }
+
+  private async saveSnapshot(point: { seq: number; snapshot: wq.NamespaceSnapshot }): Promise<void> {
     try {
       const bytes = await encodeSnapshot(point.snapshot);
-      await this.o.snapshots.save(this.snapshotName, point.seq, bytes);
+      await this.o.snapshots!.save(this.snapshotName, point.seq, bytes);
       this.logger.info({ seq: point.seq, bytes: bytes.length }, 'snapshot saved');
     } catch (err) {
       this.logger.warn({ err }, 'snapshot failed');
-    } finally {
-      this.snapshotting = false;
     }
   }
 
@@ -101,7 +105,12 @@ export class NamespacePartition {
 
   async stop(): Promise<void> {
     const wasLeader = this.role === 'leader';
-    if (wasLeader) await this.maybeSnapshot(true);
+    if (wasLeader) {
+      // A periodic snapshot still saving would be cut off by the exit; the forced one then
+      // covers what came after it.
+      await this.snapshotRun;
+      await this.maybeSnapshot(true);
+    }
     this.role = 'stopped';
     this.unserve();
     await (await this.projectorReady)?.stop();
