@@ -112,15 +112,16 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
- * Waits until the store is quiet (under a tenth of a core for half a second): a snapshot it
- * takes after the fill or after a window (every 200k events, when its writes are all
- * acknowledged) costs seconds of CPU, and without this it lands in whichever window comes next.
+ * Waits until the store is quiet: under a tenth of a core for 1.5 s, longer than its 1 s tick,
+ * which is what starts a snapshot. A snapshot (every 200k events, once the writes are all
+ * acknowledged, so typically right after a window) costs seconds of CPU; without the wait it
+ * lands in whichever window comes next.
  */
 async function storeQuiet(): Promise<void> {
   const deadline = performance.now() + 60_000;
   let quiet = 0;
   let last = cpuSeconds(store.child.pid!);
-  while (quiet < 2 && performance.now() < deadline) {
+  while (quiet < 6 && performance.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
     const now = cpuSeconds(store.child.pid!);
     quiet = now - last < 0.025 ? quiet + 1 : 0;
