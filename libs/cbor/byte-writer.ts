@@ -61,6 +61,15 @@ export class ByteWriter {
     for (let i = 0; i < value.length; i++) this.buffer[this.length++] = value.charCodeAt(i);
   }
 
+  /** Empties the writer for reuse, dropping a buffer that grew past `keepBytes`. */
+  reset(keepBytes = 1 << 20): void {
+    this.length = 0;
+    if (this.buffer.length > keepBytes) {
+      this.buffer = new Uint8Array(256);
+      this.view = new DataView(this.buffer.buffer);
+    }
+  }
+
   /** What was written so far, as a view into the buffer: valid until the next write. */
   written(): Uint8Array {
     return this.buffer.subarray(0, this.length);

@@ -10,9 +10,13 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
  * The byte-string head uses the shortest length form, as the Python server's does.
  */
 export function encodeFrame(value: CborValue): Uint8Array {
-  // The payload is framed straight from the encoder's buffer: one copy instead of two.
-  return wrapFrame(encodeInto(new ByteWriter(), value).written());
+  // The payload is framed straight from a reused encoder buffer: one copy, no allocation but
+  // the frame. Safe to share because encoding is synchronous and calls no user code.
+  scratch.reset();
+  return wrapFrame(encodeInto(scratch, value).written());
 }
+
+const scratch = new ByteWriter();
 
 /** Frames an already encoded payload, into one buffer of exactly the frame's size. */
 export function wrapFrame(payload: Uint8Array): Uint8Array {
