@@ -76,6 +76,9 @@ async function cycles(workMs: number) {
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, w) => {
       const workerId = `w${w}`;
+      // Workers that do work come up spread over one work time, as a fleet does, rather than all
+      // in the same millisecond (which would measure one 800-request burst, not the queue).
+      if (workMs > 0) await new Promise((r) => setTimeout(r, Math.random() * workMs));
       while (performance.now() < until) {
         const t0 = performance.now();
         const work = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', { workerId, maxJobs: 1 });

@@ -37,6 +37,7 @@ export class GroupCommitter {
   private inFlight = 0;
   private lastSeq: number;
   private failure?: unknown;
+  private pumpScheduled = false;
   private readonly fenced: boolean;
   private readonly maxBytes: number;
   private readonly maxEvents: number;
@@ -78,6 +79,20 @@ export class GroupCommitter {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ parts, bytes, resolve, reject });
+      this.schedulePump();
+    });
+  }
+
+  /**
+   * Appends made in the same turn of the event loop (say, every request in one socket read) go
+   * out together: the pump runs once the turn's callbacks are done, costing microseconds rather
+   * than the extra ack round trip a lone first commit would make the rest wait for.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
       this.pump();
     });
   }
