@@ -32,10 +32,10 @@ export { defaultWorkSpecMeta, type WorkSpecControls, type WorkSpecMeta } from '.
 export { createNamespaceState, type NamespaceState } from './state.ts';
 export * from './status.ts';
 export {
-  type AttemptSnapshot,
+  type AttemptColumns,
   type NamespaceSnapshot,
   restoreNamespace,
   type SpecSnapshot,
   snapshotNamespace,
-  type UnitSnapshot,
+  type UnitColumns,
 } from './snapshot.ts';

@@ -5,8 +5,10 @@ import {
   createWorkSpecState,
   type NamespaceState,
   type WorkerState,
+  type WorkSpecState,
   type WorkUnitState,
 } from './state.ts';
+import { CorruptError } from '@passerine/core';
 import type { AttemptStatus } from './status.ts';
 import { WorkUnitStatus } from './status.ts';
 import { canonicalName as canonicalNameOf, type Name } from './keys.ts';
@@ -16,9 +18,12 @@ import { canonicalName as canonicalNameOf, type Name } from './keys.ts';
  * sequence it covers; a restart restores it and replays the tail). Keys and data stay in their
  * internal packed form (latin1 strings, see keys.ts and opaque-bytes.ts): exact, and no
  * conversion on either side. Indexes (heaps, pending maps, children) are rebuilt on restore.
+ *
+ * Units and attempts are stored as columns (one array per field): a million units as a million
+ * maps repeated every field name and decoded slower than replaying the log they came from.
  */
 export interface NamespaceSnapshot {
-  version: 1;
+  version: 2;
   ignoredEvents: number;
   specs: SpecSnapshot[];
   workers: Array<Omit<WorkerState, 'lifecycle'>>;
@@ -29,96 +34,147 @@ export interface SpecSnapshot {
   data: Uint8Array;
   meta: WorkSpecMeta;
   lastContinuousAt: number;
-  units: UnitSnapshot[];
+  units: UnitColumns;
+  attempts: AttemptColumns;
 }
 
-export interface UnitSnapshot {
-  key: string;
-  data: string;
-  priority: number;
-  status: number;
-  availableAt: number;
-  tries: number;
-  endedAt: number;
-  traceback: string | null;
-  /** Oldest first. */
-  attempts: AttemptSnapshot[];
+/** Field i of every array belongs to unit i; `attemptCount[i]` of its attempts follow in order. */
+export interface UnitColumns {
+  key: string[];
+  data: string[];
+  priority: number[];
+  status: number[];
+  availableAt: number[];
+  tries: number[];
+  endedAt: number[];
+  traceback: Array<string | null>;
+  attemptCount: number[];
 }
 
-export interface AttemptSnapshot {
-  id: string;
-  workerId: string;
-  status: AttemptStatus;
-  startedAt: number;
-  expiresAt: number;
-  endedAt: number;
-  data: string | null;
-  traceback: string | null;
+/** Every attempt of every unit, unit by unit, oldest first within a unit. */
+export interface AttemptColumns {
+  id: string[];
+  workerId: string[];
+  status: AttemptStatus[];
+  startedAt: number[];
+  expiresAt: number[];
+  endedAt: number[];
+  data: Array<string | null>;
+  traceback: Array<string | null>;
 }
 
-function attemptsOldestFirst(unit: WorkUnitState): AttemptSnapshot[] {
-  const out: AttemptSnapshot[] = [];
-  for (let a = unit.last; a !== null; a = a.prev) {
-    const { id, workerId, status, startedAt, expiresAt, endedAt, data, traceback } = a;
-    out.push({ id, workerId, status, startedAt, expiresAt, endedAt, data, traceback });
+function emptyUnitColumns(): UnitColumns {
+  return { key: [], data: [], priority: [], status: [], availableAt: [], tries: [], endedAt: [], traceback: [], attemptCount: [] };
+}
+
+function emptyAttemptColumns(): AttemptColumns {
+  return { id: [], workerId: [], status: [], startedAt: [], expiresAt: [], endedAt: [], data: [], traceback: [] };
+}
+
+function pushAttempts(unit: WorkUnitState, to: AttemptColumns): number {
+  const newestFirst: AttemptState[] = [];
+  for (let a = unit.last; a !== null; a = a.prev) newestFirst.push(a);
+  for (let i = newestFirst.length - 1; i >= 0; i--) {
+    const a = newestFirst[i];
+    to.id.push(a.id);
+    to.workerId.push(a.workerId);
+    to.status.push(a.status);
+    to.startedAt.push(a.startedAt);
+    to.expiresAt.push(a.expiresAt);
+    to.endedAt.push(a.endedAt);
+    to.data.push(a.data);
+    to.traceback.push(a.traceback);
   }
-  return out.reverse();
+  return newestFirst.length;
+}
+
+function specSnapshot(spec: WorkSpecState): SpecSnapshot {
+  const units = emptyUnitColumns();
+  const attempts = emptyAttemptColumns();
+  for (const u of spec.units.values()) {
+    units.key.push(u.key);
+    units.data.push(u.data);
+    units.priority.push(u.priority);
+    units.status.push(u.status);
+    units.availableAt.push(u.availableAt);
+    units.tries.push(u.tries);
+    units.endedAt.push(u.endedAt);
+    units.traceback.push(u.traceback);
+    units.attemptCount.push(pushAttempts(u, attempts));
+  }
+  return { name: spec.name, data: spec.data, meta: { ...spec.meta }, lastContinuousAt: spec.lastContinuousAt, units, attempts };
 }
 
 export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
   return {
-    version: 1,
+    version: 2,
     ignoredEvents: state.ignoredEvents,
-    specs: [...state.specs.values()].map((spec) => ({
-      name: spec.name,
-      data: spec.data,
-      meta: { ...spec.meta },
-      lastContinuousAt: spec.lastContinuousAt,
-      units: [...spec.units.values()].map((u) => ({
-        key: u.key,
-        data: u.data,
-        priority: u.priority,
-        status: u.status,
-        availableAt: u.availableAt,
-        tries: u.tries,
-        endedAt: u.endedAt,
-        traceback: u.traceback,
-        attempts: attemptsOldestFirst(u),
-      })),
-    })),
+    specs: [...state.specs.values()].map(specSnapshot),
     workers: [...state.workers.values()].map(({ lifecycle: _, ...w }) => ({ ...w })),
   };
 }
 
-export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
-  const state = createNamespaceState();
-  state.ignoredEvents = snapshot.ignoredEvents;
-  for (const s of snapshot.specs) {
-    const spec = createWorkSpecState(s.name, '', s.data, { ...s.meta });
-    spec.id = canonicalNameOf(s.name);
-    spec.lastContinuousAt = s.lastContinuousAt;
-    state.specs.set(spec.id, spec);
-    for (const u of s.units) {
-      const unit: WorkUnitState = { hi: -1, specId: spec.id, last: null, ...withoutAttempts(u) };
-      for (const a of u.attempts) {
-        const attempt: AttemptState = { hi: -1, unit, prev: unit.last, ...a };
-        unit.last = attempt;
-        if (attempt.status === 'pending') {
-          state.pending.set(attempt.id, attempt);
-          state.leases.push(attempt);
-          const mine = state.pendingByWorker.get(attempt.workerId);
-          if (mine) mine.add(attempt);
-          else state.pendingByWorker.set(attempt.workerId, new Set([attempt]));
-        }
-      }
-      spec.units.set(unit.key, unit);
-      spec.counts[unit.status]++;
-      if (unit.status === WorkUnitStatus.AVAILABLE) {
-        if (unit.availableAt > 0) state.delayed.push(unit);
-        else spec.available.push(unit);
-      }
+function restoreAttempt(state: NamespaceState, unit: WorkUnitState, c: AttemptColumns, j: number): void {
+  const attempt: AttemptState = {
+    hi: -1,
+    unit,
+    prev: unit.last,
+    id: c.id[j],
+    workerId: c.workerId[j],
+    status: c.status[j],
+    startedAt: c.startedAt[j],
+    expiresAt: c.expiresAt[j],
+    endedAt: c.endedAt[j],
+    data: c.data[j],
+    traceback: c.traceback[j],
+  };
+  unit.last = attempt;
+  if (attempt.status !== 'pending') return;
+  state.pending.set(attempt.id, attempt);
+  state.leases.push(attempt);
+  const mine = state.pendingByWorker.get(attempt.workerId);
+  if (mine) mine.add(attempt);
+  else state.pendingByWorker.set(attempt.workerId, new Set([attempt]));
+}
+
+function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
+  const spec = createWorkSpecState(s.name, '', s.data, { ...s.meta });
+  spec.id = canonicalNameOf(s.name);
+  spec.lastContinuousAt = s.lastContinuousAt;
+  state.specs.set(spec.id, spec);
+  const u = s.units;
+  let nextAttempt = 0;
+  for (let i = 0; i < u.key.length; i++) {
+    const unit: WorkUnitState = {
+      hi: -1,
+      specId: spec.id,
+      last: null,
+      key: u.key[i],
+      data: u.data[i],
+      priority: u.priority[i],
+      status: u.status[i],
+      availableAt: u.availableAt[i],
+      tries: u.tries[i],
+      endedAt: u.endedAt[i],
+      traceback: u.traceback[i],
+    };
+    for (let k = 0; k < u.attemptCount[i]; k++) restoreAttempt(state, unit, s.attempts, nextAttempt++);
+    spec.units.set(unit.key, unit);
+    spec.counts[unit.status]++;
+    if (unit.status === WorkUnitStatus.AVAILABLE) {
+      if (unit.availableAt > 0) state.delayed.push(unit);
+      else spec.available.push(unit);
     }
   }
+}
+
+export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
+  if (snapshot.version !== 2) {
+    throw new CorruptError(`namespace snapshot version ${snapshot.version} is not readable here (expected 2)`);
+  }
+  const state = createNamespaceState();
+  state.ignoredEvents = snapshot.ignoredEvents;
+  for (const s of snapshot.specs) restoreSpec(state, s);
   for (const w of snapshot.workers) {
     state.workers.set(w.id, { ...w, lifecycle: 'registered' });
     if (w.parent === null) continue;
@@ -127,8 +183,4 @@ export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
     else state.childrenOf.set(w.parent, new Set([w.id]));
   }
   return state;
-}
-
-function withoutAttempts({ attempts: _, ...unit }: UnitSnapshot) {
-  return unit;
 }

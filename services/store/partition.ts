@@ -121,11 +121,19 @@ export class NamespacePartition {
   private follow(): void {
     this.state = wq.createNamespaceState();
     const projector = (async () => {
+      const started = performance.now();
       const snapshot = await this.o.snapshots?.load(this.snapshotName).catch((err) => {
         this.logger.warn({ err }, 'snapshot unreadable; replaying the whole log');
         return null;
       });
-      if (snapshot) this.state = wq.restoreNamespace(decode(snapshot.data));
+      if (snapshot) {
+        const loaded = performance.now();
+        this.state = wq.restoreNamespace(decode(snapshot.data));
+        this.logger.info(
+          { seq: snapshot.seq, bytes: snapshot.data.length, loadMs: loaded - started, restoreMs: performance.now() - loaded },
+          'snapshot restored',
+        );
+      }
       return runProjector({
         log: this.o.log,
         filter: this.o.ctx.names.namespaceFilter(this.o.namespace),

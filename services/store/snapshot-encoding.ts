@@ -1,8 +1,8 @@
 import { encode } from '@passerine/core';
 import type * as wq from '@passerine/workqueue';
 
-/** Units encoded between two yields to the event loop: about 25 ms of work. */
-const UNITS_PER_SLICE = 10_000;
+/** Column values encoded between two yields to the event loop: a few ms of work. */
+const UNITS_PER_SLICE = 50_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -10,14 +10,12 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * Encodes a namespace snapshot as the same msgpack value `encode(snapshot)` gives, in slices:
  * at a few hundred thousand units one encode blocked the store for a second or more, and every
  * request waited. The snapshot is a copy of the state, so requests applied meanwhile do not
- * change it.
+ * change it. Long arrays (the unit and attempt columns) are written a slice at a time; maps and
+ * short arrays of maps are walked into, so a long array anywhere inside is found.
  */
 export async function encodeSnapshot(snapshot: wq.NamespaceSnapshot): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  await writeMap(parts, snapshot, 'specs', async (specs) => {
-    parts.push(arrayHead(specs.length));
-    for (const spec of specs) await writeMap(parts, spec, 'units', (units) => writeInSlices(parts, units));
-  });
+  await write(parts, snapshot);
   const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -27,24 +25,32 @@ export async function encodeSnapshot(snapshot: wq.NamespaceSnapshot): Promise<Ui
   return bytes;
 }
 
-/** A map in its field order, with one field's value written by `writeField`. */
-async function writeMap<T extends object, K extends keyof T & string>(
-  parts: Uint8Array[],
-  object: T,
-  field: K,
-  writeField: (value: T[K]) => Promise<void>,
-): Promise<void> {
-  const fields = definedEntries(object);
-  parts.push(mapHead(fields.length));
-  for (const [key, value] of fields) {
-    parts.push(encode(key));
-    if (key === field) await writeField(value as T[K]);
+function isPlainObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+async function write(parts: Uint8Array[], value: unknown): Promise<void> {
+  if (Array.isArray(value)) {
+    if (value.length > UNITS_PER_SLICE || value.some(isPlainObject)) await writeArray(parts, value);
     else parts.push(encode(value));
+  } else if (isPlainObject(value)) {
+    const fields = definedEntries(value);
+    parts.push(mapHead(fields.length));
+    for (const [key, field] of fields) {
+      parts.push(encode(key));
+      await write(parts, field);
+    }
+  } else {
+    parts.push(encode(value));
   }
 }
 
-async function writeInSlices(parts: Uint8Array[], items: readonly unknown[]): Promise<void> {
+async function writeArray(parts: Uint8Array[], items: readonly unknown[]): Promise<void> {
   parts.push(arrayHead(items.length));
+  if (items.some(isPlainObject)) {
+    for (const item of items) await write(parts, item);
+    return;
+  }
   for (let from = 0; from < items.length; from += UNITS_PER_SLICE) {
     const slice = encode(items.slice(from, from + UNITS_PER_SLICE));
     parts.push(slice.subarray(arrayHeadLength(slice[0])));
