@@ -71,9 +71,20 @@ export class NamespacePartition {
     return { seq: this.committer.knownLastSeq, snapshot: wq.snapshotNamespace(this.state) };
   }
 
+  /**
+   * Events between snapshots: at least `snapshotEvery`, and at least as many as the namespace has
+   * units. A snapshot costs time in proportion to the state, a replay in proportion to the tail,
+   * so this keeps the snapshot cost amortised over as many events as it saves replaying.
+   */
+  private snapshotThreshold(): number {
+    let units = 0;
+    for (const spec of this.state.specs.values()) units += spec.units.size;
+    return Math.max(this.o.snapshotEvery ?? 200_000, units);
+  }
+
   /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
   async maybeSnapshot(force = false): Promise<void> {
-    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= (this.o.snapshotEvery ?? 200_000);
+    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= this.snapshotThreshold();
     if (!this.o.snapshots || !due || this.snapshotRun) return;
     const point = this.snapshotPoint();
     if (!point) return;
