@@ -4,19 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from './executor.ts';
 import { encodeSnapshot } from './snapshot-encoding.ts';
 
-const meta = {
-  priority: 0,
-  weight: 20,
-  max_running: 0,
-  max_getwork: 0,
-  max_retries: 0,
-  continuous: false,
-  interval: 0,
-  // biome-ignore lint/suspicious/noThenProperty: the work spec field's name.
-  then: null,
-  status: 1,
-  min_gb: 0,
-};
+const meta = wq.defaultWorkSpecMeta;
 
 describe('snapshot encoding in slices', () => {
   it('decodes to what one encode of the snapshot decodes to', async () => {
