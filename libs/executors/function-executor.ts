@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ExecuteOptions, ExecutionResult, Executor } from './executor.ts';
+import { cancelledBeforeStart, type ExecuteOptions, type ExecutionResult, type Executor } from './executor.ts';
 import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from './line-splitter.ts';
 
 export interface FunctionTask {
@@ -36,13 +36,7 @@ export class FunctionExecutor implements Executor<FunctionTask> {
 
   execute(task: FunctionTask, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const { onOutput, signal } = options;
-    if (signal?.aborted)
-      return Promise.resolve({
-        status: 'cancelled',
-        exitCode: null,
-        signal: null,
-        error: 'cancelled before start',
-      });
+    if (signal?.aborted) return cancelledBeforeStart();
     const modulePath =
       task.modulePath.startsWith('file:') || isAbsolute(task.modulePath)
         ? task.modulePath

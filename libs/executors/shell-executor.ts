@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
+  cancelledBeforeStart,
   DEFAULT_KILL_GRACE_MS,
   type ExecuteOptions,
   type ExecutionResult,
@@ -53,13 +54,7 @@ export class ShellExecutor implements Executor<ShellTask> {
 
   execute(task: ShellTask, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const { onOutput, signal } = options;
-    if (signal?.aborted)
-      return Promise.resolve({
-        status: 'cancelled',
-        exitCode: null,
-        signal: null,
-        error: 'cancelled before start',
-      });
+    if (signal?.aborted) return cancelledBeforeStart();
     const [file, args] = task.shell ? ['/bin/sh', ['-c', task.command]] : [task.command, task.args ?? []];
     const env = { ...(task.inheritEnv === false ? {} : process.env), ...task.env };
 
