@@ -71,8 +71,11 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
       maxPayload: options.maxPayload,
     }),
   );
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
+  // server must outlive the services that still drain their work through it; stop() ends it.
   const child = spawn(binary, ['-c', configPath, '--ports_file_dir', options.dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const recent: string[] = [];
   const keep = (chunk: Buffer) => {
