@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectNats } from '@passerine/natsconn';
 import { startTestCluster, type TestCluster } from './index.ts';
 
 describe('test nats cluster launcher', () => {
@@ -18,5 +19,11 @@ describe('test nats cluster launcher', () => {
     const info = await jsm.streams.add({ name: 'R3', subjects: ['r3.>'], num_replicas: 3 });
     expect(info.config.num_replicas).toBe(3);
     expect(info.cluster?.replicas?.length).toBe(2);
+  });
+
+  it('accepts a comma-separated URL list, the form PASSERINE_NATS_URL takes in docker-compose.yml', async () => {
+    const nc = await connectNats({ servers: cluster.urls.join(',') });
+    expect(nc.getServer()).toMatch(/127\.0\.0\.1:\d+/);
+    await nc.close();
   });
 });
