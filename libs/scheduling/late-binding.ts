@@ -73,6 +73,14 @@ export class LateBinding {
     const left = this.held.get(nodeId) ?? 0;
     if (left <= 1) this.held.delete(nodeId);
     else this.held.set(nodeId, left - 1);
+    return this.offer(nodeId);
+  }
+
+  /**
+   * A task for a slot that a node reserved for another job which had none left to give: the
+   * node's reservations of this job, if any, are left as they are.
+   */
+  offer(nodeId: string): GetTaskAnswer {
     if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
     const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
     if (taskId === null) return { taskId: null, cancel: [] };
@@ -81,6 +89,22 @@ export class LateBinding {
     const cancel = this.leftoverReservations();
     this.held.clear();
     return { taskId, cancel };
+  }
+
+  /** Whether `offer(nodeId)` would hand out a task. */
+  canOffer(nodeId: string): boolean {
+    if (this.unlaunched.size === 0) return false;
+    const list = this.restrictedByNode.get(nodeId);
+    while (list && list.length > 0) {
+      if (this.unlaunched.has(list[list.length - 1])) return true;
+      list.pop();
+    }
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return false;
+    while (this.unrestrictedAt < this.unrestricted.length) {
+      if (this.unlaunched.has(this.unrestricted[this.unrestrictedAt])) return true;
+      this.unrestrictedAt++;
+    }
+    return false;
   }
 
   get allLaunched(): boolean {

@@ -104,6 +104,21 @@ describe('batch sampling', () => {
     expect(binding.getTask('n2').taskId).toBe('a');
   });
 
+  it('offers a task to a node holding no reservation, leaving the reservations as they are', () => {
+    const binding = new LateBinding(
+      [{ id: 'a' }, { id: 'b', allowedNodes: ['n1'] }],
+      [{ nodeId: 'n1', count: 2 }],
+      ['n1', 'n2'],
+    );
+    expect(binding.canOffer('n3')).toBe(false);
+    expect(binding.canOffer('n2')).toBe(true);
+    expect(binding.offer('n2')).toEqual({ taskId: 'a', cancel: [] });
+    expect(binding.canOffer('n2')).toBe(false);
+    expect(binding.offer('n2')).toEqual({ taskId: null, cancel: [] });
+    expect(binding.offer('n1')).toEqual({ taskId: 'b', cancel: ['n1'] });
+    expect(binding.canOffer('n1')).toBe(false);
+  });
+
   it('answers no task for unknown jobs', () => {
     const book = new LateBindingBook();
     book.add('j', new LateBinding([{ id: 'a' }]));

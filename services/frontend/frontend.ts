@@ -99,6 +99,7 @@ export class Frontend implements Service {
       logger: this.logger,
       counter: this.counter,
       maxActiveJobs: this.options.maxActiveJobs,
+      lendAfterMs: this.options.lendAfterMs,
     });
     this.scheduler = scheduler;
     const control = new JobControl(nc, names, log, scheduler, this.logger);

@@ -15,6 +15,12 @@ export interface FrontendOptions {
   replaceAfterMs?: number;
   /** Jobs one frontend schedules at once; more are refused with `unavailable`. */
   maxActiveJobs?: number;
+  /**
+   * A job this old with tasks still waiting may take the slot of a reservation whose own job has
+   * nothing left to launch (ms). Younger jobs are left to their own reservations, which are
+   * usually still on their way and would find free slots anyway.
+   */
+  lendAfterMs?: number;
   random?: Random;
   counter?: MessageCounter;
 }
@@ -25,6 +31,7 @@ export interface ResolvedFrontendOptions {
   staleAfterMs: number;
   replaceAfterMs: number;
   maxActiveJobs: number;
+  lendAfterMs: number;
 }
 
 export function resolveFrontendOptions(options: FrontendOptions): ResolvedFrontendOptions {
@@ -36,5 +43,6 @@ export function resolveFrontendOptions(options: FrontendOptions): ResolvedFronte
     staleAfterMs,
     replaceAfterMs: options.replaceAfterMs ?? Math.max(2 * staleAfterMs, 5_000),
     maxActiveJobs: options.maxActiveJobs ?? 100_000,
+    lendAfterMs: options.lendAfterMs ?? 50,
   };
 }

@@ -16,6 +16,8 @@ export interface OwnedJob {
   demand: Resources;
   /** Last time a task of it was handed out or re-placed (ms). */
   lastProgress: number;
+  /** When this frontend took it on (ms). */
+  since: number;
 }
 
 export function largestDemand(job: JobSpec): Resources {
@@ -38,6 +40,7 @@ export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, no
     timings: new Map(),
     demand: largestDemand(job),
     lastProgress: now,
+    since: now,
   };
 }
 

@@ -12,6 +12,7 @@ import type { EventLog } from '@passerine/eventlog';
 import type {
   GetTaskReply,
   GetTaskRequest,
+  LaunchSpec,
   MessageCounter,
   NodeAdvert,
   TaskEndedReport,
@@ -20,6 +21,8 @@ import {
   checkPlaceable,
   decide,
   evolve,
+  fits,
+  type GetTaskAnswer,
   initialJobState,
   type JobCommand,
   type JobEvent,
@@ -55,6 +58,8 @@ export interface SchedulerDeps {
   logger: Logger;
   counter: MessageCounter;
   maxActiveJobs: number;
+  /** See FrontendOptions.lendAfterMs. */
+  lendAfterMs: number;
 }
 
 /**
@@ -127,20 +132,40 @@ export class Scheduler {
     return { jobId: job.id, status: 'accepted' };
   }
 
+  /**
+   * Late binding: the reserving job's next task, or "no task". A slot whose job has nothing left
+   * is offered to the oldest job that has waited `lendAfterMs` with tasks unlaunched, when the reservation was of the same
+   * user and priority and holds enough resources, so that a surplus reservation that reached a
+   * free slot serves a job whose own reservations queue behind running tasks.
+   */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
     const owned = this.jobs.get(request.jobId);
-    if (!owned) return null;
-    if (owned.state.status !== 'active') return null;
-    const answer = owned.binding.getTask(request.nodeId);
+    if (owned && owned.state.status === 'active') {
+      const spec = this.handOut(owned, request.nodeId, owned.binding.getTask(request.nodeId));
+      if (spec) return spec;
+    }
+    const waiting = this.waitingJobFor(request);
+    return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
+  }
+
+  private waitingJobFor(request: GetTaskRequest): OwnedJob | undefined {
+    const { user, priority, resources } = request;
+    if (typeof user !== 'string' || typeof priority !== 'number' || !resources) return undefined;
+    const before = this.deps.clock.now() - this.deps.lendAfterMs;
+    for (const owned of this.jobs.values()) {
+      if (owned.since > before) break;
+      if (owned.binding.unlaunchedCount === 0 || owned.state.status !== 'active') continue;
+      if (owned.job.user !== user || owned.job.priority !== priority) continue;
+      if (owned.binding.canOffer(request.nodeId) && fits(owned.demand, resources)) return owned;
+    }
+    return undefined;
+  }
+
+  private handOut(owned: OwnedJob, nodeId: string, answer: GetTaskAnswer): LaunchSpec | null {
     if (answer.cancel.length > 0) this.reservations.cancel(owned, answer.cancel, false);
     if (answer.taskId === null) return null;
     const attemptId = this.deps.ids.next();
-    const command: JobCommand = {
-      type: 'LaunchTask',
-      taskId: answer.taskId,
-      nodeId: request.nodeId,
-      attemptId,
-    };
+    const command: JobCommand = { type: 'LaunchTask', taskId: answer.taskId, nodeId, attemptId };
     try {
       this.apply(owned, decide(command, owned.state));
     } catch (err) {

@@ -178,7 +178,13 @@ export class NodeMonitor implements Service {
     const requestedAt = this.ctx.clock.now();
     try {
       this.counter.add();
-      const request: GetTaskRequest = { jobId: taken.jobId, nodeId: this.id };
+      const request: GetTaskRequest = {
+        jobId: taken.jobId,
+        nodeId: this.id,
+        user: taken.user,
+        priority: taken.priority,
+        resources: taken.resources,
+      };
       spec = await requestRpc<GetTaskReply>(
         this.ctx.nc,
         this.ctx.names.frontend(taken.frontendId, 'getTask'),

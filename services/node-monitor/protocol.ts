@@ -32,6 +32,13 @@ export interface CancelMessage {
 export interface GetTaskRequest {
   jobId: string;
   nodeId: string;
+  /**
+   * The reservation's user, priority and the resources held for it: when its job has no task
+   * left, the frontend may hand the slot to a waiting job of the same user and priority that fits.
+   */
+  user?: string;
+  priority?: number;
+  resources?: Resources;
 }
 
 /** The task to launch now. */
