@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { processAlive } from '@passerine/executors';
 
 /** Where `passerine up` records what it serves, so commands run from the same directory find it. */
 export const DATA_DIR = '.passerine';
@@ -17,22 +18,13 @@ export function dataDir(cwd = process.cwd()): string {
   return resolve(cwd, DATA_DIR);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The endpoints of a running `passerine up` in this directory, or null. */
 export function readEndpoints(cwd = process.cwd()): Endpoints | null {
   const file = join(dataDir(cwd), FILE);
   if (!existsSync(file)) return null;
   try {
     const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-    return alive(endpoints.pid) ? endpoints : null;
+    return processAlive(endpoints.pid) ? endpoints : null;
   } catch {
     return null;
   }

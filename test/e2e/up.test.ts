@@ -2,20 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectNats } from '@passerine/natsconn';
 import { JetStreamEventLog } from '@passerine/eventlog';
+import { processAlive } from '@passerine/executors';
+import { connectNats } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
 import { runCli, spawnCli, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('passerine up (embedded default) and the events commands', () => {
   let cwd: string;
@@ -26,7 +18,10 @@ describe('passerine up (embedded default) and the events commands', () => {
     cwd = await mkdtemp(join(tmpdir(), 'passerine-up-'));
     up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], cwd);
     const file = join(cwd, '.passerine', 'endpoints.json');
-    await waitFor(() => existsSync(file) && /Press Ctrl-C/.test(up.output()), { timeoutMs: 30_000, message: 'passerine up' });
+    await waitFor(() => existsSync(file) && /Press Ctrl-C/.test(up.output()), {
+      timeoutMs: 30_000,
+      message: 'passerine up',
+    });
     endpoints = JSON.parse(readFileSync(file, 'utf8'));
   });
 
@@ -47,13 +42,18 @@ describe('passerine up (embedded default) and the events commands', () => {
     const names = createNames(endpoints.prefix);
     const log = new JetStreamEventLog(nc, { stream: names.eventStream });
     const subject = names.customEvents('cli-test');
-    const first = await log.append(subject, [{ type: 'Hello', v: 1, time: Date.now(), id: 'a', data: { n: 1 } }]);
+    const first = await log.append(subject, [
+      { type: 'Hello', v: 1, time: Date.now(), id: 'a', data: { n: 1 } },
+    ]);
     await log.append(subject, [{ type: 'Later', v: 1, time: Date.now(), id: 'b', data: { n: 2 } }]);
     await nc.close();
 
     const all = await runCli(['events', 'replay', '--json'], cwd);
     expect(all.code).toBe(0);
-    const lines = all.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = all.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['Hello', 'Later']);
 
     const upTo = await runCli(['events', 'replay', '--until', String(first.seq)], cwd);
@@ -66,7 +66,10 @@ describe('passerine up (embedded default) and the events commands', () => {
   });
 
   it('runs a first job from the command line and shows its output', async () => {
-    const run = await runCli(['jobs', 'submit', '--tasks', '2', '--', 'sh', '-c', 'echo hello $PASSERINE_TASK_INDEX'], cwd);
+    const run = await runCli(
+      ['jobs', 'submit', '--tasks', '2', '--', 'sh', '-c', 'echo hello $PASSERINE_TASK_INDEX'],
+      cwd,
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/completed \(2 finished, 0 failed\)/);
     const jobId = /job (\S+):/.exec(run.stdout)![1];
@@ -87,10 +90,10 @@ describe('passerine up (embedded default) and the events commands', () => {
   it('stops cleanly on SIGTERM, leaving no nats-server behind', async () => {
     const portsFile = readdirSync(join(cwd, '.passerine')).find((f) => f.endsWith('.ports'))!;
     const serverPid = Number(/_(\d+)\.ports$/.exec(portsFile)![1]);
-    expect(alive(serverPid)).toBe(true);
+    expect(processAlive(serverPid)).toBe(true);
     up.child.kill('SIGTERM');
     expect(await up.exited).toBe(0);
-    await waitFor(() => !alive(serverPid), { message: 'nats-server to exit' });
+    await waitFor(() => !processAlive(serverPid), { message: 'nats-server to exit' });
     expect(existsSync(join(cwd, '.passerine', 'endpoints.json'))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { processAlive } from '@passerine/executors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, waitFor } from './index.ts';
 
@@ -24,13 +25,6 @@ describe('test nats-server launcher', () => {
     const other = await startTestServer();
     const pid = other.server.pid;
     await other.stop();
-    await waitFor(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    await waitFor(() => !processAlive(pid), { message: 'nats-server to exit' });
   });
 });
