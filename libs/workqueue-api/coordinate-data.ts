@@ -1,6 +1,7 @@
 import { CborMap, type CborValue, decodeValue, encodeValue, fromUtf8, isCborMap, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import type { WorkSpecMeta } from '@passerine/workqueue';
+import { readRunner } from './runner.ts';
 
 /**
  * Reads what the work queue needs out of Coordinate's CBOR values: the spec dict's settings, and a
@@ -65,6 +66,8 @@ export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
     then: then === undefined || then === null ? null : asName(then, 'then'),
     status: disabled ? 2 : 1,
     min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),
+    // Read whole here so that a malformed runner is refused when the spec is set, not when pumped.
+    runner: readRunner(spec) !== undefined,
   };
 }
 

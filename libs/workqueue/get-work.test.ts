@@ -54,6 +54,17 @@ describe('get_work scheduling', () => {
     expect(specsOf(namespace({ z: { weight: 0 } }))).toEqual([]);
   });
 
+  it('gives a spec that names a runner only to a caller that names the spec', () => {
+    const ns = namespace({ pumped: { runner: true, priority: 9 }, pulled: {} });
+    expect(specsOf(ns, 'w', { maxJobs: 5 })).toEqual(['pulled', 'pulled', 'pulled']);
+    expect(specsOf(ns, 'w', { maxJobs: 5 })).toEqual([]);
+    expect(specsOf(ns, 'pump', { maxJobs: 5, workSpecNames: ['pumped'] })).toEqual([
+      'pumped',
+      'pumped',
+      'pumped',
+    ]);
+  });
+
   it('honours work_spec_names and available_gb against min_gb', () => {
     const ns = namespace({ sa: {}, big: { priority: 5, min_gb: 16 } });
     expect(specsOf(ns, 'w', { workSpecNames: ['sa'] })).toEqual(['sa']);

@@ -21,6 +21,11 @@ export interface WorkSpecMeta {
   then: Name | null;
   status: WorkSpecStatus;
   min_gb: number;
+  /**
+   * The spec names a runner: frontends pump its units onto node monitors. A get_work that does not
+   * name the spec passes it over, so a pull worker never takes work meant for a runner.
+   */
+  runner: boolean;
 }
 
 export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
@@ -35,6 +40,7 @@ export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
   then: null,
   status: WorkSpecStatus.RUNNABLE,
   min_gb: 0,
+  runner: false,
 };
 
 /** The subset control_work_spec may change. */

@@ -38,6 +38,7 @@ function normalizeMeta(meta: Partial<WorkSpecMeta> | undefined): WorkSpecMeta {
     then: then ?? null,
     status: has('status') ? checkStatus(m.status) : defaultWorkSpecMeta.status,
     min_gb: has('min_gb') ? requireNumber(m.min_gb, 'min_gb') : 0,
+    runner: has('runner') ? checkBoolean(m.runner, 'runner') : false,
   };
 }
 

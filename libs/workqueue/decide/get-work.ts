@@ -19,7 +19,10 @@ import { continuousKey, isContinuousDue } from './continuous.ts';
 export const MAX_JOBS_PER_GET_WORK = 10_000;
 const GENERATED_PRIORITY = -1;
 
-/** Specs that could give work now, under goordinated's filters plus work_spec_names and min_gb. */
+/**
+ * Specs that could give work now, under goordinated's filters plus work_spec_names and min_gb.
+ * A spec that names a runner is only given to a caller that names it (the frontends' pumps).
+ */
 function eligibleSpecs(
   state: NamespaceState,
   now: number,
@@ -29,7 +32,7 @@ function eligibleSpecs(
   const out: WorkSpecState[] = [];
   for (const spec of state.specs.values()) {
     const m = spec.meta;
-    if (names && !names.has(spec.id)) continue;
+    if (names ? !names.has(spec.id) : m.runner) continue;
     if (m.status !== WorkSpecStatus.RUNNABLE || m.weight <= 0) continue;
     if (m.max_running > 0 && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
     if (availableGb !== undefined && m.min_gb > availableGb) continue;

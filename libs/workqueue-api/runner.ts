@@ -1,0 +1,110 @@
+import { type CborMap, type CborValue, isCborMap, mapGet, Tuple } from '@passerine/cbor';
+import { ValidationError } from '@passerine/core';
+
+/**
+ * What a work spec's `runner` says: how a node monitor runs one of its units. A spec dict with a
+ * runner is an executable work spec; frontends pump its units onto node monitors.
+ *
+ *   runner: {
+ *     command: "sh command line" | ["argv0", "arg", ...],   required
+ *     env: {NAME: "value"},                                  optional
+ *     cwd: "/dir",                                           optional
+ *     timeout_s: 600,                                        optional, kill after this long
+ *     resources: {cpus: 1, mem_mb: 512, disk_mb: 0},        optional
+ *     labels: {zone: "a"},                                   optional, nodes must carry these
+ *   }
+ */
+export interface RunnerSpec {
+  /** argv: a command line given as one string runs through /bin/sh -c. */
+  argv: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  resources: { cpus?: number; memMb?: number; diskMb?: number };
+  labels: Record<string, string>;
+}
+
+const RESOURCE_FIELDS = { cpus: 'cpus', mem_mb: 'memMb', disk_mb: 'diskMb' } as const;
+const KNOWN_FIELDS = new Set(['command', 'env', 'cwd', 'timeout_s', 'resources', 'labels']);
+
+function invalid(field: string, what: string): never {
+  throw new ValidationError(`work spec runner.${field} ${what}`, { field: `runner.${field}` });
+}
+
+function textOf(value: CborValue | undefined, field: string): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return invalid(field, 'must be a string');
+}
+
+function argvOf(value: CborValue | undefined): string[] {
+  if (value === undefined || value === null) return invalid('command', 'is required');
+  if (typeof value === 'string' || value instanceof Uint8Array) {
+    const line = textOf(value, 'command');
+    if (line.trim() === '') invalid('command', 'must not be empty');
+    return ['/bin/sh', '-c', line];
+  }
+  const items = Array.isArray(value) ? value : value instanceof Tuple ? value.items : undefined;
+  if (!items || items.length === 0)
+    return invalid('command', 'must be a string or a non-empty list of strings');
+  return items.map((item, i) => textOf(item, `command[${i}]`));
+}
+
+function textMap(value: CborValue | undefined, field: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isCborMap(value)) return invalid(field, 'must be a map of strings');
+  const out: Record<string, string> = {};
+  for (const [k, v] of value.entries) out[textOf(k, `${field} key`)] = textOf(v, `${field}.${String(k)}`);
+  return out;
+}
+
+function amount(value: CborValue | undefined, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    return invalid(field, 'must be a number ≥ 0');
+  }
+  return value;
+}
+
+function resourcesOf(value: CborValue | undefined): RunnerSpec['resources'] {
+  if (value === undefined || value === null) return {};
+  if (!isCborMap(value)) return invalid('resources', 'must be a map like {cpus: 1, mem_mb: 512}');
+  const out: RunnerSpec['resources'] = {};
+  for (const [key] of value.entries) {
+    if (typeof key !== 'string' || !(key in RESOURCE_FIELDS)) {
+      invalid('resources', `has an unknown resource ${String(key)} (known: cpus, mem_mb, disk_mb)`);
+    }
+  }
+  for (const [wire, name] of Object.entries(RESOURCE_FIELDS)) {
+    const given = amount(mapGet(value, wire), `resources.${wire}`);
+    if (given !== undefined) out[name] = given;
+  }
+  return out;
+}
+
+function readRunnerMap(runner: CborMap): RunnerSpec {
+  for (const [key] of runner.entries) {
+    if (typeof key !== 'string' || !KNOWN_FIELDS.has(key)) {
+      invalid(String(key), `is not a runner field (known: ${[...KNOWN_FIELDS].join(', ')})`);
+    }
+  }
+  const cwd = mapGet(runner, 'cwd');
+  const timeoutS = amount(mapGet(runner, 'timeout_s'), 'timeout_s');
+  return {
+    argv: argvOf(mapGet(runner, 'command')),
+    env: textMap(mapGet(runner, 'env'), 'env'),
+    ...(cwd !== undefined && cwd !== null && { cwd: textOf(cwd, 'cwd') }),
+    ...(timeoutS !== undefined && { timeoutMs: Math.round(timeoutS * 1000) }),
+    resources: resourcesOf(mapGet(runner, 'resources')),
+    labels: textMap(mapGet(runner, 'labels'), 'labels'),
+  };
+}
+
+/** The runner of a decoded spec dict, or undefined when it names none; a malformed one throws. */
+export function readRunner(spec: CborMap): RunnerSpec | undefined {
+  const runner = mapGet(spec, 'runner');
+  if (runner === undefined || runner === null) return undefined;
+  if (!isCborMap(runner))
+    throw new ValidationError('work spec runner must be a map with a command', { field: 'runner' });
+  return readRunnerMap(runner);
+}
