@@ -53,6 +53,13 @@ describe('bin packing', () => {
     expect(packing.skipped).toEqual(['huge']);
   });
 
+  it('puts no more items in a bin than it has slots', () => {
+    const twoSlots: PackBin = { ...bin('a', 8, 800), slots: 2 };
+    const packing = binPack('best-fit-decreasing', [item('x', 1), item('y', 1), item('z', 1)], [twoSlots]);
+    expect(packing.placements.map((p) => p.itemId)).toEqual(['x', 'y']);
+    expect(packing.skipped).toEqual(['z']);
+  });
+
   it('weights resources by their share of the total', () => {
     expect(
       weightedSize(resources({ cpus: 1, memMb: 512 }), resources({ cpus: 4, memMb: 1024 }), {

@@ -10,6 +10,8 @@ export interface PackItem {
 export interface PackBin {
   id: string;
   free: Resources;
+  /** Items the bin can still take, one each (a node's free slots); absent means no limit. */
+  slots?: number;
 }
 
 export interface Packing {
@@ -51,16 +53,25 @@ export function weightedSize(value: Resources, total: Resources, weights: Resour
 interface OpenBin {
   id: string;
   rest: Resources;
+  slotsLeft: number;
 }
 
 type ChooseBin = (item: PackItem, bins: OpenBin[]) => OpenBin | undefined;
 
 function canTake(bin: OpenBin, item: PackItem): boolean {
-  return (!item.allowedBins || item.allowedBins.includes(bin.id)) && fits(item.resources, bin.rest);
+  return (
+    bin.slotsLeft >= 1 &&
+    (!item.allowedBins || item.allowedBins.includes(bin.id)) &&
+    fits(item.resources, bin.rest)
+  );
 }
 
 function pack(items: readonly PackItem[], bins: readonly PackBin[], choose: ChooseBin): Packing {
-  const open = bins.map((bin) => ({ id: bin.id, rest: { ...bin.free } }));
+  const open = bins.map((bin) => ({
+    id: bin.id,
+    rest: { ...bin.free },
+    slotsLeft: bin.slots ?? Number.POSITIVE_INFINITY,
+  }));
   const packing: Packing = { placements: [], skipped: [] };
   for (const item of items) {
     const bin = choose(item, open);
@@ -69,6 +80,7 @@ function pack(items: readonly PackItem[], bins: readonly PackBin[], choose: Choo
       continue;
     }
     bin.rest = subtractResources(bin.rest, item.resources);
+    bin.slotsLeft--;
     packing.placements.push({ itemId: item.id, binId: bin.id });
   }
   return packing;

@@ -17,3 +17,5 @@ export type { FreeCapacity, QueuedReservation, TakenReservation } from './reserv
 export * from './reservation-queue.ts';
 export * from './resource-ledger.ts';
 export * from './bin-packing.ts';
+export * from './resource-packing.ts';
+export * from './bound-tasks.ts';

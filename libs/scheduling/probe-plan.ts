@@ -7,6 +7,8 @@ export interface Reservation {
   nodeId: string;
   /** Reservations left at this node; each one may turn into one task through getTask. */
   count: number;
+  /** What each of them holds at the node; absent means the largest demand among the job's tasks. */
+  resources?: Resources;
 }
 
 /** Where to send a job's probes, and what late binding needs to answer getTask. */
