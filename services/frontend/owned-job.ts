@@ -1,4 +1,11 @@
-import type { JobSpec, JobState, LateBinding, Resources, TaskSpec } from '@passerine/scheduling';
+import {
+  BoundTasks,
+  type JobSpec,
+  type JobState,
+  type LateBinding,
+  type Resources,
+  type TaskSpec,
+} from '@passerine/scheduling';
 import type { TaskTiming } from './job-result.ts';
 
 /** A job this frontend schedules: its state as the log says, and what only the owner keeps. */
@@ -7,6 +14,10 @@ export interface OwnedJob {
   state: JobState;
   tasks: Map<string, TaskSpec>;
   binding: LateBinding;
+  /** Tasks packed onto a node by their resources, each waiting for its reservation there. */
+  bound: BoundTasks;
+  /** Tasks asking for resources that no node had free when last placed. */
+  waiting: Set<string>;
   /** The submit append, until it is acknowledged: no task launches before the job is durable. */
   durable?: Promise<void>;
   /** Nodes that were sent reservations of this job (cancelled when it ends). */
@@ -36,6 +47,8 @@ export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, no
     state,
     tasks: new Map(job.tasks.map((task) => [task.id, task])),
     binding,
+    bound: new BoundTasks(),
+    waiting: new Set(),
     holders: new Set(),
     timings: new Map(),
     demand: largestDemand(job),

@@ -1,13 +1,18 @@
 import {
+  asksForResources,
   type BindableTask,
+  type Committed,
   type JobSpec,
   LateBinding,
+  NO_RESOURCES,
   type NodeView,
+  packTasks,
   perTaskSampling,
   planProbes,
   type Random,
   randomPlacement,
   type Reservation,
+  type TaskSpec,
 } from '@passerine/scheduling';
 
 /** How a frontend places tasks: Sparrow's batch sampling with late binding, or a baseline. */
@@ -15,21 +20,70 @@ export type PlacementMode = 'batch' | 'random' | 'per-task';
 
 export interface JobPlacement {
   binding: LateBinding;
+  /** Reservations for late binding. */
   reservations: Reservation[];
+  /** One per packed task, holding exactly its resources at its node. */
+  packedReservations: Reservation[];
   /** Tasks no node in the view can run right now. */
   unplaceable: string[];
+  /** Tasks asking for resources, packed onto the node they are bound to. */
+  packed: Array<{ taskId: string; nodeId: string }>;
+  /** Tasks asking for resources that no node has free right now: placed again as resources free up. */
+  waiting: string[];
 }
 
-/** Batch sampling: ceil(d·m) reservations; late binding hands out the tasks to the first callers. */
-export function batchPlacement(job: JobSpec, nodes: readonly NodeView[], random: Random): JobPlacement {
-  const plan = planProbes(job, nodes, random);
+type Packed = Pick<JobPlacement, 'packedReservations' | 'packed' | 'waiting' | 'unplaceable'>;
+
+/** One reservation per packed task, holding exactly its resources at its node. */
+function packedPlacement(
+  job: JobSpec,
+  tasks: readonly TaskSpec[],
+  nodes: readonly NodeView[],
+  committed: ReadonlyMap<string, Committed>,
+): Packed {
+  if (tasks.length === 0) return { packedReservations: [], packed: [], waiting: [], unplaceable: [] };
+  const packing = packTasks(job, tasks, nodes, committed);
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const packedReservations = packing.assignments.map(({ taskId, nodeId }) => ({
+    nodeId,
+    count: 1,
+    resources: byId.get(taskId)!.resources,
+  }));
+  return {
+    packedReservations,
+    packed: packing.assignments,
+    waiting: packing.waiting,
+    unplaceable: packing.unplaceable,
+  };
+}
+
+/** Reservations for tasks that ask for nothing hold nothing at the node. */
+function holdingNothing(reservations: readonly Reservation[]): Reservation[] {
+  return reservations.map((r) => ({ ...r, resources: NO_RESOURCES }));
+}
+
+/**
+ * Batch sampling for the tasks that ask for no resources: ceil(d·m) reservations, and late binding
+ * hands them out to the first callers. Tasks asking for resources are bin-packed onto the free
+ * resources the nodes advertise, less `committed` (what this frontend bound but has not seen start).
+ */
+export function batchPlacement(
+  job: JobSpec,
+  nodes: readonly NodeView[],
+  random: Random,
+  committed: ReadonlyMap<string, Committed>,
+): JobPlacement {
+  const plain = job.tasks.filter((task) => !asksForResources(task));
+  const plan = planProbes({ ...job, tasks: plain }, nodes, random);
+  const sized = packedPlacement(job, job.tasks.filter(asksForResources), nodes, committed);
   return {
     binding: LateBinding.fromPlan(
-      job.tasks.map((task) => task.id),
+      plain.map((task) => task.id),
       plan,
     ),
-    reservations: plan.reservations,
-    unplaceable: plan.unplaceable,
+    reservations: holdingNothing(plan.reservations),
+    ...sized,
+    unplaceable: [...plan.unplaceable, ...sized.unplaceable],
   };
 }
 
@@ -55,22 +109,47 @@ export function boundPlacement(
   return {
     binding: new LateBinding(tasks, reservations, []),
     reservations,
+    packedReservations: [],
     unplaceable: placement.unplaceable,
+    packed: [],
+    waiting: [],
   };
 }
 
-/** Re-places tasks that went back to waiting (a retried attempt, an adopted job). */
+export interface Replacement extends Packed {
+  /** Tasks for late binding, with the nodes that hold reservations for them. */
+  tasks: BindableTask[];
+  /** Reservations for late binding. */
+  reservations: Reservation[];
+}
+
+/**
+ * Re-places tasks that went back to waiting (a retried attempt, an adopted job, a task no node
+ * had room for). With `committed` (batch mode) tasks asking for resources are packed, as on submit.
+ */
 export function replaceTasks(
   job: JobSpec,
   taskIds: readonly string[],
   nodes: readonly NodeView[],
   random: Random,
-): { tasks: BindableTask[]; reservations: Reservation[]; unplaceable: string[] } {
+  committed?: ReadonlyMap<string, Committed>,
+): Replacement {
   const wanted = new Set(taskIds);
-  const subJob = { ...job, tasks: job.tasks.filter((task) => wanted.has(task.id)) };
-  const plan = planProbes(subJob, nodes, random);
-  const tasks = subJob.tasks
+  const chosen = job.tasks.filter((task) => wanted.has(task.id));
+  const plain = committed ? chosen.filter((task) => !asksForResources(task)) : chosen;
+  const plan = planProbes({ ...job, tasks: plain }, nodes, random);
+  const tasks = plain
     .filter((task) => !plan.unplaceable.includes(task.id))
     .map((task) => ({ id: task.id, allowedNodes: plan.constrained.get(task.id) ?? plan.batchNodes }));
-  return { tasks, reservations: plan.reservations, unplaceable: plan.unplaceable };
+  if (!committed) {
+    const none = { packedReservations: [], packed: [], waiting: [] };
+    return { tasks, reservations: plan.reservations, unplaceable: plan.unplaceable, ...none };
+  }
+  const sized = packedPlacement(job, chosen.filter(asksForResources), nodes, committed);
+  return {
+    tasks,
+    reservations: holdingNothing(plan.reservations),
+    ...sized,
+    unplaceable: [...plan.unplaceable, ...sized.unplaceable],
+  };
 }

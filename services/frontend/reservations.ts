@@ -16,14 +16,14 @@ export class Reservations {
 
   send(owned: OwnedJob, reservations: readonly Reservation[]): void {
     const { job, demand } = owned;
-    for (const { nodeId, count } of reservations) {
+    for (const { nodeId, count, resources } of reservations) {
       const message: ReserveMessage = {
         jobId: job.id,
         frontendId: this.frontendId,
         user: job.user,
         priority: job.priority,
         count,
-        resources: demand,
+        resources: resources ?? demand,
       };
       owned.holders.add(nodeId);
       this.counter.add();

@@ -19,6 +19,7 @@ import type {
 } from '@passerine/node-monitor';
 import {
   checkPlaceable,
+  type Committed,
   decide,
   evolve,
   fits,
@@ -111,9 +112,10 @@ export class Scheduler {
     }
     const placed =
       this.deps.placement === 'batch'
-        ? batchPlacement(job, nodes, this.deps.random)
+        ? batchPlacement(job, nodes, this.deps.random, this.committed())
         : boundPlacement(job, nodes, this.deps.random, this.deps.placement);
     const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
+    this.bindPacked(owned, placed.packed, placed.waiting);
     owned.durable = appended.then(() => {
       owned.durable = undefined;
     });
@@ -122,7 +124,7 @@ export class Scheduler {
     // Reservations travel while the append is in flight and tasks may start before it lands (the
     // launches queue behind it in the job's committer): scheduling delay does not pay for the
     // disk, while the submitter still hears back only once the job is durable.
-    this.reservations.send(owned, placed.reservations);
+    this.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
     try {
       await this.durable(appended, job.id);
     } catch (err) {
@@ -141,7 +143,7 @@ export class Scheduler {
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
     const owned = this.jobs.get(request.jobId);
     if (owned && owned.state.status === 'active') {
-      const spec = this.handOut(owned, request.nodeId, owned.binding.getTask(request.nodeId));
+      const spec = this.handOut(owned, request.nodeId, this.answer(owned, request));
       if (spec) return spec;
     }
     const waiting = this.waitingJobFor(request);
@@ -161,8 +163,16 @@ export class Scheduler {
     return undefined;
   }
 
+  /** A packed task bound to this node that fits what the reservation holds, else late binding's. */
+  private answer(owned: OwnedJob, request: GetTaskRequest): GetTaskAnswer {
+    const packed = request.resources ? owned.bound.take(request.nodeId, request.resources) : null;
+    return packed ? { taskId: packed, cancel: [] } : owned.binding.getTask(request.nodeId);
+  }
+
   private handOut(owned: OwnedJob, nodeId: string, answer: GetTaskAnswer): LaunchSpec | null {
-    if (answer.cancel.length > 0) this.reservations.cancel(owned, answer.cancel, false);
+    // A cancel drops all of the job's reservations at a node, packed tasks' included.
+    const cancel = answer.cancel.filter((node) => !owned.bound.waitsAt(node));
+    if (cancel.length > 0) this.reservations.cancel(owned, cancel, false);
     if (answer.taskId === null) return null;
     const attemptId = this.deps.ids.next();
     const command: JobCommand = { type: 'LaunchTask', taskId: answer.taskId, nodeId, attemptId };
@@ -202,6 +212,7 @@ export class Scheduler {
       owned.state,
     );
     if (events.length === 0) return;
+    this.placeWaiting();
     owned.timings.set(report.taskId, {
       startedAt: report.startedAt,
       endedAt: report.endedAt,
@@ -263,6 +274,7 @@ export class Scheduler {
 
   /** Re-places the waiting tasks of jobs that have made no progress for a while (lost reservations). */
   replaceStarved(olderThanMs: number): void {
+    this.placeWaiting();
     const now = this.deps.clock.now();
     for (const owned of this.jobs.values()) {
       if (owned.durable || now - owned.lastProgress < olderThanMs) continue;
@@ -287,18 +299,48 @@ export class Scheduler {
       );
     }
     const retried = events.filter((e) => e.type === 'TaskRetried').map((e) => e.data.taskId);
-    if (retried.length > 0 || (hadReservations && owned.binding.unlaunchedCount > 0)) {
+    const unlaunched = owned.binding.unlaunchedCount + owned.bound.size;
+    if (retried.length > 0 || (hadReservations && unlaunched > 0)) {
       this.placeAgain(owned, tasksWithStatus(owned, 'pending'));
     }
   }
 
   private placeAgain(owned: OwnedJob, taskIds: string[]): void {
     if (taskIds.length === 0 || owned.state.status !== 'active') return;
-    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random);
+    // Moved, not copied: what stays bound counts as committed at its node.
+    for (const taskId of taskIds) owned.bound.unbind(taskId);
+    const committed = this.deps.placement === 'batch' ? this.committed() : undefined;
+    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
     for (const task of placed.tasks) owned.binding.addTask(task);
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
+    this.bindPacked(owned, placed.packed, placed.waiting);
     owned.lastProgress = this.deps.clock.now();
-    this.reservations.send(owned, placed.reservations);
+    this.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+  }
+
+  private bindPacked(owned: OwnedJob, packed: Array<{ taskId: string; nodeId: string }>, waiting: string[]) {
+    for (const { taskId, nodeId } of packed) {
+      owned.bound.bind(taskId, nodeId, owned.tasks.get(taskId)!.resources);
+      owned.waiting.delete(taskId);
+    }
+    for (const taskId of waiting) owned.waiting.add(taskId);
+  }
+
+  /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */
+  private placeWaiting(): void {
+    for (const owned of this.jobs.values()) {
+      if (owned.waiting.size === 0) continue;
+      const waiting = [...owned.waiting].filter((id) => owned.state.tasks.get(id)?.status === 'pending');
+      owned.waiting.clear();
+      this.placeAgain(owned, waiting);
+    }
+  }
+
+  /** Slots and resources of the tasks this frontend packed onto nodes that have not started yet. */
+  private committed(): Map<string, Committed> {
+    const committed = new Map<string, Committed>();
+    for (const owned of this.jobs.values()) owned.bound.addCommitted(committed);
+    return committed;
   }
 
   private apply(owned: OwnedJob, events: JobEvent[]): void {
