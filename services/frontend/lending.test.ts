@@ -1,0 +1,47 @@
+import { encodePayload } from '@passerine/node-monitor';
+import { waitFor } from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
+
+const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+
+describe('a surplus reservation', () => {
+  let cluster: SchedulingCluster;
+
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    // Re-placement far away: the waiting job can only run on a lent slot.
+    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
+    // A queue of two units: a job probing three times is turned away whole.
+    await cluster.addNode({ id: 'n0', slots: 2, maxQueuedReservations: 2 });
+    await cluster.waitForNodes(1);
+  });
+  afterAll(() => cluster?.stop());
+
+  it('lends its slot to the oldest job still waiting for slots', async () => {
+    const { nc, names } = cluster;
+    const node = cluster.nodes[0];
+    await submitJob(nc, names, {
+      id: 'busy',
+      probeRatio: 1,
+      tasks: [sleepTask('a', 60_000), sleepTask('b', 60_000)],
+    });
+    await waitFor(() => node.state().running === 2, { message: 'both slots busy' });
+
+    await submitJob(nc, names, { id: 'waiting', probeRatio: 3, tasks: [sleepTask('t', 1)] });
+    await cancelJob(nc, names, 'busy');
+    await waitFor(() => node.state().freeSlots === 2 && node.state().queued === 0, {
+      message: 'both slots free, nothing queued',
+    });
+
+    // Both reservations reach a free slot at once: one gets the task, the other has none left.
+    await submitJob(nc, names, { id: 'surplus', probeRatio: 2, tasks: [sleepTask('t', 1)] });
+    expect((await awaitJob(nc, names, 'surplus')).status).toBe('completed');
+    await waitFor(async () => (await jobStatus(nc, names, 'waiting')).status === 'completed', {
+      message: 'the waiting job to run on the lent slot',
+    });
+    const waiting = await jobStatus(nc, names, 'waiting');
+    expect(waiting.tasks[0].nodeId).toBe('n0');
+  });
+});
