@@ -17,6 +17,7 @@ import { JobWriter } from './job-writer.ts';
 import { MembershipView } from './membership-view.ts';
 import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOptions } from './options.ts';
 import { Scheduler } from './scheduler.ts';
+import { SpecPump } from './spec-pump.ts';
 
 export interface FrontendAdvert {
   id: string;
@@ -40,6 +41,7 @@ export class Frontend implements Service {
   private frontends?: MembershipView<FrontendAdvert>;
   private frontendBucket?: KV;
   private scheduler?: Scheduler;
+  private pumps: SpecPump[] = [];
   private timers: NodeJS.Timeout[] = [];
   private adopting: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -127,12 +129,28 @@ export class Frontend implements Service {
       // Jobs orphaned while no frontend ran: looked for once every member has had time to show up.
       setTimeout(() => this.sweepOrphans(), this.options.staleAfterMs),
     );
+    this.startPumps(scheduler);
+  }
+
+  /** Executable work specs of each pumped namespace flow through this frontend's scheduler. */
+  private startPumps(scheduler: Scheduler): void {
+    const { nc, names } = this.ctx;
+    const totalSlots = () => (this.nodes?.live() ?? []).reduce((sum, node) => sum + node.slots, 0);
+    this.pumps = this.options.pumpNamespaces.map(
+      (namespace) =>
+        new SpecPump(
+          { nc, names, logger: this.logger, workerId: this.id, submit: (job) => scheduler.submit(job), totalSlots },
+          { ...this.options.pump, namespace },
+        ),
+    );
+    for (const pump of this.pumps) pump.start();
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
+    await Promise.all(this.pumps.map((pump) => pump.stop()));
     for (const sub of this.subscriptions) sub.unsubscribe();
     this.nodes?.stop();
     this.frontends?.stop();

@@ -1,6 +1,7 @@
 import type { MessageCounter } from '@passerine/node-monitor';
 import type { Random } from '@passerine/scheduling';
 import type { PlacementMode } from './placement.ts';
+import { DEFAULT_PUMP_OPTIONS, type SpecPumpOptions } from './spec-pump.ts';
 
 export interface FrontendOptions {
   /** Defaults to a fresh id. */
@@ -21,6 +22,13 @@ export interface FrontendOptions {
    * usually still on their way and would find free slots anyway.
    */
   lendAfterMs?: number;
+  /**
+   * Coordinate namespaces whose executable work specs (specs that name a runner) this frontend
+   * pumps onto node monitors; `[]` pumps none. Default: the `default` namespace.
+   */
+  pumpNamespaces?: string[];
+  /** Lease, refresh and batch settings of the pumps. */
+  pump?: Partial<Omit<SpecPumpOptions, 'namespace'>>;
   random?: Random;
   counter?: MessageCounter;
 }
@@ -32,6 +40,8 @@ export interface ResolvedFrontendOptions {
   replaceAfterMs: number;
   maxActiveJobs: number;
   lendAfterMs: number;
+  pumpNamespaces: string[];
+  pump: Omit<SpecPumpOptions, 'namespace'>;
 }
 
 export function resolveFrontendOptions(options: FrontendOptions): ResolvedFrontendOptions {
@@ -44,5 +54,7 @@ export function resolveFrontendOptions(options: FrontendOptions): ResolvedFronte
     replaceAfterMs: options.replaceAfterMs ?? Math.max(2 * staleAfterMs, 5_000),
     maxActiveJobs: options.maxActiveJobs ?? 100_000,
     lendAfterMs: options.lendAfterMs ?? 50,
+    pumpNamespaces: options.pumpNamespaces ?? ['default'],
+    pump: { ...DEFAULT_PUMP_OPTIONS, ...options.pump },
   };
 }
