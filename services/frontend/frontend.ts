@@ -134,12 +134,12 @@ export class Frontend implements Service {
 
   /** Executable work specs of each pumped namespace flow through this frontend's scheduler. */
   private startPumps(scheduler: Scheduler): void {
-    const { nc, names } = this.ctx;
-    const totalSlots = () => (this.nodes?.live() ?? []).reduce((sum, node) => sum + node.slots, 0);
+    const { nc, names, clock, ids } = this.ctx;
+    const nodes = () => this.nodes?.live() ?? [];
     this.pumps = this.options.pumpNamespaces.map(
       (namespace) =>
         new SpecPump(
-          { nc, names, logger: this.logger, workerId: this.id, submit: (job) => scheduler.submit(job), totalSlots },
+          { nc, names, logger: this.logger, clock, ids, frontendId: this.id, scheduler, nodes },
           { ...this.options.pump, namespace },
         ),
     );
@@ -215,6 +215,7 @@ export class Frontend implements Service {
         names.frontend(frontendId, 'taskEnded'),
         async (report: TaskEndedReport) => {
           await scheduler.taskEnded(report);
+          for (const pump of this.pumps) pump.taskReported(report.jobId);
           this.counter.add();
           return true;
         },

@@ -1,7 +1,7 @@
 import type { MessageCounter } from '@passerine/node-monitor';
 import type { Random } from '@passerine/scheduling';
 import type { PlacementMode } from './placement.ts';
-import { DEFAULT_PUMP_OPTIONS, type SpecPumpOptions } from './spec-pump.ts';
+import { DEFAULT_PUMP_OPTIONS, type SpecPumpOptions } from './spec-pump-options.ts';
 
 export interface FrontendOptions {
   /** Defaults to a fresh id. */

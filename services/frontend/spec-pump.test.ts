@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CborMap, type CborValue, decodeValue, encodeValue, mapGet } from '@passerine/cbor';
+import { CborMap, type CborValue, decodeValue, encodeValue, mapGet, toJsonValue } from '@passerine/cbor';
 import { WorkQueueClient } from '@passerine/client';
 import { createStoreService } from '@passerine/store';
 import { waitFor } from '@passerine/test-support';
@@ -36,24 +36,33 @@ describe('pumping executable work specs onto node monitors', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const counts = (spec: string) => client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec });
-  const addUnits = (spec: string, keys: string[], data: (key: string) => Record<string, CborValue> = () => ({})) =>
-    client.call('addWorkUnits', { spec, units: keys.map((key) => ({ key, data: cbor(data(key)) })) });
+  const counts = (spec: string) =>
+    client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec });
+  const addUnits = (
+    spec: string,
+    keys: string[],
+    data: (key: string) => Record<string, CborValue> = () => ({}),
+  ) => client.call('addWorkUnits', { spec, units: keys.map((key) => ({ key, data: cbor(data(key)) })) });
 
   it('runs every unit once on a node monitor and records it as the unit’s attempt', async () => {
     const out = join(dir, 'ran.txt');
     const command = `echo "$PASSERINE_WORK_UNIT_KEY $PASSERINE_WORK_UNIT_DATA" >> ${out}`;
-    await client.call('setWorkSpec', { spec: cbor({ name: 'echo', runner: CborMap.fromObject({ command }) }) });
+    await client.call('setWorkSpec', {
+      spec: cbor({ name: 'echo', runner: CborMap.fromObject({ command }) }),
+    });
     const keys = Array.from({ length: 20 }, (_, i) => `u${String(i).padStart(2, '0')}`);
     await addUnits('echo', keys, (key) => ({ n: Number(key.slice(1)) }));
 
     await waitFor(async () => (await counts('echo'))[FINISHED] === 20, { message: '20 units finished' });
     const lines = (await readFile(out, 'utf8')).trim().split('\n').sort();
     expect(lines).toEqual(keys.map((key) => `${key} {"n":${Number(key.slice(1))}}`));
-    const history = await client.call<'unitHistory', Array<{ worker_id: string; status: number }>>('unitHistory', {
-      spec: 'echo',
-      key: 'u07',
-    });
+    const history = await client.call<'unitHistory', Array<{ worker_id: string; status: number }>>(
+      'unitHistory',
+      {
+        spec: 'echo',
+        key: 'u07',
+      },
+    );
     expect(history).toHaveLength(1);
     expect(history[0].worker_id).toMatch(/\/pump$/);
   });
@@ -61,7 +70,9 @@ describe('pumping executable work specs onto node monitors', () => {
   it('never gives a runner’s units to a pull worker that does not name the spec', async () => {
     // A namespace no frontend pumps, so only the pull worker asks.
     const unpumped = new WorkQueueClient(cluster.nc, cluster.names, { namespace: 'unpumped' });
-    await unpumped.call('setWorkSpec', { spec: cbor({ name: 'run', runner: CborMap.fromObject({ command: 'true' }) }) });
+    await unpumped.call('setWorkSpec', {
+      spec: cbor({ name: 'run', runner: CborMap.fromObject({ command: 'true' }) }),
+    });
     await unpumped.call('addWorkUnits', { spec: 'run', units: [{ key: 'r1', data: cbor({}) }] });
     expect(await unpumped.call('getWork', { workerId: 'python-worker', maxJobs: 10 })).toEqual([]);
     const named = await unpumped.call<'getWork', unknown[]>('getWork', { workerId: 'w', specs: ['run'] });
@@ -82,23 +93,37 @@ describe('pumping executable work specs onto node monitors', () => {
 
   it('fails a unit whose command fails, with the exit status in its traceback', async () => {
     await client.call('setWorkSpec', {
-      spec: cbor({ name: 'broken', runner: CborMap.fromObject({ command: 'exit 3' }) }),
+      spec: cbor({
+        name: 'broken',
+        runner: CborMap.fromObject({ command: 'echo "no such file: input.csv" >&2; exit 3' }),
+      }),
     });
     await addUnits('broken', ['b1']);
     await waitFor(async () => (await counts('broken'))[FAILED] === 1, { message: 'unit failed' });
-    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>('getWorkUnitStatus', {
-      spec: 'broken',
-      keys: ['b1'],
-    });
-    expect(status.traceback).toMatch(/exit status 3/);
+    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>(
+      'getWorkUnitStatus',
+      {
+        spec: 'broken',
+        keys: ['b1'],
+      },
+    );
+    expect(status.traceback).toMatch(
+      /^exit status 3: exited with code 3\nlast lines on stderr:\nno such file: input.csv$/,
+    );
   });
 
   it('retries a failing unit up to max_retries, then fails it', async () => {
     await client.call('setWorkSpec', {
-      spec: cbor({ name: 'flaky', max_retries: 2, runner: CborMap.fromObject({ command: ['sh', '-c', 'exit 7'] }) }),
+      spec: cbor({
+        name: 'flaky',
+        max_retries: 2,
+        runner: CborMap.fromObject({ command: ['sh', '-c', 'exit 7'] }),
+      }),
     });
     await addUnits('flaky', ['f1']);
-    await waitFor(async () => (await counts('flaky'))[FAILED] === 1, { message: 'unit failed after retries' });
+    await waitFor(async () => (await counts('flaky'))[FAILED] === 1, {
+      message: 'unit failed after retries',
+    });
     const history = await client.call<'unitHistory', Array<{ data: Uint8Array | null }>>('unitHistory', {
       spec: 'flaky',
       key: 'f1',
@@ -110,23 +135,121 @@ describe('pumping executable work specs onto node monitors', () => {
     }
   });
 
-  it('follows a then chain from one executable spec to the next', async () => {
+  it('follows a then chain with the output the command prints', async () => {
     const out = join(dir, 'chain.txt');
     await client.call('setWorkSpec', {
-      spec: cbor({ name: 'second', runner: CborMap.fromObject({ command: `echo "$PASSERINE_WORK_UNIT_KEY" >> ${out}` }) }),
+      spec: cbor({
+        name: 'second',
+        runner: CborMap.fromObject({
+          command: `echo "$PASSERINE_WORK_UNIT_KEY $PASSERINE_WORK_UNIT_DATA" >> ${out}`,
+        }),
+      }),
     });
+    const key = '"$PASSERINE_WORK_UNIT_KEY"';
+    const emit = `echo working on ${key}; printf 'PASSERINE_OUTPUT={"%s-a": {"n": 1}, "%s-b": {}}\\n' ${key} ${key}`;
     await client.call('setWorkSpec', {
       // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
-      spec: cbor({ name: 'first', then: 'second', runner: CborMap.fromObject({ command: 'true' }) }),
+      spec: cbor({ name: 'first', then: 'second', runner: CborMap.fromObject({ command: emit }) }),
     });
-    await addUnits('first', ['c1'], () => ({ output: CborMap.fromObject({ next1: CborMap.fromObject({}) }) }));
-    await waitFor(async () => (await counts('second'))[FINISHED] === 1, { message: 'chained unit finished' });
-    expect((await readFile(out, 'utf8')).trim()).toBe('next1');
+    await addUnits('first', ['c1', 'c2']);
+    await waitFor(async () => (await counts('second'))[FINISHED] === 4, {
+      message: 'chained units finished',
+    });
+    expect((await readFile(out, 'utf8')).trim().split('\n').sort()).toEqual([
+      'c1-a {"n":1}',
+      'c1-b {}',
+      'c2-a {"n":1}',
+      'c2-b {}',
+    ]);
+    const [first] = await client.call<'getWorkUnits', Array<[string, Uint8Array]>>('getWorkUnits', {
+      spec: 'first',
+      keys: ['c1'],
+    });
+    expect(toJsonValue(decodeValue(first[1]))).toEqual({ output: { 'c1-a': { n: 1 }, 'c1-b': {} } });
+  });
+
+  it('fails a unit whose output line is not JSON, saying so', async () => {
+    await client.call('setWorkSpec', {
+      spec: cbor({
+        name: 'garbled',
+        runner: CborMap.fromObject({ command: 'echo "PASSERINE_OUTPUT={oops"' }),
+      }),
+    });
+    await addUnits('garbled', ['g1']);
+    await waitFor(async () => (await counts('garbled'))[FAILED] === 1, { message: 'unit failed' });
+    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>(
+      'getWorkUnitStatus',
+      {
+        spec: 'garbled',
+        keys: ['g1'],
+      },
+    );
+    expect(status.traceback).toMatch(
+      /exited 0 but its output was refused: PASSERINE_OUTPUT= is not followed by JSON/,
+    );
   });
 
   it('refuses a spec whose runner is malformed, naming the field', async () => {
     await expect(
       client.call('setWorkSpec', { spec: cbor({ name: 'bad', runner: CborMap.fromObject({ cmd: 'ls' }) }) }),
-    ).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/runner\.cmd is not a runner field/) });
+    ).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/runner\.cmd is not a runner field/),
+    });
+  });
+});
+
+describe('a frontend that stops while its pumped units run', () => {
+  let cluster: SchedulingCluster;
+  let stopStore: () => Promise<void>;
+  let dir: string;
+
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    const store = createStoreService(cluster.ctx, { leaseTtlMs: 1_000 });
+    await store.start();
+    stopStore = () => store.stop();
+    dir = await mkdtemp(join(tmpdir(), 'passerine-pump-'));
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await stopStore?.();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('hands them back, so another frontend runs them without waiting for their leases', async () => {
+    const pump = { specRefreshMs: 100, maxIdleMs: 100, leaseSeconds: 600 };
+    const first = await cluster.addFrontend({ id: 'first', pump });
+    await cluster.addNode({ id: 'n0', slots: 2 });
+    await cluster.waitForNodes(1);
+    const client = new WorkQueueClient(cluster.nc, cluster.names);
+    const go = join(dir, 'go');
+    // Waits for the go file; the first frontend's run never sees it.
+    const command = `while [ ! -e ${go} ]; do sleep 0.05; done`;
+    await client.call('setWorkSpec', {
+      spec: cbor({ name: 'wait', runner: CborMap.fromObject({ command }) }),
+    });
+    await client.call('addWorkUnits', { spec: 'wait', units: [{ key: 'w1', data: cbor({}) }] });
+    const history = () =>
+      client.call<'unitHistory', Array<{ worker_id: string; status: number }>>('unitHistory', {
+        spec: 'wait',
+        key: 'w1',
+      });
+    await waitFor(async () => (await history()).length === 1, {
+      message: 'the first frontend took the unit',
+    });
+
+    await first.stop();
+    await writeFile(go, '');
+    await cluster.addFrontend({ id: 'second', pump });
+    await waitFor(
+      async () =>
+        (await client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'wait' }))[
+          FINISHED
+        ] === 1,
+      { message: 'the unit finished' },
+    );
+    // A 600 s lease: only the hand-back can have let the second frontend have it this soon.
+    expect((await history()).map((attempt) => attempt.worker_id).sort()).toEqual(['first/pump', 'second/pump']);
   });
 });

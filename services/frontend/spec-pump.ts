@@ -1,98 +1,116 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { WorkQueueClient } from '@passerine/client';
-import { type Logger, UnavailableError } from '@passerine/core';
-import type { JobInput } from '@passerine/scheduling';
+import { type Clock, type IdSource, type Logger, UnavailableError } from '@passerine/core';
+import type { NodeAdvert } from '@passerine/node-monitor';
+import type { NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
+import { canonicalName } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
-import { awaitJob } from './client.ts';
 import { type ExecutableSpec, readExecutableSpecs } from './executable-specs.ts';
-import type { JobResult } from './job-result.ts';
-import type { SubmitReply } from './scheduler.ts';
-import { type StartedUnit, unitJob, withTraceback } from './unit-task.ts';
-
-export interface SpecPumpOptions {
-  /** The Coordinate namespace whose executable specs this pump serves. */
-  namespace: string;
-  /** Lease asked for each unit; renewed at a third of it while the unit's task runs (s). */
-  leaseSeconds: number;
-  /** How often the list of executable specs is read again (ms). */
-  specRefreshMs: number;
-  /** Longest wait between two get_work calls while there is nothing to do (ms). */
-  maxIdleMs: number;
-  /** Most units taken by one get_work. */
-  maxBatch: number;
-}
-
-export const DEFAULT_PUMP_OPTIONS: Omit<SpecPumpOptions, 'namespace'> = {
-  leaseSeconds: 60,
-  specRefreshMs: 2_000,
-  maxIdleMs: 1_000,
-  maxBatch: 100,
-};
+import type { Scheduler } from './scheduler.ts';
+import { PumpedJob, type PumpedUnit, type Verdict, verdictOf } from './spec-pump-job.ts';
+import type { SpecPumpOptions } from './spec-pump-options.ts';
+import { placeableSpecs, roomFor } from './spec-pump-room.ts';
+import { attemptGone, giveBack, heartbeat, renewLease, reportVerdict } from './spec-pump-store.ts';
+import { type StartedUnit, unitTask } from './unit-task.ts';
 
 export interface SpecPumpDeps {
   nc: NatsConnection;
   names: Names;
   logger: Logger;
+  clock: Clock;
+  ids: IdSource;
   /** This frontend's id; the pump is a Coordinate worker under it. */
-  workerId: string;
-  /** Hands a job to this frontend's scheduler (batch sampling + late binding). */
-  submit: (job: JobInput) => Promise<SubmitReply>;
-  /** Slots of the node monitors this frontend sees; the pump never holds more units than this. */
-  totalSlots: () => number;
+  frontendId: string;
+  /** This frontend's scheduler: batch sampling and late binding place the units' tasks. */
+  scheduler: Pick<Scheduler, 'submit' | 'owned' | 'cancel'>;
+  /** The node monitors this frontend sees. */
+  nodes: () => readonly NodeAdvert[];
 }
 
+const MIN_IDLE_MS = 50;
+
 /**
- * Moves the units of executable work specs from the store onto node monitors: a Coordinate worker
- * that takes units with get_work (naming the specs, so pull workers never get them), runs each as
- * a one-task job through its frontend, renews the unit's lease while it runs, and finishes or
- * fails the unit with the task's end. Pull workers and node monitors thus share one queue and
- * one attempt history. Several frontends pump at once; get_work hands each unit out once.
+ * Pumps the units of executable work specs (specs that name a runner) onto node monitors. It is a
+ * Coordinate worker: it takes units with get_work naming those specs (so pull workers never get
+ * them), as many as the free slots it sees can take, and submits each batch as one job through
+ * its frontend's scheduler (batch sampling, late binding), a task per unit. It renews the units'
+ * leases while their tasks run and finishes or fails each unit as its task ends, so pull workers
+ * and node monitors share one queue and one attempt history. Several frontends pump at once;
+ * get_work hands each unit out once.
  */
 export class SpecPump {
   private readonly client: WorkQueueClient;
-  private readonly running = new Set<Promise<void>>();
-  /** Stop ends the waits for running units; their leases then lapse and another pump retries them. */
-  private readonly stopping = new AbortController();
+  private readonly jobs = new Map<string, PumpedJob>();
+  private readonly reporting = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
   private specs: ExecutableSpec[] = [];
   private specsReadAt = Number.NEGATIVE_INFINITY;
-  private stopped = false;
-  private wake: () => void = () => {};
+  private idleMs = MIN_IDLE_MS;
+  private wake?: () => void;
   private loop: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly deps: SpecPumpDeps,
     private readonly options: SpecPumpOptions,
   ) {
-    // A short wait for a store leader: with no store running the pump just tries again later.
-    this.client = new WorkQueueClient(deps.nc, deps.names, { namespace: options.namespace, leaderWaitMs: 2_000 });
+    // One try per call: the pump's back-off is the retry, and stop() is not held up by a wait.
+    this.client = new WorkQueueClient(deps.nc, deps.names, { namespace: options.namespace, leaderWaitMs: 0 });
   }
 
   get workerId(): string {
-    return `${this.deps.workerId}/pump`;
+    return `${this.deps.frontendId}/pump`;
   }
 
-  /** Units whose tasks this pump is running now. */
+  /** Units taken and not yet reported to the store. */
   get inFlight(): number {
-    return this.running.size;
+    let n = 0;
+    for (const job of this.jobs.values()) n += job.open().length;
+    return n;
   }
 
   start(): void {
     this.loop = this.run();
+    this.timers.push(
+      setInterval(() => void this.renew(), (this.options.leaseSeconds * 1000) / 3),
+      setInterval(() => {
+        for (const job of this.jobs.values()) this.settle(job);
+      }, this.options.checkMs),
+    );
   }
 
-  /** Stops taking units; units already running are left to their leases (another pump retries them). */
+  /** A node monitor reported a task of this frontend: if it ran a pumped unit, the store hears now. */
+  taskReported(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job) this.settle(job);
+  }
+
+  /**
+   * Stops taking units, stops the tasks still running and hands their units back, so that another
+   * frontend's pump takes them at once rather than when their leases run out.
+   */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    this.stopping.abort();
-    this.wake();
-    // A store call in flight is not waited for; units it may still hand out are not started and
-    // go back to the queue when their lease runs out.
-    await this.untilStopped(this.loop);
+    for (const timer of this.timers) clearInterval(timer);
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled(this.reporting);
+    const handedBack: Promise<void>[] = [];
+    for (const job of [...this.jobs.values()]) {
+      await this.deps.scheduler.cancel(job.id, 'its frontend stopped').catch(() => undefined);
+      for (const unit of job.open()) {
+        unit.settled = true;
+        if (!unit.lost) handedBack.push(giveBack(this.client, unit.started).catch(() => undefined));
+      }
+      this.close(job);
+    }
+    await Promise.allSettled(handedBack);
+    await this.client.call('workerUnregister', { workerId: this.workerId }).catch(() => undefined);
   }
 
   private async run(): Promise<void> {
-    let idleMs = 50;
     while (!this.stopped) {
       const took = await this.pumpOnce().catch((err) => {
         // No store serving the namespace is an ordinary state (a frontend started alone), not news.
@@ -100,131 +118,184 @@ export class SpecPump {
         this.deps.logger[level]({ err, namespace: this.options.namespace }, 'pumping work specs failed');
         return 0;
       });
-      idleMs = took > 0 ? 50 : Math.min(idleMs * 2, this.options.maxIdleMs);
-      if (took === 0) await this.sleep(idleMs);
+      if (took > 0) {
+        this.idleMs = MIN_IDLE_MS;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.idleMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      this.idleMs = Math.min(this.idleMs * 2, this.options.maxIdleMs);
     }
   }
 
-  /** One get_work for as many units as there are slots to spare; returns how many it took. */
+  /** One get_work for as many units as the nodes have room for; returns how many it took. */
   private async pumpOnce(): Promise<number> {
-    if (Date.now() - this.specsReadAt >= this.options.specRefreshMs) {
+    const now = this.deps.clock.now();
+    if (now - this.specsReadAt >= this.options.specRefreshMs) {
       this.specs = await readExecutableSpecs(this.client, this.deps.logger);
-      this.specsReadAt = Date.now();
+      this.specsReadAt = now;
       if (this.specs.length > 0) await this.heartbeat();
     }
-    const room = Math.min(this.options.maxBatch, this.deps.totalSlots() - this.running.size);
-    if (this.specs.length === 0 || room <= 0) return 0;
-    const units = await this.client.call<'getWork', StartedUnit[]>('getWork', {
+    const nodes = this.deps.nodes();
+    const specs = placeableSpecs(this.specs, nodes);
+    if (specs.length === 0) return 0;
+    const { unlaunched, launchedSinceAdvert } = this.observeLaunches();
+    const room = Math.min(roomFor(specs, nodes, unlaunched, launchedSinceAdvert), this.options.maxBatch);
+    if (room <= 0) return 0;
+    const started = await this.client.call<'getWork', StartedUnit[]>('getWork', {
       workerId: this.workerId,
       maxJobs: room,
       leaseSeconds: this.options.leaseSeconds,
-      specs: this.specs.map((spec) => spec.name),
+      specs: specs.map((spec) => spec.name),
     });
-    if (this.stopped) return 0;
-    for (const unit of units) this.track(this.runUnit(unit));
-    return units.length;
+    if (started.length > 0) await this.launch(started);
+    return started.length;
   }
 
-  /** Keeps the worker known to the store; its attempts expire with it if this frontend dies. */
-  private heartbeat(): Promise<unknown> {
-    return this.client.call('workerHeartbeat', {
-      workerId: this.workerId,
-      mode: 'RUN',
-      expireSeconds: this.options.leaseSeconds,
-    });
-  }
-
-  private track(work: Promise<void>): void {
-    this.running.add(work);
-    void work.finally(() => {
-      this.running.delete(work);
-      this.wake();
-    });
-  }
-
-  private async runUnit(unit: StartedUnit): Promise<void> {
-    const spec = this.specs.find((s) => nameText(s.name) === nameText(unit.work_spec_name));
-    if (!spec) return this.endAttempt(unit, undefined, { reason: 'the work spec no longer names a runner', final: true });
-    const job = unitJob(this.options.namespace, spec, unit);
-    const renewEveryMs = (this.options.leaseSeconds * 1000) / 3;
-    const renewal = setInterval(() => void this.renew(unit), renewEveryMs);
-    try {
-      const reply = await this.deps.submit(job);
-      const result = reply.result ?? (await this.untilStopped(awaitJob(this.deps.nc, this.deps.names, reply.jobId, MAX_WAIT_MS)));
-      if (result) await this.endAttempt(unit, spec, failureOf(result));
-    } catch (err) {
-      if (!this.stopped) await this.endAttempt(unit, spec, { reason: `could not run the unit: ${(err as Error).message}` });
-    } finally {
-      clearInterval(renewal);
+  /** This pump's tasks that the node adverts may not show yet, read from the jobs' states. */
+  private observeLaunches() {
+    const now = this.deps.clock.now();
+    let unlaunched = 0;
+    const running: Array<{ nodeId: string; since: number }> = [];
+    for (const job of this.jobs.values()) {
+      unlaunched += job.observe(this.deps.scheduler.owned(job.id)?.state, now);
+      running.push(...job.runningSince.values());
     }
+    const launchedSinceAdvert = (node: NodeView) =>
+      running.filter((r) => r.nodeId === node.id && r.since >= node.lastHeartbeat).length;
+    return { unlaunched, launchedSinceAdvert };
   }
 
-  private untilStopped<T>(work: Promise<T>): Promise<T | undefined> {
-    const signal = this.stopping.signal;
-    if (signal.aborted) return Promise.resolve(undefined);
-    let onStop = () => {};
-    const stopped = new Promise<undefined>((resolve) => {
-      onStop = () => resolve(undefined);
-      signal.addEventListener('abort', onStop, { once: true });
-    });
-    return Promise.race([work, stopped]).finally(() => signal.removeEventListener('abort', onStop));
+  /** Places one get_work batch as one job; units that cannot become a task fail at once. */
+  private async launch(started: StartedUnit[]): Promise<void> {
+    const specId = canonicalName(started[0].work_spec_name);
+    const spec = this.specs.find((s) => canonicalName(s.name) === specId);
+    if (!spec) {
+      for (const unit of started) await giveBack(this.client, unit, 1).catch(() => undefined);
+      return;
+    }
+    const job = new PumpedJob(`pump-${this.deps.ids.next()}`, spec);
+    this.jobs.set(job.id, job);
+    const units = started.map((s) => job.add(s));
+    if (this.stopped) return this.handBack(job, units, 0);
+    const tasks = [];
+    for (const unit of units) {
+      try {
+        tasks.push(unitTask(this.options.namespace, spec, unit.started, unit.taskId));
+      } catch (err) {
+        const traceback = `cannot run: ${(err as Error).message}`;
+        this.report(job, unit, { kind: 'fail', data: unit.started.work_unit_data, traceback, final: true });
+      }
+    }
+    if (tasks.length === 0) return this.close(job);
+    job.follow(this.deps.nc, this.deps.names, () => this.settle(job));
+    try {
+      await this.deps.scheduler.submit({
+        id: job.id,
+        user: `work-spec:${nameText(spec.name)}`,
+        // Retries are the spec's (max_retries, in the store), not the job's: a lost node fails the attempt.
+        maxRetries: 0,
+        labels: spec.runner.labels,
+        tasks,
+      });
+    } catch (err) {
+      this.deps.logger.warn({ err, jobId: job.id }, 'pumped units could not be placed; handed back');
+      return this.handBack(job, job.open(), 1);
+    }
+    this.settle(job);
   }
 
-  private async renew(unit: StartedUnit): Promise<void> {
-    await this.client
-      .call('renewAttempt', { attemptId: unit.attempt_id, leaseSeconds: this.options.leaseSeconds })
-      .catch((err) => this.deps.logger.warn({ err, attempt: unit.attempt_id }, 'lease renewal failed'));
+  /** Reports each unit whose task has ended; the job is let go once every unit is reported. */
+  private settle(job: PumpedJob): void {
+    if (this.stopped) return;
+    const owned = this.deps.scheduler.owned(job.id);
+    const status = owned?.state.status ?? job.ended?.status;
+    if (status === undefined) return;
+    for (const unit of job.open()) {
+      if (unit.lost) {
+        unit.settled = true;
+        continue;
+      }
+      const task = owned ? owned.state.tasks.get(unit.taskId) : job.ended?.tasks.get(unit.taskId);
+      const verdict = verdictOf(unit, task, { status, reason: job.ended?.reason });
+      if (verdict) this.report(job, unit, verdict);
+    }
+    if (job.open().length === 0) this.close(job);
   }
 
-  /**
-   * Finishes the unit, or after a failure retries it while the spec's max_retries allows (the store
-   * fails it past that). A cancelled job or a spec that lost its runner fails the unit at once.
-   */
-  private async endAttempt(unit: StartedUnit, spec: ExecutableSpec | undefined, failure?: Failure): Promise<void> {
-    const attemptId = unit.attempt_id;
-    const retry = spec !== undefined && spec.maxRetries > 0 && !failure?.final;
-    const call =
-      failure === undefined
-        ? this.client.call('finishAttempt', { attemptId })
-        : this.client.call(retry ? 'retryAttempt' : 'failAttempt', {
-            attemptId,
-            data: withTraceback(unit.work_unit_data, failure.reason),
-          });
-    await call.catch((err) =>
-      // Typically the lease ran out while the store was unreachable: the unit is someone else's now.
-      this.deps.logger.warn({ err, attempt: attemptId }, 'could not record the end of a pumped unit'),
+  private report(job: PumpedJob, unit: PumpedUnit, verdict: Verdict): void {
+    unit.settled = true;
+    job.runningSince.delete(unit.taskId);
+    const sent: Promise<void> = reportVerdict(this.client, job.spec, unit.started, verdict)
+      .catch((err) => {
+        // Typically the lease ran out while the store was unreachable: the unit is someone else's now.
+        const level = attemptGone(err) ? 'info' : 'error';
+        this.deps.logger[level](
+          { err, attempt: unit.started.attempt_id },
+          'the end of a pumped unit was not recorded',
+        );
+      })
+      .finally(() => this.reporting.delete(sent));
+    this.reporting.add(sent);
+    // A slot is about to free: look for work now rather than at the end of a back-off.
+    this.idleMs = MIN_IDLE_MS;
+    this.wake?.();
+  }
+
+  private handBack(job: PumpedJob, units: PumpedUnit[], delaySeconds: number): void {
+    for (const unit of units) {
+      unit.settled = true;
+      giveBack(this.client, unit.started, delaySeconds).catch((err) =>
+        this.deps.logger.warn(
+          { err, attempt: unit.started.attempt_id },
+          'unit not handed back; its lease will',
+        ),
+      );
+    }
+    this.close(job);
+  }
+
+  private close(job: PumpedJob): void {
+    job.unfollow();
+    this.jobs.delete(job.id);
+  }
+
+  /** Keeps the leases of running units; a job whose every unit the store took back is cancelled. */
+  private async renew(): Promise<void> {
+    void this.heartbeat();
+    const jobs = [...this.jobs.values()];
+    await Promise.all(
+      jobs.map(async (job) => {
+        await Promise.all(
+          job.open().map((unit) =>
+            renewLease(this.client, unit.started, this.options.leaseSeconds).catch((err) => {
+              if (attemptGone(err)) unit.lost = true;
+              else this.deps.logger.warn({ err, attempt: unit.started.attempt_id }, 'lease renewal failed');
+            }),
+          ),
+        );
+        if (this.stopped || job.open().some((unit) => !unit.lost)) return;
+        await this.deps.scheduler.cancel(job.id, 'the store took its work units back').catch(() => undefined);
+        this.settle(job);
+      }),
     );
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+  /** Keeps the worker known to the store; its attempts expire with it if this frontend dies. */
+  private async heartbeat(): Promise<void> {
+    if (this.stopped) return;
+    await heartbeat(
+      this.client,
+      this.workerId,
+      this.deps.frontendId,
+      this.inFlight,
+      this.options.leaseSeconds,
+    ).catch((err) => this.deps.logger.debug({ err }, 'pump heartbeat failed'));
   }
-}
-
-/** The longest a unit's job is awaited; its lease, renewed meanwhile, is what really bounds it. */
-const MAX_WAIT_MS = 2 ** 31 - 1;
-
-interface Failure {
-  /** Goes into the unit's traceback. */
-  reason: string;
-  /** No retry, whatever max_retries says. */
-  final?: boolean;
-}
-
-/** Why the unit's task did not finish, or undefined when it did. */
-function failureOf(result: JobResult): Failure | undefined {
-  const task = result.tasks[0];
-  if (result.status === 'completed' && task?.status === 'finished') return undefined;
-  if (result.status === 'cancelled') {
-    return { reason: `job ${result.jobId} was cancelled${result.reason ? `: ${result.reason}` : ''}`, final: true };
-  }
-  const exit = task?.exitCode === undefined || task.exitCode === null ? '' : ` with exit status ${task.exitCode}`;
-  return { reason: `task ${task?.status ?? 'failed'}${exit}${task?.error ? `: ${task.error}` : ''} (job ${result.jobId})` };
 }

@@ -1,4 +1,5 @@
-import { CborMap, decodeValue, encodeValue, isCborMap, toJsonValue } from '@passerine/cbor';
+import { CborMap, type CborValue, decodeValue, encodeValue, isCborMap, toJsonValue } from '@passerine/cbor';
+import { ValidationError } from '@passerine/core';
 import type { JobInput } from '@passerine/scheduling';
 import { type Name, nameText } from '@passerine/workqueue-api';
 import type { ExecutableSpec } from './executable-specs.ts';
@@ -13,6 +14,14 @@ export interface StartedUnit {
   expires: number;
 }
 
+export type UnitTaskInput = NonNullable<JobInput['tasks']>[number];
+
+/**
+ * One environment string may hold at most 128 KiB on Linux (MAX_ARG_STRLEN): a unit whose data
+ * does not fit fails with this said, rather than a launch that dies with E2BIG.
+ */
+export const MAX_UNIT_DATA_CHARS = 120 * 1024;
+
 /** Byte keys that are not UTF-8 reach the command as hex, the only lossless text form of them. */
 function keyText(key: Name): string {
   if (typeof key === 'string') return key;
@@ -21,44 +30,59 @@ function keyText(key: Name): string {
 }
 
 /**
- * The job that runs one unit: one task with the spec's command. The unit reaches the command in
- * its environment — spec name, key, data as JSON (lossless form, see libs/cbor/json.ts) and the
- * attempt id — so any language can read it without a Passerine library.
+ * The task that runs one unit: the spec's command, with the unit in its environment — spec name,
+ * key, data as JSON (lossless form, see libs/cbor/json.ts) and the attempt id — so any language
+ * can read it without a Passerine library.
  */
-export function unitJob(namespace: string, spec: ExecutableSpec, unit: StartedUnit): JobInput {
+export function unitTask(
+  namespace: string,
+  spec: ExecutableSpec,
+  unit: StartedUnit,
+  taskId: string,
+): UnitTaskInput {
   const [command, ...args] = spec.runner.argv;
-  const { resources, labels, env, cwd, timeoutMs } = spec.runner;
+  const { resources, env, cwd, timeoutMs } = spec.runner;
+  const data = JSON.stringify(toJsonValue(decodeValue(unit.work_unit_data)));
+  if (data.length > MAX_UNIT_DATA_CHARS) {
+    throw new ValidationError(
+      `work unit data is ${data.length} characters of JSON, more than the ${MAX_UNIT_DATA_CHARS} a command's environment can carry`,
+      { field: 'data' },
+    );
+  }
   return {
-    id: `wu-${namespace}-${unit.attempt_id}`,
-    user: `work-spec:${nameText(spec.name)}`,
-    labels,
-    tasks: [
-      {
-        id: 'unit',
-        resources,
-        command: {
-          command,
-          args,
-          env: {
-            ...env,
-            PASSERINE_NAMESPACE: namespace,
-            PASSERINE_WORK_SPEC: nameText(spec.name),
-            PASSERINE_WORK_UNIT_KEY: keyText(unit.work_unit_key),
-            PASSERINE_WORK_UNIT_DATA: JSON.stringify(toJsonValue(decodeValue(unit.work_unit_data))),
-            PASSERINE_ATTEMPT_ID: unit.attempt_id,
-          },
-          ...(cwd !== undefined && { cwd }),
-          ...(timeoutMs !== undefined && { timeoutMs }),
-        },
+    id: taskId,
+    resources,
+    command: {
+      command,
+      args,
+      env: {
+        ...env,
+        PASSERINE_NAMESPACE: namespace,
+        PASSERINE_WORK_SPEC: nameText(spec.name),
+        PASSERINE_WORK_UNIT_KEY: keyText(unit.work_unit_key),
+        PASSERINE_WORK_UNIT_DATA: data,
+        PASSERINE_ATTEMPT_ID: unit.attempt_id,
       },
-    ],
+      ...(cwd !== undefined && { cwd }),
+      ...(timeoutMs !== undefined && timeoutMs > 0 && { timeoutMs }),
+    },
   };
+}
+
+/** The unit's data as a map (a non-map value is kept under `data`), with `key` set to `value`. */
+function withEntry(unitData: Uint8Array, key: string, value: CborValue): Uint8Array {
+  const decoded = decodeValue(unitData);
+  const data = isCborMap(decoded) ? decoded : new CborMap([['data', decoded]]);
+  const entries = data.entries.filter(([k]) => k !== key);
+  return encodeValue(new CborMap([...entries, [key, value]]));
 }
 
 /** The unit's data with a `traceback` entry, which is where Coordinate keeps why a unit failed. */
 export function withTraceback(unitData: Uint8Array, traceback: string): Uint8Array {
-  const decoded = decodeValue(unitData);
-  const data = isCborMap(decoded) ? decoded : new CborMap([['data', decoded]]);
-  const entries = data.entries.filter(([key]) => key !== 'traceback');
-  return encodeValue(new CborMap([...entries, ['traceback', traceback]]));
+  return withEntry(unitData, 'traceback', traceback);
+}
+
+/** The unit's data with an `output` entry, which Coordinate turns into units of the `then` spec. */
+export function withOutput(unitData: Uint8Array, output: CborValue): Uint8Array {
+  return withEntry(unitData, 'output', output);
 }
