@@ -12,28 +12,36 @@ const cbor = (fields: Record<string, CborValue>) => encodeValue(CborMap.fromObje
 const FINISHED = 4;
 const FAILED = 5;
 
+/** A scheduling cluster with a store, and a directory the commands write to. */
+async function startPumpCluster() {
+  const cluster = await startSchedulingCluster();
+  const store = createStoreService(cluster.ctx, { leaseTtlMs: 1_000 });
+  await store.start();
+  const client = new WorkQueueClient(cluster.nc, cluster.names);
+  const dir = await mkdtemp(join(tmpdir(), 'passerine-pump-'));
+  const stop = async () => {
+    await cluster.stop();
+    await store.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { cluster, client, dir, stop };
+}
+
 describe('pumping executable work specs onto node monitors', () => {
   let cluster: SchedulingCluster;
   let client: WorkQueueClient;
-  let stopStore: () => Promise<void>;
+  let stop: () => Promise<void>;
   let dir: string;
 
   beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    const store = createStoreService(cluster.ctx, { leaseTtlMs: 1_000 });
-    await store.start();
-    client = new WorkQueueClient(cluster.nc, cluster.names);
-    stopStore = () => store.stop();
-    dir = await mkdtemp(join(tmpdir(), 'passerine-pump-'));
+    ({ cluster, client, dir, stop } = await startPumpCluster());
     await cluster.addFrontend({ pump: { specRefreshMs: 100, maxIdleMs: 100, leaseSeconds: 10 } });
     await cluster.addFrontend({ pump: { specRefreshMs: 100, maxIdleMs: 100, leaseSeconds: 10 } });
     for (let i = 0; i < 3; i++) await cluster.addNode({ id: `n${i}`, slots: 2 });
     await cluster.waitForNodes(3);
   });
   afterAll(async () => {
-    await cluster?.stop();
-    await stopStore?.();
-    await rm(dir, { recursive: true, force: true });
+    await stop?.();
   });
 
   const counts = (spec: string) =>
@@ -43,6 +51,18 @@ describe('pumping executable work specs onto node monitors', () => {
     keys: string[],
     data: (key: string) => Record<string, CborValue> = () => ({}),
   ) => client.call('addWorkUnits', { spec, units: keys.map((key) => ({ key, data: cbor(data(key)) })) });
+
+  /** Runs one unit of a new spec with this command, waits for it to fail, and returns its traceback. */
+  const failedTraceback = async (name: string, command: string) => {
+    await client.call('setWorkSpec', { spec: cbor({ name, runner: CborMap.fromObject({ command }) }) });
+    await addUnits(name, ['only']);
+    await waitFor(async () => (await counts(name))[FAILED] === 1, { message: `${name}: unit failed` });
+    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>(
+      'getWorkUnitStatus',
+      { spec: name, keys: ['only'] },
+    );
+    return status.traceback;
+  };
 
   it('runs every unit once on a node monitor and records it as the unit’s attempt', async () => {
     const out = join(dir, 'ran.txt');
@@ -92,22 +112,7 @@ describe('pumping executable work specs onto node monitors', () => {
   });
 
   it('fails a unit whose command fails, with the exit status in its traceback', async () => {
-    await client.call('setWorkSpec', {
-      spec: cbor({
-        name: 'broken',
-        runner: CborMap.fromObject({ command: 'echo "no such file: input.csv" >&2; exit 3' }),
-      }),
-    });
-    await addUnits('broken', ['b1']);
-    await waitFor(async () => (await counts('broken'))[FAILED] === 1, { message: 'unit failed' });
-    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>(
-      'getWorkUnitStatus',
-      {
-        spec: 'broken',
-        keys: ['b1'],
-      },
-    );
-    expect(status.traceback).toMatch(
+    expect(await failedTraceback('broken', 'echo "no such file: input.csv" >&2; exit 3')).toMatch(
       /^exit status 3: exited with code 3\nlast lines on stderr:\nno such file: input.csv$/,
     );
   });
@@ -169,22 +174,7 @@ describe('pumping executable work specs onto node monitors', () => {
   });
 
   it('fails a unit whose output line is not JSON, saying so', async () => {
-    await client.call('setWorkSpec', {
-      spec: cbor({
-        name: 'garbled',
-        runner: CborMap.fromObject({ command: 'echo "PASSERINE_OUTPUT={oops"' }),
-      }),
-    });
-    await addUnits('garbled', ['g1']);
-    await waitFor(async () => (await counts('garbled'))[FAILED] === 1, { message: 'unit failed' });
-    const [status] = await client.call<'getWorkUnitStatus', Array<{ traceback: string }>>(
-      'getWorkUnitStatus',
-      {
-        spec: 'garbled',
-        keys: ['g1'],
-      },
-    );
-    expect(status.traceback).toMatch(
+    expect(await failedTraceback('garbled', 'echo "PASSERINE_OUTPUT={oops"')).toMatch(
       /exited 0 but its output was refused: PASSERINE_OUTPUT= is not followed by JSON/,
     );
   });
@@ -201,20 +191,15 @@ describe('pumping executable work specs onto node monitors', () => {
 
 describe('a frontend that stops while its pumped units run', () => {
   let cluster: SchedulingCluster;
-  let stopStore: () => Promise<void>;
+  let client: WorkQueueClient;
+  let stop: () => Promise<void>;
   let dir: string;
 
   beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    const store = createStoreService(cluster.ctx, { leaseTtlMs: 1_000 });
-    await store.start();
-    stopStore = () => store.stop();
-    dir = await mkdtemp(join(tmpdir(), 'passerine-pump-'));
+    ({ cluster, client, dir, stop } = await startPumpCluster());
   });
   afterAll(async () => {
-    await cluster?.stop();
-    await stopStore?.();
-    await rm(dir, { recursive: true, force: true });
+    await stop?.();
   });
 
   it('hands them back, so another frontend runs them without waiting for their leases', async () => {
@@ -222,7 +207,6 @@ describe('a frontend that stops while its pumped units run', () => {
     const first = await cluster.addFrontend({ id: 'first', pump });
     await cluster.addNode({ id: 'n0', slots: 2 });
     await cluster.waitForNodes(1);
-    const client = new WorkQueueClient(cluster.nc, cluster.names);
     const go = join(dir, 'go');
     // Waits for the go file; the first frontend's run never sees it.
     const command = `while [ ! -e ${go} ]; do sleep 0.05; done`;
@@ -250,6 +234,9 @@ describe('a frontend that stops while its pumped units run', () => {
       { message: 'the unit finished' },
     );
     // A 600 s lease: only the hand-back can have let the second frontend have it this soon.
-    expect((await history()).map((attempt) => attempt.worker_id).sort()).toEqual(['first/pump', 'second/pump']);
+    expect((await history()).map((attempt) => attempt.worker_id).sort()).toEqual([
+      'first/pump',
+      'second/pump',
+    ]);
   });
 });
