@@ -78,6 +78,7 @@ export class Frontend implements Service {
       now,
       logger: this.logger,
       onLost: (node) => this.scheduler?.nodeLost(node.id),
+      onChange: () => this.scheduler?.nodesChanged(),
     });
     this.frontends = new MembershipView<FrontendAdvert>({
       bucket: this.frontendBucket,

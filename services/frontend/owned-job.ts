@@ -18,6 +18,12 @@ export interface OwnedJob {
   bound: BoundTasks;
   /** Tasks asking for resources that no node had free when last placed. */
   waiting: Set<string>;
+  /**
+   * Tasks handed out and not yet reported ended: where, when (this frontend's clock) and what they
+   * hold. A node's advert shows them only from its next heartbeat on, and packing must not count
+   * their slot and resources as free until then.
+   */
+  launched: Map<string, { nodeId: string; at: number; resources: Resources }>;
   /** The submit append, until it is acknowledged: no task launches before the job is durable. */
   durable?: Promise<void>;
   /** Nodes that were sent reservations of this job (cancelled when it ends). */
@@ -49,6 +55,7 @@ export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, no
     binding,
     bound: new BoundTasks(),
     waiting: new Set(),
+    launched: new Map(),
     holders: new Set(),
     timings: new Map(),
     demand: largestDemand(job),

@@ -1,15 +1,15 @@
 import { encodePayload } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awaitJob, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
 import type { TaskResult } from './job-result.ts';
 import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
 
 const MEMORY: Record<string, number> = { big: 4096, small: 1024 };
 
-const task = (id: string, memMb: number) => ({
+const task = (id: string, memMb: number, ms = 150) => ({
   id,
-  payload: encodePayload({ kind: 'sleep', ms: 150 }),
+  payload: encodePayload({ kind: 'sleep', ms }),
   resources: { memMb },
 });
 
@@ -67,5 +67,35 @@ describe('tasks asking for resources', () => {
     await expect(
       submitJob(cluster.nc, cluster.names, { id: 'too-large', tasks: [task('t', 8192)] }),
     ).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/resources/) });
+  });
+});
+
+describe('a task waiting for room', () => {
+  let cluster: SchedulingCluster;
+
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    // No re-placement tick within the test: only a node joining can place the waiting task.
+    await cluster.addFrontend({ replaceAfterMs: 60_000 });
+    await cluster.addNode({ id: 'first', slots: 4, resources: { memMb: 4096 } });
+    await cluster.waitForNodes(1);
+  });
+  afterAll(() => cluster?.stop());
+
+  it('is placed as soon as a node with room joins', async () => {
+    await submitJob(cluster.nc, cluster.names, { id: 'hold', tasks: [task('hold', 4096, 30_000)] });
+    await waitFor(
+      async () => (await jobStatus(cluster.nc, cluster.names, 'hold')).tasks[0].status === 'running',
+      {
+        message: 'the first node is full',
+      },
+    );
+    await submitJob(cluster.nc, cluster.names, { id: 'next', tasks: [task('next', 4096)] });
+    await cluster.addNode({ id: 'second', slots: 4, resources: { memMb: 4096 } });
+
+    const result = await awaitJob(cluster.nc, cluster.names, 'next', 5_000);
+    expect(result).toMatchObject({ status: 'completed', finished: 1 });
+    expect(result.tasks[0].nodeId).toBe('second');
+    await cancelJob(cluster.nc, cluster.names, 'hold');
   });
 });

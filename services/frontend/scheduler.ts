@@ -19,10 +19,8 @@ import type {
 } from '@passerine/node-monitor';
 import {
   checkPlaceable,
-  type Committed,
   decide,
   evolve,
-  fits,
   type GetTaskAnswer,
   initialJobState,
   type JobCommand,
@@ -36,7 +34,9 @@ import { type JobResult, jobResult } from './job-result.ts';
 import { type JobWriter, toEnvelopes } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
-import { batchPlacement, boundPlacement, type PlacementMode, replaceTasks } from './placement.ts';
+import { JobPlacer } from './job-placer.ts';
+import { jobToLendTo } from './lending.ts';
+import { boundPlacement, type PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 
 export interface SubmitReply {
@@ -71,9 +71,11 @@ export interface SchedulerDeps {
 export class Scheduler {
   private readonly jobs = new Map<string, OwnedJob>();
   private readonly reservations: Reservations;
+  private readonly placer: JobPlacer;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
+    this.placer = new JobPlacer({ ...deps, reservations: this.reservations, jobs: () => this.jobs.values() });
   }
 
   get activeJobs(): number {
@@ -110,12 +112,8 @@ export class Scheduler {
       this.announce(result);
       return { jobId: job.id, status: 'completed', result };
     }
-    const placed =
-      this.deps.placement === 'batch'
-        ? batchPlacement(job, nodes, this.deps.random, this.committed())
-        : boundPlacement(job, nodes, this.deps.random, this.deps.placement);
+    const placed = this.placer.plan(job);
     const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
-    this.bindPacked(owned, placed.packed, placed.waiting);
     owned.durable = appended.then(() => {
       owned.durable = undefined;
     });
@@ -124,7 +122,7 @@ export class Scheduler {
     // Reservations travel while the append is in flight and tasks may start before it lands (the
     // launches queue behind it in the job's committer): scheduling delay does not pay for the
     // disk, while the submitter still hears back only once the job is durable.
-    this.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+    this.placer.start(owned, placed);
     try {
       await this.durable(appended, job.id);
     } catch (err) {
@@ -146,21 +144,8 @@ export class Scheduler {
       const spec = this.handOut(owned, request.nodeId, this.answer(owned, request));
       if (spec) return spec;
     }
-    const waiting = this.waitingJobFor(request);
+    const waiting = jobToLendTo(this.jobs.values(), request, this.deps.clock.now() - this.deps.lendAfterMs);
     return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
-  }
-
-  private waitingJobFor(request: GetTaskRequest): OwnedJob | undefined {
-    const { user, priority, resources } = request;
-    if (typeof user !== 'string' || typeof priority !== 'number' || !resources) return undefined;
-    const before = this.deps.clock.now() - this.deps.lendAfterMs;
-    for (const owned of this.jobs.values()) {
-      if (owned.since > before) break;
-      if (owned.binding.unlaunchedCount === 0 || owned.state.status !== 'active') continue;
-      if (owned.job.user !== user || owned.job.priority !== priority) continue;
-      if (owned.binding.canOffer(request.nodeId) && fits(owned.demand, resources)) return owned;
-    }
-    return undefined;
   }
 
   /** A packed task bound to this node that fits what the reservation holds, else late binding's. */
@@ -180,11 +165,12 @@ export class Scheduler {
       this.apply(owned, decide(command, owned.state));
     } catch (err) {
       this.deps.logger.error({ err, jobId: owned.job.id, taskId: answer.taskId }, 'launch refused');
-      this.placeAgain(owned, [answer.taskId]);
+      this.placer.again(owned, [answer.taskId]);
       return null;
     }
     owned.lastProgress = this.deps.clock.now();
     const task = owned.tasks.get(answer.taskId)!;
+    owned.launched.set(task.id, { nodeId, at: owned.lastProgress, resources: task.resources });
     return {
       jobId: owned.job.id,
       taskId: task.id,
@@ -212,7 +198,8 @@ export class Scheduler {
       owned.state,
     );
     if (events.length === 0) return;
-    this.placeWaiting();
+    owned.launched.delete(report.taskId);
+    this.placer.waiting();
     owned.timings.set(report.taskId, {
       startedAt: report.startedAt,
       endedAt: report.endedAt,
@@ -233,6 +220,11 @@ export class Scheduler {
     await this.applyDurably(owned, events, reason);
     this.reservations.cancel(owned, [...running], true);
     return jobResult(jobId, owned.state, owned.timings, reason);
+  }
+
+  /** A node monitor joined (or left): tasks waiting for room may fit now. */
+  nodesChanged(): void {
+    this.placer.waiting();
   }
 
   /** A node monitor died: its attempts are retried elsewhere (or fail once retries are used up). */
@@ -264,7 +256,7 @@ export class Scheduler {
     const placed = boundPlacement({ ...job, tasks: [] }, [], this.deps.random, 'random');
     const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
     this.jobs.set(job.id, owned);
-    this.placeAgain(owned, tasksWithStatus(owned, 'pending'));
+    this.placer.again(owned, tasksWithStatus(owned, 'pending'));
     for (const taskId of tasksWithStatus(owned, 'running')) {
       const nodeId = state.tasks.get(taskId)!.nodeId!;
       if (!this.deps.nodes.has(nodeId)) this.loseNode(owned, nodeId);
@@ -274,12 +266,12 @@ export class Scheduler {
 
   /** Re-places the waiting tasks of jobs that have made no progress for a while (lost reservations). */
   replaceStarved(olderThanMs: number): void {
-    this.placeWaiting();
+    this.placer.waiting();
     const now = this.deps.clock.now();
     for (const owned of this.jobs.values()) {
       if (owned.durable || now - owned.lastProgress < olderThanMs) continue;
       const pending = tasksWithStatus(owned, 'pending');
-      if (pending.length > 0) this.placeAgain(owned, pending);
+      if (pending.length > 0) this.placer.again(owned, pending);
       else owned.lastProgress = now;
     }
   }
@@ -301,46 +293,8 @@ export class Scheduler {
     const retried = events.filter((e) => e.type === 'TaskRetried').map((e) => e.data.taskId);
     const unlaunched = owned.binding.unlaunchedCount + owned.bound.size;
     if (retried.length > 0 || (hadReservations && unlaunched > 0)) {
-      this.placeAgain(owned, tasksWithStatus(owned, 'pending'));
+      this.placer.again(owned, tasksWithStatus(owned, 'pending'));
     }
-  }
-
-  private placeAgain(owned: OwnedJob, taskIds: string[]): void {
-    if (taskIds.length === 0 || owned.state.status !== 'active') return;
-    // Moved, not copied: what stays bound counts as committed at its node.
-    for (const taskId of taskIds) owned.bound.unbind(taskId);
-    const committed = this.deps.placement === 'batch' ? this.committed() : undefined;
-    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
-    for (const task of placed.tasks) owned.binding.addTask(task);
-    for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
-    this.bindPacked(owned, placed.packed, placed.waiting);
-    owned.lastProgress = this.deps.clock.now();
-    this.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
-  }
-
-  private bindPacked(owned: OwnedJob, packed: Array<{ taskId: string; nodeId: string }>, waiting: string[]) {
-    for (const { taskId, nodeId } of packed) {
-      owned.bound.bind(taskId, nodeId, owned.tasks.get(taskId)!.resources);
-      owned.waiting.delete(taskId);
-    }
-    for (const taskId of waiting) owned.waiting.add(taskId);
-  }
-
-  /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */
-  private placeWaiting(): void {
-    for (const owned of this.jobs.values()) {
-      if (owned.waiting.size === 0) continue;
-      const waiting = [...owned.waiting].filter((id) => owned.state.tasks.get(id)?.status === 'pending');
-      owned.waiting.clear();
-      this.placeAgain(owned, waiting);
-    }
-  }
-
-  /** Slots and resources of the tasks this frontend packed onto nodes that have not started yet. */
-  private committed(): Map<string, Committed> {
-    const committed = new Map<string, Committed>();
-    for (const owned of this.jobs.values()) owned.bound.addCommitted(committed);
-    return committed;
   }
 
   private apply(owned: OwnedJob, events: JobEvent[]): void {

@@ -1,0 +1,96 @@
+import type { NodeAdvert } from '@passerine/node-monitor';
+import type { Clock } from '@passerine/core';
+import { type Committed, commit, type JobSpec, type Random } from '@passerine/scheduling';
+import type { MembershipView } from './membership-view.ts';
+import type { OwnedJob } from './owned-job.ts';
+import {
+  batchPlacement,
+  boundPlacement,
+  type JobPlacement,
+  type PlacementMode,
+  replaceTasks,
+} from './placement.ts';
+import type { Reservations } from './reservations.ts';
+
+export interface JobPlacerDeps {
+  nodes: MembershipView<NodeAdvert>;
+  placement: PlacementMode;
+  random: Random;
+  clock: Clock;
+  reservations: Reservations;
+  /** The frontend's active jobs, oldest first: packing counts what they hold at each node. */
+  jobs: () => Iterable<OwnedJob>;
+}
+
+/**
+ * Where the tasks of a frontend's jobs go, first and again: batch sampling for tasks that ask for
+ * nothing, packing onto free resources for tasks that do (each bound to its node), and the tasks
+ * that fit nowhere yet, kept waiting and placed again when resources may have freed.
+ */
+export class JobPlacer {
+  constructor(private readonly deps: JobPlacerDeps) {}
+
+  /** A new job's placement; nothing is sent until `start`. */
+  plan(job: JobSpec): JobPlacement {
+    const { nodes, random, placement } = this.deps;
+    return placement === 'batch'
+      ? batchPlacement(job, nodes.live(), random, this.committed())
+      : boundPlacement(job, nodes.live(), random, placement);
+  }
+
+  /** Binds the packed tasks of a planned job and sends its reservations. */
+  start(owned: OwnedJob, placed: JobPlacement): void {
+    this.bindPacked(owned, placed.packed, placed.waiting);
+    this.deps.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+  }
+
+  /** Places these tasks of the job again (retried, lost reservations, waiting for room). */
+  again(owned: OwnedJob, taskIds: string[]): void {
+    if (taskIds.length === 0 || owned.state.status !== 'active') return;
+    // Moved, not copied: what stays bound counts as committed at its node.
+    for (const taskId of taskIds) owned.bound.unbind(taskId);
+    const committed = this.deps.placement === 'batch' ? this.committed() : undefined;
+    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
+    for (const task of placed.tasks) owned.binding.addTask(task);
+    for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
+    this.bindPacked(owned, placed.packed, placed.waiting);
+    owned.lastProgress = this.deps.clock.now();
+    this.deps.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+  }
+
+  /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */
+  waiting(): void {
+    for (const owned of this.deps.jobs()) {
+      if (owned.waiting.size === 0) continue;
+      const waiting = [...owned.waiting].filter((id) => owned.state.tasks.get(id)?.status === 'pending');
+      owned.waiting.clear();
+      this.again(owned, waiting);
+    }
+  }
+
+  private bindPacked(owned: OwnedJob, packed: JobPlacement['packed'], waiting: readonly string[]): void {
+    for (const { taskId, nodeId } of packed) {
+      owned.bound.bind(taskId, nodeId, owned.tasks.get(taskId)!.resources);
+      owned.waiting.delete(taskId);
+    }
+    for (const taskId of waiting) owned.waiting.add(taskId);
+  }
+
+  /**
+   * Slots and resources this frontend has given out at each node that the node's advert does not
+   * show yet: tasks packed there and not started, and tasks launched there since its last heartbeat.
+   * (The two clocks are assumed to agree to well under a heartbeat; a skew only shifts for how long
+   * a launch is counted.)
+   */
+  private committed(): Map<string, Committed> {
+    const committed = new Map<string, Committed>();
+    for (const owned of this.deps.jobs()) {
+      owned.bound.addCommitted(committed);
+      for (const { nodeId, at, resources } of owned.launched.values()) {
+        const advertisedAt = this.deps.nodes.get(nodeId)?.lastHeartbeat;
+        if (advertisedAt !== undefined && at >= advertisedAt) commit(committed, nodeId, resources);
+      }
+    }
+    return committed;
+  }
+}
