@@ -3,7 +3,8 @@
  * store: get_work + finish cycles/s with WORKERS concurrent workers over CBOR-RPC (each its own TCP
  * connection to the gateway, as Python workers connect), and the same cycles over the internal
  * NATS API (WorkQueueClient). Store and gateway run as their own processes (`passerine serve`),
- * so the bench process only plays the clients. Prints one JSON object per path, then the ratio.
+ * so the bench process only plays the clients. Prints one JSON object per path, then the ratio;
+ * `cpu_us_per_cycle` splits each window's CPU between the bench client, gateway, store and nats-server.
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -134,11 +135,30 @@ interface Cycle {
   finish(key: string, data: CborValue): Promise<void>;
 }
 
+/** CPU seconds used so far by each process taking part. */
+function cpuNow() {
+  const own = process.cpuUsage();
+  return {
+    bench: (own.user + own.system) / 1e6,
+    gateway: cpuSeconds(gateway.child.pid!),
+    store: cpuSeconds(store.child.pid!),
+    nats: cpuSeconds(server.server.pid),
+  };
+}
+
+/** Microseconds of CPU per cycle that each process spent in a window. */
+function cpuPerCycle(before: ReturnType<typeof cpuNow>, cycles: number) {
+  const after = cpuNow();
+  const per = (key: keyof typeof after) => Math.round(((after[key] - before[key]) * 1e6) / Math.max(1, cycles));
+  return { bench_us: per('bench'), gateway_us: per('gateway'), store_us: per('store'), nats_us: per('nats') };
+}
+
 /** Runs WORKERS loops of get_work then finish for CYCLE_SECONDS; latencies per call. */
 async function measure(path: string, workers: Cycle[]) {
   const getMs: number[] = [];
   const finishMs: number[] = [];
   let cycles = 0;
+  const cpuBefore = cpuNow();
   const started = performance.now();
   const until = started + CYCLE_SECONDS * 1000;
   await Promise.all(
@@ -156,6 +176,7 @@ async function measure(path: string, workers: Cycle[]) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerCycle(cpuBefore, cycles);
   getMs.sort((a, b) => a - b);
   finishMs.sort((a, b) => a - b);
   return {
@@ -169,6 +190,7 @@ async function measure(path: string, workers: Cycle[]) {
     finish_p99_ms: round(percentile(finishMs, 99)),
     store_rss_mb: rssMb(store.child.pid!),
     gateway_rss_mb: rssMb(gateway.child.pid!),
+    cpu_us_per_cycle: cpu,
     ...common,
   };
 }
