@@ -3,7 +3,7 @@ import type { NodeView } from '@passerine/scheduling';
 import { describe, expect, it } from 'vitest';
 import type { ExecutableSpec } from './executable-specs.ts';
 import { readOutputLine, tracebackOf } from './spec-pump-output.ts';
-import { placeableSpecs, roomFor } from './spec-pump-room.ts';
+import { placeableSpecs, roomFor, UnplaceableSpecs } from './spec-pump-room.ts';
 
 const node = (
   id: string,
@@ -40,6 +40,18 @@ describe('how many units a pump takes', () => {
     expect(roomFor([spec('any')], nodes, 1, () => 0)).toBe(4);
     expect(roomFor([spec('any')], nodes, 0, (n) => (n.id === 'small' ? 5 : 0))).toBe(2);
     expect(roomFor([spec('any')], nodes, 9, () => 0)).toBe(0);
+  });
+
+  it('says once that a spec cannot run, while nodes are up, and again after it could', () => {
+    const gpu = spec('gpu', { labels: { gpu: 'no-such' } });
+    const any = spec('any');
+    const notices = new UnplaceableSpecs();
+    const names = (specs: ExecutableSpec[]) => specs.map((s) => s.name);
+    expect(names(notices.newlyUnplaceable([gpu, any], [], 0))).toEqual([]);
+    expect(names(notices.newlyUnplaceable([gpu, any], [any], 2))).toEqual(['gpu']);
+    expect(names(notices.newlyUnplaceable([gpu, any], [any], 2))).toEqual([]);
+    expect(names(notices.newlyUnplaceable([gpu, any], [gpu, any], 2))).toEqual([]);
+    expect(names(notices.newlyUnplaceable([gpu, any], [any], 2))).toEqual(['gpu']);
   });
 
   it('leaves out specs no live node could ever run', () => {

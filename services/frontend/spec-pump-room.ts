@@ -1,4 +1,5 @@
 import { type NodeView, nodeCanRun, type TaskSpec } from '@passerine/scheduling';
+import { canonicalName } from '@passerine/workqueue';
 import type { ExecutableSpec } from './executable-specs.ts';
 
 /** The shape of one of the spec's tasks, for asking whether a node could ever run it. */
@@ -36,4 +37,32 @@ export function roomFor(
     free += Math.max(0, node.freeSlots - launchedSinceAdvert(node));
   }
   return Math.max(0, free - unlaunched);
+}
+
+/**
+ * Which specs to say, once each, that no live node could run (labels or resources no node has):
+ * their units wait in the store, which would otherwise look like a stall. Said only while some
+ * node monitor is up (at start the adverts may not be in yet), and again if a spec that could run
+ * stops being able to.
+ */
+export class UnplaceableSpecs {
+  private readonly said = new Set<string>();
+
+  newlyUnplaceable(
+    specs: readonly ExecutableSpec[],
+    placeable: readonly ExecutableSpec[],
+    liveNodes: number,
+  ): ExecutableSpec[] {
+    const runnable = new Set(placeable.map((spec) => canonicalName(spec.name)));
+    const out: ExecutableSpec[] = [];
+    for (const spec of specs) {
+      const id = canonicalName(spec.name);
+      if (runnable.has(id)) this.said.delete(id);
+      else if (liveNodes > 0 && !this.said.has(id)) {
+        this.said.add(id);
+        out.push(spec);
+      }
+    }
+    return out;
+  }
 }

@@ -10,7 +10,7 @@ import { type ExecutableSpec, readExecutableSpecs } from './executable-specs.ts'
 import type { Scheduler } from './scheduler.ts';
 import { PumpedJob, type PumpedUnit, type Verdict, verdictOf } from './spec-pump-job.ts';
 import type { SpecPumpOptions } from './spec-pump-options.ts';
-import { placeableSpecs, roomFor } from './spec-pump-room.ts';
+import { placeableSpecs, roomFor, UnplaceableSpecs } from './spec-pump-room.ts';
 import { attemptGone, giveBack, heartbeat, renewLease, reportVerdict } from './spec-pump-store.ts';
 import { type StartedUnit, unitTask } from './unit-task.ts';
 
@@ -45,6 +45,7 @@ export class SpecPump {
   private readonly reporting = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private specs: ExecutableSpec[] = [];
+  private readonly unplaceable = new UnplaceableSpecs();
   private specsReadAt = Number.NEGATIVE_INFINITY;
   private idleMs = MIN_IDLE_MS;
   private wake?: () => void;
@@ -144,6 +145,13 @@ export class SpecPump {
     }
     const nodes = this.deps.nodes();
     const specs = placeableSpecs(this.specs, nodes);
+    for (const spec of this.unplaceable.newlyUnplaceable(this.specs, specs, nodes.length)) {
+      const { labels, resources } = spec.runner;
+      this.deps.logger.warn(
+        { namespace: this.options.namespace, spec: nameText(spec.name), labels, resources },
+        'no live node monitor can run this work spec; its units wait until one can',
+      );
+    }
     if (specs.length === 0) return 0;
     const { unlaunched, launchedSinceAdvert } = this.observeLaunches();
     const room = Math.min(roomFor(specs, nodes, unlaunched, launchedSinceAdvert), this.options.maxBatch);
