@@ -17,9 +17,9 @@ export function chooseAdopter(deadId: string, liveIds: readonly string[]): strin
 }
 
 /**
- * Adopts every active job whose frontend is dead and falls to this frontend. Returns the ids of the frontends whose
- * jobs were taken over: their subjects must now be served here, since node monitors still hold
- * their reservations and report to them.
+ * Adopts every active job whose frontend is dead and falls to this frontend. Returns the ids of the
+ * frontends whose jobs were taken over (their subjects must now be served here, since node monitors
+ * still hold their reservations and report to them) and of the jobs adopted.
  */
 export async function adoptOrphans(
   log: EventLog,
@@ -28,16 +28,18 @@ export async function adoptOrphans(
   /** True for a frontend that is dead and whose jobs this frontend is the one to adopt. */
   shouldAdopt: (frontendId: string) => boolean,
   logger: Logger,
-): Promise<Set<string>> {
+): Promise<{ previousOwners: Set<string>; adopted: string[] }> {
   const jobs = await readActiveJobs(log, names, logger);
   const previous = new Set<string>();
+  const adopted: string[] = [];
   for (const [jobId, { state, lastSeq }] of jobs) {
     const owner = state.frontendId;
     if (state.status !== 'active' || !owner || !shouldAdopt(owner) || scheduler.owned(jobId)) continue;
     if (await scheduler.adopt(state, lastSeq)) {
       previous.add(owner);
+      adopted.push(jobId);
       logger.info({ jobId, previousFrontendId: owner }, 'job adopted');
     }
   }
-  return previous;
+  return { previousOwners: previous, adopted };
 }

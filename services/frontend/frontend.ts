@@ -188,14 +188,15 @@ export class Frontend implements Service {
     if (this.stopped || !this.scheduler) return;
     const scheduler = this.scheduler;
     const sweep = this.adopting.then(async () => {
-      const previous = await adoptOrphans(
+      const { previousOwners, adopted } = await adoptOrphans(
         new JetStreamEventLog(this.ctx.nc, { stream: this.ctx.names.eventStream }),
         this.ctx.names,
         scheduler,
         (owner) => this.shouldAdopt(owner),
         this.logger,
       );
-      for (const id of previous) this.serveAdoptedSubjects(id, Promise.resolve());
+      for (const id of previousOwners) this.serveAdoptedSubjects(id, Promise.resolve());
+      for (const pump of this.pumps) pump.adopted(adopted);
     });
     this.adopting = sweep.catch((err) => this.logger.error({ err }, 'adoption failed'));
     for (const id of dead) this.serveAdoptedSubjects(id, this.adopting);

@@ -50,7 +50,11 @@ export async function reportVerdict(
 }
 
 /** Hands a unit back to the queue (its task was stopped, or never placed). */
-export async function giveBack(client: WorkQueueClient, unit: StartedUnit, delaySeconds = 0): Promise<void> {
+export async function giveBack(
+  client: WorkQueueClient,
+  unit: Pick<StartedUnit, 'attempt_id'>,
+  delaySeconds = 0,
+): Promise<void> {
   await client.call('retryAttempt', { attemptId: unit.attempt_id, delaySeconds });
 }
 

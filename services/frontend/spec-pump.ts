@@ -8,6 +8,7 @@ import { canonicalName } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
 import { type ExecutableSpec, readExecutableSpecs } from './executable-specs.ts';
 import type { Scheduler } from './scheduler.ts';
+import { pumpedAttempts, releaseAdoptedJob } from './spec-pump-adopted.ts';
 import { PumpedJob, type PumpedUnit, type Verdict, verdictOf } from './spec-pump-job.ts';
 import type { SpecPumpOptions } from './spec-pump-options.ts';
 import { placeableSpecs, roomFor, UnplaceableSpecs } from './spec-pump-room.ts';
@@ -79,6 +80,23 @@ export class SpecPump {
         for (const job of this.jobs.values()) this.settle(job);
       }, this.options.checkMs),
     );
+  }
+
+  /** Jobs this frontend adopted from dead ones: those running this namespace's units are released. */
+  adopted(jobIds: readonly string[]): void {
+    for (const jobId of jobIds) {
+      const job = this.deps.scheduler.owned(jobId)?.job;
+      const attempts = job && pumpedAttempts(job, this.options.namespace);
+      if (!attempts) continue;
+      const released = releaseAdoptedJob(
+        this.deps.scheduler,
+        this.client,
+        jobId,
+        attempts,
+        this.deps.logger,
+      ).finally(() => this.reporting.delete(released));
+      this.reporting.add(released);
+    }
   }
 
   /** A node monitor reported a task of this frontend: if it ran a pumped unit, the store hears now. */

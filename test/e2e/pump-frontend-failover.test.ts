@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CborMap, encodeValue } from '@passerine/cbor';
+import { provision } from '@passerine/cli';
+import { WorkQueueClient } from '@passerine/client';
+import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
+import { processAlive } from '@passerine/executors';
+import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
+import { NodeMonitor, openMembershipBucket } from '@passerine/node-monitor';
+import { createStoreService } from '@passerine/store';
+import { createNames } from '@passerine/subjects';
+import { spawnCli, startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const FAST_ENV = { PASSERINE_HEARTBEAT_MS: '100', PASSERINE_STALE_AFTER_MS: '800' };
+const FINISHED = 4;
+
+describe('a frontend dies while a work unit it pumped runs', () => {
+  let server: TestServer;
+  let nc: NatsConnection;
+  let dir: string;
+  let stopStore: () => Promise<void>;
+  const names = createNames(uniquePrefix('pf'));
+  const nodes: NodeMonitor[] = [];
+  const processes: ReturnType<typeof spawnCli>[] = [];
+
+  function startFrontend(id: string) {
+    const proc = spawnCli(
+      ['serve', 'frontend', '--nats-url', server.url, '--prefix', names.prefix],
+      process.cwd(),
+      {
+        ...FAST_ENV,
+        PASSERINE_FRONTEND_ID: id,
+        // Kept in memory and shown only if the test fails.
+        PASSERINE_LOG_LEVEL: 'info',
+      },
+    );
+    processes.push(proc);
+    return proc;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    nc = await server.connect();
+    await provision(nc, names);
+    dir = await mkdtemp(join(tmpdir(), 'passerine-pump-failover-'));
+    const ctx: ServiceContext = {
+      nc,
+      names,
+      logger: silentLogger(),
+      clock: systemClock,
+      ids: randomIdSource(),
+    };
+    const store = createStoreService(ctx, { leaseTtlMs: 1_000 });
+    await store.start();
+    stopStore = () => store.stop();
+    for (let i = 0; i < 2; i++) {
+      const node = new NodeMonitor(ctx, { id: `n${i}`, slots: 2, heartbeatMs: 100 });
+      await node.start();
+      nodes.push(node);
+    }
+  });
+
+  afterAll(async () => {
+    for (const proc of processes) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    for (const node of nodes) await node.stop();
+    await stopStore?.();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops its run and lets the surviving frontend run the unit again at once', async () => {
+    const procs = { 'fe-a': startFrontend('fe-a'), 'fe-b': startFrontend('fe-b') };
+    const bucket = await openMembershipBucket(nc, names.frontendBucket);
+    await waitFor(async () => (await bucket.get('fe-a')) && (await bucket.get('fe-b')), {
+      timeoutMs: 30_000,
+      message: 'both frontends up',
+    });
+    const client = new WorkQueueClient(nc, names);
+    const go = join(dir, 'go');
+    // Each run leaves its pid; the first waits (as the sleep) until the go file exists.
+    const command = `echo $$ > ${dir}/pid-$PASSERINE_ATTEMPT_ID; [ -e ${go} ] && exit 0; exec sleep 60`;
+    await client.call('setWorkSpec', {
+      spec: encodeValue(CborMap.fromObject({ name: 'slow', runner: CborMap.fromObject({ command }) })),
+    });
+    await client.call('addWorkUnits', {
+      spec: 'slow',
+      units: [{ key: 'k1', data: encodeValue(new CborMap([])) }],
+    });
+    const history = () =>
+      client.call<'unitHistory', Array<{ id: string; worker_id: string }>>('unitHistory', {
+        spec: 'slow',
+        key: 'k1',
+      });
+    const [first] = await waitFor(async () => ((await history()).length === 1 ? history() : undefined), {
+      timeoutMs: 20_000,
+      message: 'a frontend took the unit',
+    });
+    const pid = Number(
+      await waitFor(() => readFile(join(dir, `pid-${first.id}`), 'utf8').catch(() => undefined), {
+        message: 'its run started',
+      }),
+    );
+    const victim = first.worker_id.replace('/pump', '') as 'fe-a' | 'fe-b';
+    const survivor = victim === 'fe-a' ? 'fe-b' : 'fe-a';
+
+    procs[victim].child.kill('SIGKILL');
+    await procs[victim].exited;
+    await writeFile(go, '');
+
+    // Its lease is 60 s: only the release on adoption lets the unit finish well before that.
+    await waitFor(
+      async () =>
+        (await client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'slow' }))[
+          FINISHED
+        ] === 1,
+      { timeoutMs: 20_000, message: 'the unit finished' },
+    ).catch((err) => {
+      throw new Error(
+        `${err.message}; the surviving frontend logged:\n${procs[survivor].output().slice(-8000)}`,
+      );
+    });
+    expect((await history()).map((attempt) => attempt.worker_id)).toEqual([
+      `${survivor}/pump`,
+      `${victim}/pump`,
+    ]);
+    await waitFor(() => !processAlive(pid), { message: 'the first run was stopped' });
+  }, 90_000);
+});
