@@ -4,80 +4,46 @@ import { join } from 'node:path';
 import { CborMap, encodeValue } from '@passerine/cbor';
 import { provision } from '@passerine/cli';
 import { WorkQueueClient } from '@passerine/client';
-import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { processAlive } from '@passerine/executors';
-import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
-import { NodeMonitor, openMembershipBucket } from '@passerine/node-monitor';
+import type { NatsConnection } from '@passerine/natsconn';
 import { createStoreService } from '@passerine/store';
 import { createNames } from '@passerine/subjects';
-import { spawnCli, startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FrontendFailoverRig } from './frontend-processes.ts';
 
-const FAST_ENV = { PASSERINE_HEARTBEAT_MS: '100', PASSERINE_STALE_AFTER_MS: '800' };
 const FINISHED = 4;
 
 describe('a frontend dies while a work unit it pumped runs', () => {
   let server: TestServer;
   let nc: NatsConnection;
+  let rig: FrontendFailoverRig;
   let dir: string;
   let stopStore: () => Promise<void>;
   const names = createNames(uniquePrefix('pf'));
-  const nodes: NodeMonitor[] = [];
-  const processes: ReturnType<typeof spawnCli>[] = [];
-
-  function startFrontend(id: string) {
-    const proc = spawnCli(
-      ['serve', 'frontend', '--nats-url', server.url, '--prefix', names.prefix],
-      process.cwd(),
-      {
-        ...FAST_ENV,
-        PASSERINE_FRONTEND_ID: id,
-        // Kept in memory and shown only if the test fails.
-        PASSERINE_LOG_LEVEL: 'info',
-      },
-    );
-    processes.push(proc);
-    return proc;
-  }
 
   beforeAll(async () => {
     server = await startTestServer();
     nc = await server.connect();
     await provision(nc, names);
     dir = await mkdtemp(join(tmpdir(), 'passerine-pump-failover-'));
-    const ctx: ServiceContext = {
-      nc,
-      names,
-      logger: silentLogger(),
-      clock: systemClock,
-      ids: randomIdSource(),
-    };
-    const store = createStoreService(ctx, { leaseTtlMs: 1_000 });
+    rig = new FrontendFailoverRig(server, nc, names);
+    const store = createStoreService(rig.ctx, { leaseTtlMs: 1_000 });
     await store.start();
     stopStore = () => store.stop();
-    for (let i = 0; i < 2; i++) {
-      const node = new NodeMonitor(ctx, { id: `n${i}`, slots: 2, heartbeatMs: 100 });
-      await node.start();
-      nodes.push(node);
-    }
+    await rig.addNodes(2, 2);
   });
 
   afterAll(async () => {
-    for (const proc of processes) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    for (const node of nodes) await node.stop();
+    await rig?.stop();
     await stopStore?.();
     await server?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('stops its run and lets the surviving frontend run the unit again at once', async () => {
-    const procs = { 'fe-a': startFrontend('fe-a'), 'fe-b': startFrontend('fe-b') };
-    const bucket = await openMembershipBucket(nc, names.frontendBucket);
-    await waitFor(async () => (await bucket.get('fe-a')) && (await bucket.get('fe-b')), {
-      timeoutMs: 30_000,
-      message: 'both frontends up',
-    });
+    // Their logs are kept in memory and shown only if the test fails.
+    const procs = await rig.startFrontends(['fe-a', 'fe-b'], { PASSERINE_LOG_LEVEL: 'info' });
     const client = new WorkQueueClient(nc, names);
     const go = join(dir, 'go');
     // Each run leaves its pid; the first waits (as the sleep) until the go file exists.

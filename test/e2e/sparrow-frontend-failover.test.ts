@@ -1,66 +1,33 @@
 import { provision } from '@passerine/cli';
-import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { awaitJob, jobStatus, submitJob } from '@passerine/frontend';
-import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
-import { encodePayload, NodeMonitor, openMembershipBucket } from '@passerine/node-monitor';
+import type { NatsConnection } from '@passerine/natsconn';
+import { encodePayload } from '@passerine/node-monitor';
 import { createNames } from '@passerine/subjects';
-import { spawnCli, startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const FAST_ENV = { PASSERINE_HEARTBEAT_MS: '100', PASSERINE_STALE_AFTER_MS: '800' };
+import { FrontendFailoverRig } from './frontend-processes.ts';
 
 describe('a frontend dies', () => {
   let server: TestServer;
   let nc: NatsConnection;
+  let rig: FrontendFailoverRig;
   const names = createNames(uniquePrefix('fo'));
-  const nodes: NodeMonitor[] = [];
-  const processes: ReturnType<typeof spawnCli>[] = [];
-
-  function startFrontend(id: string) {
-    const proc = spawnCli(
-      ['serve', 'frontend', '--nats-url', server.url, '--prefix', names.prefix],
-      process.cwd(),
-      {
-        ...FAST_ENV,
-        PASSERINE_FRONTEND_ID: id,
-      },
-    );
-    processes.push(proc);
-    return proc;
-  }
 
   beforeAll(async () => {
     server = await startTestServer();
     nc = await server.connect();
     await provision(nc, names);
-    const ctx: ServiceContext = {
-      nc,
-      names,
-      logger: silentLogger(),
-      clock: systemClock,
-      ids: randomIdSource(),
-    };
-    for (let i = 0; i < 3; i++) {
-      const node = new NodeMonitor(ctx, { id: `n${i}`, slots: 2, heartbeatMs: 100 });
-      await node.start();
-      nodes.push(node);
-    }
+    rig = new FrontendFailoverRig(server, nc, names);
+    await rig.addNodes(3, 2);
   });
 
   afterAll(async () => {
-    for (const proc of processes) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    for (const node of nodes) await node.stop();
+    await rig?.stop();
     await server?.stop();
   });
 
   it('another frontend adopts its unfinished jobs and they finish', async () => {
-    const procs = { 'fe-a': startFrontend('fe-a'), 'fe-b': startFrontend('fe-b') };
-    const bucket = await openMembershipBucket(nc, names.frontendBucket);
-    await waitFor(async () => (await bucket.get('fe-a')) && (await bucket.get('fe-b')), {
-      timeoutMs: 30_000,
-      message: 'both frontends up',
-    });
+    const procs = await rig.startFrontends(['fe-a', 'fe-b']);
     // More work than slots, so some tasks still wait when their frontend dies.
     const jobIds = Array.from({ length: 6 }, (_, i) => `job-${i}`);
     for (const id of jobIds) {
@@ -83,6 +50,6 @@ describe('a frontend dies', () => {
     }
     const orphaned = jobIds.filter((_, i) => owners[i] === victim);
     for (const id of orphaned) expect((await jobStatus(nc, names, id)).frontendId).toBe(survivor);
-    await waitFor(() => nodes.every((n) => n.state().freeSlots === 2), { message: 'slots back' });
+    await waitFor(() => rig.nodes.every((n) => n.state().freeSlots === 2), { message: 'slots back' });
   }, 90_000);
 });
