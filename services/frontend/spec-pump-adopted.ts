@@ -1,20 +1,7 @@
 import type { WorkQueueClient } from '@passerine/client';
 import type { Logger } from '@passerine/core';
-import type { JobSpec } from '@passerine/scheduling';
 import type { Scheduler } from './scheduler.ts';
 import { attemptGone, giveBack } from './spec-pump-store.ts';
-
-/** The attempts a job of pumped units runs, when it is one of this namespace's; else undefined. */
-export function pumpedAttempts(job: JobSpec, namespace: string): string[] | undefined {
-  if (!job.user.startsWith('work-spec:')) return undefined;
-  const attempts: string[] = [];
-  for (const task of job.tasks) {
-    const env = task.command?.env;
-    if (env?.PASSERINE_NAMESPACE !== namespace || !env.PASSERINE_ATTEMPT_ID) return undefined;
-    attempts.push(env.PASSERINE_ATTEMPT_ID);
-  }
-  return attempts;
-}
 
 /**
  * A job of pumped units adopted from a frontend that died. Its pump, which would have told the

@@ -1,12 +1,16 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode } from '@passerine/core';
 import type { OutputLine } from '@passerine/node-monitor';
-import type { JobState, JobStatus, TaskStatus } from '@passerine/scheduling';
+import type { JobState, JobStatus } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import type { JobResult } from './job-result.ts';
-import type { ExecutableSpec } from './executable-specs.ts';
-import { OUTPUT_LINE_PREFIX, readOutputLine, STDERR_TAIL_LINES, tracebackOf } from './spec-pump-output.ts';
-import { type StartedUnit, withOutput, withTraceback } from './unit-task.ts';
+import {
+  type ExecutableSpec,
+  OUTPUT_LINE_PREFIX,
+  STDERR_TAIL_LINES,
+  type StartedUnit,
+  type TaskView,
+} from '@passerine/executable-specs';
 
 /** One pumped unit: the attempt the store gave, the task that runs it, what its output said. */
 export interface PumpedUnit {
@@ -19,18 +23,6 @@ export interface PumpedUnit {
   outputLine?: string;
   stderrTail: string[];
 }
-
-/** A task as the job's state or its final result tells it. */
-export interface TaskView {
-  status: TaskStatus;
-  exitCode?: number | null;
-  error?: string;
-}
-
-export type Verdict =
-  | { kind: 'finish'; data: Uint8Array | undefined }
-  /** `final`: no retry whatever max_retries says (the unit cannot run, or its job was cancelled). */
-  | { kind: 'fail'; data: Uint8Array; traceback: string; final?: boolean };
 
 /** A job of pumped units: one get_work batch of one spec, placed as one job of one task per unit. */
 export class PumpedJob {
@@ -119,33 +111,4 @@ export class PumpedJob {
       if (unit.stderrTail.length > STDERR_TAIL_LINES) unit.stderrTail.shift();
     }
   }
-}
-
-/**
- * What the store should hear about a unit whose task is in this state: finished (with its output),
- * failed (with why), or nothing yet. A unit whose job was cancelled fails for good.
- */
-export function verdictOf(
-  unit: PumpedUnit,
-  task: TaskView | undefined,
-  job: { status: JobStatus; reason?: string },
-): Verdict | undefined {
-  const data = unit.started.work_unit_data;
-  const fail = (traceback: string, final = false): Verdict => ({
-    kind: 'fail',
-    data: withTraceback(data, traceback),
-    traceback,
-    final,
-  });
-  if (task?.status === 'finished') {
-    if (unit.outputLine === undefined) return { kind: 'finish', data: undefined };
-    const read = readOutputLine(unit.outputLine);
-    if ('error' in read) return fail(`the command exited 0 but its output was refused: ${read.error}`);
-    return { kind: 'finish', data: withOutput(data, read.output) };
-  }
-  if (task?.status === 'failed') return fail(tracebackOf(task, unit.stderrTail));
-  if (job.status === 'cancelled' || task?.status === 'cancelled') {
-    return fail(`its task was cancelled (${job.reason ?? 'job cancelled'})`, true);
-  }
-  return undefined;
 }

@@ -1,9 +1,7 @@
 import { CborMap, encodeValue } from '@passerine/cbor';
 import type { WorkQueueClient } from '@passerine/client';
 import { PasserineError } from '@passerine/core';
-import type { Verdict } from './spec-pump-job.ts';
-import type { ExecutableSpec } from './executable-specs.ts';
-import type { StartedUnit } from './unit-task.ts';
+import type { ExecutableSpec, StartedUnit, Verdict } from '@passerine/executable-specs';
 
 /** The store's calls the pump makes, as one small vocabulary. */
 

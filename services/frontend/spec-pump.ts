@@ -2,18 +2,28 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { WorkQueueClient } from '@passerine/client';
 import { type Clock, type IdSource, type Logger, UnavailableError } from '@passerine/core';
 import type { NodeAdvert } from '@passerine/node-monitor';
+import {
+  type ExecutableSpec,
+  placeableSpecs,
+  pumpedAttempts,
+  roomFor,
+  type StartedUnit,
+  UNIT_JOB_USER_PREFIX,
+  UnplaceableSpecs,
+  unitTask,
+  type Verdict,
+  verdictOf,
+} from '@passerine/executable-specs';
 import type { NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import { canonicalName } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
-import { type ExecutableSpec, readExecutableSpecs } from './executable-specs.ts';
+import { readExecutableSpecs } from './executable-specs.ts';
 import type { Scheduler } from './scheduler.ts';
-import { pumpedAttempts, releaseAdoptedJob } from './spec-pump-adopted.ts';
-import { PumpedJob, type PumpedUnit, type Verdict, verdictOf } from './spec-pump-job.ts';
+import { releaseAdoptedJob } from './spec-pump-adopted.ts';
+import { PumpedJob, type PumpedUnit } from './spec-pump-job.ts';
 import type { SpecPumpOptions } from './spec-pump-options.ts';
-import { placeableSpecs, roomFor, UnplaceableSpecs } from './spec-pump-room.ts';
 import { attemptGone, giveBack, heartbeat, renewLease, reportVerdict } from './spec-pump-store.ts';
-import { type StartedUnit, unitTask } from './unit-task.ts';
 
 export interface SpecPumpDeps {
   nc: NatsConnection;
@@ -224,7 +234,7 @@ export class SpecPump {
     try {
       await this.deps.scheduler.submit({
         id: job.id,
-        user: `work-spec:${nameText(spec.name)}`,
+        user: `${UNIT_JOB_USER_PREFIX}${nameText(spec.name)}`,
         // Retries are the spec's (max_retries, in the store), not the job's: a lost node fails the attempt.
         maxRetries: 0,
         labels: spec.runner.labels,

@@ -1,6 +1,6 @@
 import { type NodeView, nodeCanRun, type TaskSpec } from '@passerine/scheduling';
 import { canonicalName } from '@passerine/workqueue';
-import type { ExecutableSpec } from './executable-specs.ts';
+import type { ExecutableSpec } from './executable-spec.ts';
 
 /** The shape of one of the spec's tasks, for asking whether a node could ever run it. */
 function taskShape(spec: ExecutableSpec): TaskSpec {

@@ -2,7 +2,7 @@ import { CborMap, type CborValue, decodeValue, encodeValue, isCborMap, toJsonVal
 import { ValidationError } from '@passerine/core';
 import type { JobInput } from '@passerine/scheduling';
 import { type Name, nameText } from '@passerine/workqueue-api';
-import type { ExecutableSpec } from './executable-specs.ts';
+import type { ExecutableSpec } from './executable-spec.ts';
 
 /** A unit handed out by get_work, as the store answers it. */
 export interface StartedUnit {

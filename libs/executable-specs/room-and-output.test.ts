@@ -1,9 +1,9 @@
 import { CborMap, toJsonValue } from '@passerine/cbor';
 import type { NodeView } from '@passerine/scheduling';
 import { describe, expect, it } from 'vitest';
-import type { ExecutableSpec } from './executable-specs.ts';
-import { readOutputLine, tracebackOf } from './spec-pump-output.ts';
-import { placeableSpecs, roomFor, UnplaceableSpecs } from './spec-pump-room.ts';
+import type { ExecutableSpec } from './executable-spec.ts';
+import { readOutputLine, tracebackOf } from './output.ts';
+import { placeableSpecs, roomFor, UnplaceableSpecs } from './room.ts';
 
 const node = (
   id: string,
