@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode } from '@passerine/core';
 import type { OutputLine } from '@passerine/node-monitor';
-import type { JobState, JobStatus } from '@passerine/scheduling';
+import type { JobState, JobStatus, NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import type { JobResult } from './job-result.ts';
 import {
@@ -111,4 +111,24 @@ export class PumpedJob {
       if (unit.stderrTail.length > STDERR_TAIL_LINES) unit.stderrTail.shift();
     }
   }
+}
+
+/**
+ * What the pump's jobs hold that node adverts may not show yet: tasks not launched, and per node
+ * the tasks seen running there since its last advert.
+ */
+export function launchesNotAdvertised(
+  jobs: Iterable<PumpedJob>,
+  stateOf: (jobId: string) => JobState | undefined,
+  now: number,
+): { unlaunched: number; launchedSinceAdvert: (node: NodeView) => number } {
+  let unlaunched = 0;
+  const running: Array<{ nodeId: string; since: number }> = [];
+  for (const job of jobs) {
+    unlaunched += job.observe(stateOf(job.id), now);
+    running.push(...job.runningSince.values());
+  }
+  const launchedSinceAdvert = (node: NodeView) =>
+    running.filter((r) => r.nodeId === node.id && r.since >= node.lastHeartbeat).length;
+  return { unlaunched, launchedSinceAdvert };
 }

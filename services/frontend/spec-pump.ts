@@ -14,14 +14,14 @@ import {
   type Verdict,
   verdictOf,
 } from '@passerine/executable-specs';
-import type { NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import { canonicalName } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
 import { readExecutableSpecs } from './executable-specs.ts';
 import type { Scheduler } from './scheduler.ts';
+import { PacedLoop } from './paced-loop.ts';
 import { releaseAdoptedJob } from './spec-pump-adopted.ts';
-import { PumpedJob, type PumpedUnit } from './spec-pump-job.ts';
+import { launchesNotAdvertised, PumpedJob, type PumpedUnit } from './spec-pump-job.ts';
 import type { SpecPumpOptions } from './spec-pump-options.ts';
 import { attemptGone, giveBack, heartbeat, renewLease, reportVerdict } from './spec-pump-store.ts';
 
@@ -58,9 +58,7 @@ export class SpecPump {
   private specs: ExecutableSpec[] = [];
   private readonly unplaceable = new UnplaceableSpecs();
   private specsReadAt = Number.NEGATIVE_INFINITY;
-  private idleMs = MIN_IDLE_MS;
-  private wake?: () => void;
-  private loop: Promise<void> = Promise.resolve();
+  private readonly loop: PacedLoop;
   private stopped = false;
 
   constructor(
@@ -69,6 +67,7 @@ export class SpecPump {
   ) {
     // One try per call: the pump's back-off is the retry, and stop() is not held up by a wait.
     this.client = new WorkQueueClient(deps.nc, deps.names, { namespace: options.namespace, leaderWaitMs: 0 });
+    this.loop = new PacedLoop(() => this.pumpOnceLogged(), MIN_IDLE_MS, options.maxIdleMs);
   }
 
   get workerId(): string {
@@ -83,7 +82,7 @@ export class SpecPump {
   }
 
   start(): void {
-    this.loop = this.run();
+    this.loop.start();
     this.timers.push(
       setInterval(() => void this.renew(), (this.options.leaseSeconds * 1000) / 3),
       setInterval(() => {
@@ -123,8 +122,7 @@ export class SpecPump {
     if (this.stopped) return;
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await Promise.allSettled(this.reporting);
     const handedBack: Promise<void>[] = [];
     for (const job of [...this.jobs.values()]) {
@@ -139,28 +137,13 @@ export class SpecPump {
     await this.client.call('workerUnregister', { workerId: this.workerId }).catch(() => undefined);
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      const took = await this.pumpOnce().catch((err) => {
-        // No store serving the namespace is an ordinary state (a frontend started alone), not news.
-        const level = err instanceof UnavailableError ? 'debug' : 'warn';
-        this.deps.logger[level]({ err, namespace: this.options.namespace }, 'pumping work specs failed');
-        return 0;
-      });
-      if (took > 0) {
-        this.idleMs = MIN_IDLE_MS;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.idleMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
-      this.idleMs = Math.min(this.idleMs * 2, this.options.maxIdleMs);
-    }
+  private pumpOnceLogged(): Promise<number> {
+    return this.pumpOnce().catch((err) => {
+      // No store serving the namespace is an ordinary state (a frontend started alone), not news.
+      const level = err instanceof UnavailableError ? 'debug' : 'warn';
+      this.deps.logger[level]({ err, namespace: this.options.namespace }, 'pumping work specs failed');
+      return 0;
+    });
   }
 
   /** One get_work for as many units as the nodes have room for; returns how many it took. */
@@ -181,7 +164,11 @@ export class SpecPump {
       );
     }
     if (specs.length === 0) return 0;
-    const { unlaunched, launchedSinceAdvert } = this.observeLaunches();
+    const { unlaunched, launchedSinceAdvert } = launchesNotAdvertised(
+      this.jobs.values(),
+      (jobId) => this.deps.scheduler.owned(jobId)?.state,
+      this.deps.clock.now(),
+    );
     const room = Math.min(roomFor(specs, nodes, unlaunched, launchedSinceAdvert), this.options.maxBatch);
     if (room <= 0) return 0;
     const started = await this.client.call<'getWork', StartedUnit[]>('getWork', {
@@ -192,20 +179,6 @@ export class SpecPump {
     });
     if (started.length > 0) await this.launch(started);
     return started.length;
-  }
-
-  /** This pump's tasks that the node adverts may not show yet, read from the jobs' states. */
-  private observeLaunches() {
-    const now = this.deps.clock.now();
-    let unlaunched = 0;
-    const running: Array<{ nodeId: string; since: number }> = [];
-    for (const job of this.jobs.values()) {
-      unlaunched += job.observe(this.deps.scheduler.owned(job.id)?.state, now);
-      running.push(...job.runningSince.values());
-    }
-    const launchedSinceAdvert = (node: NodeView) =>
-      running.filter((r) => r.nodeId === node.id && r.since >= node.lastHeartbeat).length;
-    return { unlaunched, launchedSinceAdvert };
   }
 
   /** Places one get_work batch as one job; units that cannot become a task fail at once. */
@@ -280,8 +253,7 @@ export class SpecPump {
       .finally(() => this.reporting.delete(sent));
     this.reporting.add(sent);
     // A slot is about to free: look for work now rather than at the end of a back-off.
-    this.idleMs = MIN_IDLE_MS;
-    this.wake?.();
+    this.loop.nudge();
   }
 
   private handBack(job: PumpedJob, units: PumpedUnit[], delaySeconds: number): void {
