@@ -92,7 +92,6 @@ export class Frontend implements Service {
       frontendId: this.id,
       nc,
       names,
-      log,
       writer,
       nodes: this.nodes,
       placement: this.options.placement,

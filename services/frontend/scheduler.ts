@@ -8,7 +8,6 @@ import {
   NotFoundError,
   UnavailableError,
 } from '@passerine/core';
-import type { EventLog } from '@passerine/eventlog';
 import type {
   GetTaskReply,
   GetTaskRequest,
@@ -26,17 +25,18 @@ import {
   type JobCommand,
   type JobEvent,
   type JobState,
+  LateBinding,
   parseJob,
   type Random,
 } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import { type JobResult, jobResult } from './job-result.ts';
-import { type JobWriter, toEnvelopes } from './job-writer.ts';
+import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
 import { jobToLendTo } from './lending.ts';
-import { boundPlacement, type PlacementMode } from './placement.ts';
+import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 
 export interface SubmitReply {
@@ -49,7 +49,6 @@ export interface SchedulerDeps {
   frontendId: string;
   nc: NatsConnection;
   names: Names;
-  log: EventLog;
   writer: JobWriter;
   nodes: MembershipView<NodeAdvert>;
   placement: PlacementMode;
@@ -236,25 +235,17 @@ export class Scheduler {
   async adopt(state: JobState, lastSeq: number): Promise<boolean> {
     const job = state.job!;
     const events = decide({ type: 'AdoptJob', frontendId: this.deps.frontendId }, state);
-    const ctx = { time: this.deps.clock.now(), nextId: () => this.deps.ids.next() };
-    let appendedSeq: number;
+    // Fenced on the sequence read: of frontends adopting at once, one append lands.
+    this.deps.writer.begin(job.id, lastSeq);
     try {
-      const appended = await this.deps.log.append(
-        this.deps.names.jobEvents(job.id),
-        toEnvelopes(events, ctx),
-        {
-          expectedLastSubjectSeq: lastSeq,
-        },
-      );
-      appendedSeq = appended.seq;
+      await this.deps.writer.append(job.id, events);
     } catch (err) {
+      this.deps.writer.forget(job.id);
       this.deps.logger.info({ err, jobId: job.id }, 'job not adopted (written meanwhile)');
       return false;
     }
     for (const event of events) evolve(state, event);
-    this.deps.writer.begin(job.id, appendedSeq);
-    const placed = boundPlacement({ ...job, tasks: [] }, [], this.deps.random, 'random');
-    const owned = ownedJob(job, state, placed.binding, this.deps.clock.now());
+    const owned = ownedJob(job, state, new LateBinding([]), this.deps.clock.now());
     this.jobs.set(job.id, owned);
     this.placer.again(owned, tasksWithStatus(owned, 'pending'));
     for (const taskId of tasksWithStatus(owned, 'running')) {
