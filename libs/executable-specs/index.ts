@@ -11,7 +11,6 @@ export { pumpedAttempts, UNIT_JOB_USER_PREFIX } from './pumped-job.ts';
 export { canRunOn, placeableSpecs, roomFor, UnplaceableSpecs } from './room.ts';
 export {
   MAX_UNIT_DATA_CHARS,
-  type StartedUnit,
   type UnitTaskInput,
   unitTask,
   withOutput,

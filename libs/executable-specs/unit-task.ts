@@ -1,3 +1,4 @@
+import type { StartedWork } from '@passerine/workqueue';
 import { CborMap, type CborValue, decodeValue, encodeValue, isCborMap, toJsonValue } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import type { JobInput } from '@passerine/scheduling';
@@ -5,14 +6,6 @@ import { type Name, nameText } from '@passerine/workqueue-api';
 import type { ExecutableSpec } from './executable-spec.ts';
 
 /** A unit handed out by get_work, as the store answers it. */
-export interface StartedUnit {
-  work_spec_name: Name;
-  work_unit_key: Name;
-  work_unit_data: Uint8Array;
-  attempt_id: string;
-  /** ms since the epoch */
-  expires: number;
-}
 
 export type UnitTaskInput = NonNullable<JobInput['tasks']>[number];
 
@@ -37,7 +30,7 @@ function keyText(key: Name): string {
 export function unitTask(
   namespace: string,
   spec: ExecutableSpec,
-  unit: StartedUnit,
+  unit: StartedWork,
   taskId: string,
 ): UnitTaskInput {
   const [command, ...args] = spec.runner.argv;

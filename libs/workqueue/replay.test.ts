@@ -1,3 +1,4 @@
+import { seededRandom } from '@passerine/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkQueueCommand } from './commands.ts';
@@ -11,7 +12,7 @@ import { getWorkUnitStatus, getWorkUnits } from './queries/unit-queries.ts';
 import { listWorkerModes } from './queries/worker-queries.ts';
 import { restoreNamespace, snapshotNamespace } from './snapshot.ts';
 import { createNamespaceState, type NamespaceState } from './state.ts';
-import { blob, bytes, Namespace, seededRandom } from './test-support/specification.ts';
+import { blob, bytes, Namespace } from './test-support/specification.ts';
 
 /** Everything a client can observe, in plain values. */
 function observe(state: NamespaceState) {

@@ -8,13 +8,13 @@ import {
   type ExecutableSpec,
   OUTPUT_LINE_PREFIX,
   STDERR_TAIL_LINES,
-  type StartedUnit,
   type TaskView,
 } from '@passerine/executable-specs';
+import type { StartedWork } from '@passerine/workqueue';
 
 /** One pumped unit: the attempt the store gave, the task that runs it, what its output said. */
 export interface PumpedUnit {
-  started: StartedUnit;
+  started: StartedWork;
   taskId: string;
   /** The store no longer holds this attempt for the pump (expired, or the unit was deleted). */
   lost: boolean;
@@ -80,7 +80,7 @@ export class PumpedJob {
     return unlaunched;
   }
 
-  add(started: StartedUnit): PumpedUnit {
+  add(started: StartedWork): PumpedUnit {
     const unit: PumpedUnit = {
       started,
       taskId: `u${this.units.size}`,

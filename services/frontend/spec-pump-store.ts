@@ -1,7 +1,8 @@
 import { CborMap, encodeValue } from '@passerine/cbor';
 import type { WorkQueueClient } from '@passerine/client';
 import { PasserineError } from '@passerine/core';
-import type { ExecutableSpec, StartedUnit, Verdict } from '@passerine/executable-specs';
+import type { ExecutableSpec, Verdict } from '@passerine/executable-specs';
+import type { StartedWork } from '@passerine/workqueue';
 
 /** The store's calls the pump makes, as one small vocabulary. */
 
@@ -25,7 +26,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function reportVerdict(
   client: WorkQueueClient,
   spec: ExecutableSpec,
-  unit: StartedUnit,
+  unit: StartedWork,
   verdict: Verdict,
   tries = 3,
 ): Promise<void> {
@@ -50,7 +51,7 @@ export async function reportVerdict(
 /** Hands a unit back to the queue (its task was stopped, or never placed). */
 export async function giveBack(
   client: WorkQueueClient,
-  unit: Pick<StartedUnit, 'attempt_id'>,
+  unit: Pick<StartedWork, 'attempt_id'>,
   delaySeconds = 0,
 ): Promise<void> {
   await client.call('retryAttempt', { attemptId: unit.attempt_id, delaySeconds });
@@ -58,7 +59,7 @@ export async function giveBack(
 
 export async function renewLease(
   client: WorkQueueClient,
-  unit: StartedUnit,
+  unit: StartedWork,
   leaseSeconds: number,
 ): Promise<void> {
   await client.call('renewAttempt', { attemptId: unit.attempt_id, leaseSeconds });

@@ -7,7 +7,6 @@ import {
   placeableSpecs,
   pumpedAttempts,
   roomFor,
-  type StartedUnit,
   UNIT_JOB_USER_PREFIX,
   UnplaceableSpecs,
   unitTask,
@@ -15,7 +14,7 @@ import {
   verdictOf,
 } from '@passerine/executable-specs';
 import type { Names } from '@passerine/subjects';
-import { canonicalName } from '@passerine/workqueue';
+import { canonicalName, type StartedWork } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
 import { readExecutableSpecs } from './executable-specs.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -171,7 +170,7 @@ export class SpecPump {
     );
     const room = Math.min(roomFor(specs, nodes, unlaunched, launchedSinceAdvert), this.options.maxBatch);
     if (room <= 0) return 0;
-    const started = await this.client.call<'getWork', StartedUnit[]>('getWork', {
+    const started = await this.client.call<'getWork', StartedWork[]>('getWork', {
       workerId: this.workerId,
       maxJobs: room,
       leaseSeconds: this.options.leaseSeconds,
@@ -182,7 +181,7 @@ export class SpecPump {
   }
 
   /** Places one get_work batch as one job; units that cannot become a task fail at once. */
-  private async launch(started: StartedUnit[]): Promise<void> {
+  private async launch(started: StartedWork[]): Promise<void> {
     const specId = canonicalName(started[0].work_spec_name);
     const spec = this.specs.find((s) => canonicalName(s.name) === specId);
     if (!spec) {

@@ -1,21 +1,17 @@
 import type { ExecutionStatus } from '@passerine/executors';
-import type { CommandSpec, Labels, QueuedReservation, Resources } from '@passerine/scheduling';
+import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passerine/scheduling';
 
 /**
  * The messages between frontends and node monitors, in Sparrow's flow:
  * reserve → (reservation reaches the front) getTask → launch → taskEnded.
  */
 
-/** What a node monitor advertises in the node bucket on every heartbeat. */
-export interface NodeAdvert {
-  id: string;
-  slots: number;
-  freeSlots: number;
-  capacity: Resources;
-  free: Resources;
-  labels: Labels;
-  /** ms since the epoch; frontends treat an advert older than their stale limit as a dead node. */
-  lastHeartbeat: number;
+/**
+ * What a node monitor advertises in the node bucket on every heartbeat: the node as frontends see
+ * it, with its queue length always given. An advert older than a frontend's stale limit is a dead
+ * node.
+ */
+export interface NodeAdvert extends NodeView {
   queueLength: number;
 }
 

@@ -1,4 +1,4 @@
-import type { NewEvent } from '@passerine/core';
+import { type NewEvent, seededRandom } from '@passerine/core';
 import { expect } from 'vitest';
 import type { DecideContext, WorkQueueCommand } from '../commands.ts';
 import { decide } from '../decide/decide.ts';
@@ -8,18 +8,6 @@ import { createNamespaceState, type NamespaceState } from '../state.ts';
 /** A deterministic DecideContext whose clock moves only when told to. */
 export interface TestContext extends DecideContext {
   advance(ms: number): void;
-}
-
-/** mulberry32: a small seeded generator, so weighted choices are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function testContext(start = 1_000_000, seed = 7): TestContext {

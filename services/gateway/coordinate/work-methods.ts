@@ -1,5 +1,5 @@
 import { CborMap, type CborValue, Tuple } from '@passerine/cbor';
-import { MAX_JOBS_PER_GET_WORK } from '@passerine/workqueue';
+import { MAX_JOBS_PER_GET_WORK, type StartedWork } from '@passerine/workqueue';
 import { ValidationError } from '@passerine/core';
 import type { MethodGroup } from './method.ts';
 import {
@@ -12,14 +12,6 @@ import {
   readWorkerId,
 } from './wire-read.ts';
 import { epochSeconds, pair, serverDict, serverText, storedValue } from './wire-write.ts';
-
-export interface StartedWork {
-  work_spec_name: Name;
-  work_unit_key: Name;
-  work_unit_data: Uint8Array;
-  attempt_id: string;
-  expires: number;
-}
 
 interface ChildUnit {
   work_spec_name: Name;

@@ -1,13 +1,8 @@
-import { type Name, protoName } from './proto-values.ts';
+import type { StartedWork as LeasedWork } from '@passerine/workqueue';
+import { protoName } from './proto-values.ts';
 
-/** What the store answers per leased unit (get_work, child units, subscriptions). */
-export interface StartedWork {
-  work_spec_name: Name;
-  work_unit_key: Name;
-  work_unit_data: Uint8Array;
-  attempt_id?: string;
-  expires: number;
-}
+/** What the store answers per leased unit: get_work and subscriptions, and child units without an attempt id. */
+export type StartedWork = Omit<LeasedWork, 'attempt_id'> & { attempt_id?: string };
 
 export function startedWorkMessage(work: StartedWork) {
   return {
