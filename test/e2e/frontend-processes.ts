@@ -45,10 +45,14 @@ export class FrontendFailoverRig {
       started[id] = spawnCli(args, process.cwd(), { ...FAST_ENV, ...env, PASSERINE_FRONTEND_ID: id });
       this.processes.push(started[id]);
     }
+    // Serving (it says so once its subjects are subscribed), and seen by the others.
+    await waitFor(() => ids.every((id) => started[id].output().includes('frontend serving.')), {
+      timeoutMs: 30_000,
+      message: `frontends ${ids.join(', ')} serving`,
+    });
     const bucket = await openMembershipBucket(this.nc, this.names.frontendBucket);
     await waitFor(async () => (await Promise.all(ids.map((id) => bucket.get(id)))).every(Boolean), {
-      timeoutMs: 30_000,
-      message: `frontends ${ids.join(', ')} up`,
+      message: `frontends ${ids.join(', ')} advertised`,
     });
     return started;
   }

@@ -76,17 +76,16 @@ describe('a frontend dies while a work unit it pumped runs', () => {
     await procs[victim].exited;
     await writeFile(go, '');
 
-    // Its lease is 60 s: only the release on adoption lets the unit finish well before that.
-    await waitFor(
-      async () =>
-        (await client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'slow' }))[
-          FINISHED
-        ] === 1,
-      { timeoutMs: 20_000, message: 'the unit finished' },
-    ).catch((err) => {
-      throw new Error(
-        `${err.message}; the surviving frontend logged:\n${procs[survivor].output().slice(-8000)}`,
-      );
+    // Its lease is 60 s, and its worker's heartbeat lasts as long: only the release on adoption lets
+    // the unit finish before that.
+    const counts = () =>
+      client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'slow' });
+    await waitFor(async () => (await counts())[FINISHED] === 1, {
+      timeoutMs: 45_000,
+      message: 'the unit finished',
+    }).catch(async (err) => {
+      const seen = `attempts ${JSON.stringify(await history())}, counts ${JSON.stringify(await counts())}`;
+      throw new Error(`${err.message}; ${seen}; the surviving frontend logged:\n${procs[survivor].output()}`);
     });
     expect((await history()).map((attempt) => attempt.worker_id)).toEqual([
       `${survivor}/pump`,
