@@ -1,6 +1,13 @@
 import type { NodeAdvert } from '@passerine/node-monitor';
 import type { Clock } from '@passerine/core';
-import { type Committed, commit, type JobSpec, type Random } from '@passerine/scheduling';
+import {
+  asksForResources,
+  type Committed,
+  commit,
+  type JobSpec,
+  type Random,
+  type TaskSpec,
+} from '@passerine/scheduling';
 import type { MembershipView } from './membership-view.ts';
 import type { OwnedJob } from './owned-job.ts';
 import {
@@ -34,7 +41,7 @@ export class JobPlacer {
   plan(job: JobSpec): JobPlacement {
     const { nodes, random, placement } = this.deps;
     return placement === 'batch'
-      ? batchPlacement(job, nodes.live(), random, this.committed())
+      ? batchPlacement(job, nodes.live(), random, this.committedFor(job.tasks))
       : boundPlacement(job, nodes.live(), random, placement);
   }
 
@@ -49,7 +56,8 @@ export class JobPlacer {
     if (taskIds.length === 0 || owned.state.status !== 'active') return;
     // Moved, not copied: what stays bound counts as committed at its node.
     for (const taskId of taskIds) owned.bound.unbind(taskId);
-    const committed = this.deps.placement === 'batch' ? this.committed() : undefined;
+    const tasks = owned.job.tasks.filter((task) => taskIds.includes(task.id));
+    const committed = this.deps.placement === 'batch' ? this.committedFor(tasks) : undefined;
     const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
     for (const task of placed.tasks) owned.binding.addTask(task);
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
@@ -82,8 +90,10 @@ export class JobPlacer {
    * (The two clocks are assumed to agree to well under a heartbeat; a skew only shifts for how long
    * a launch is counted.)
    */
-  private committed(): Map<string, Committed> {
+  private committedFor(tasks: readonly TaskSpec[]): Map<string, Committed> {
     const committed = new Map<string, Committed>();
+    // Only packing reads it: a batch of tasks that ask for no resources is sampled, not packed.
+    if (!tasks.some(asksForResources)) return committed;
     for (const owned of this.deps.jobs()) {
       owned.bound.addCommitted(committed);
       for (const { nodeId, at, resources } of owned.launched.values()) {

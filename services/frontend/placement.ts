@@ -65,7 +65,8 @@ function holdingNothing(reservations: readonly Reservation[]): Reservation[] {
 /**
  * Batch sampling for the tasks that ask for no resources: ceil(d·m) reservations, and late binding
  * hands them out to the first callers. Tasks asking for resources are bin-packed onto the free
- * resources the nodes advertise, less `committed` (what this frontend bound but has not seen start).
+ * resources the nodes advertise, less `committed` (what this frontend gave out there that the adverts
+ * do not show yet).
  */
 export function batchPlacement(
   job: JobSpec,
