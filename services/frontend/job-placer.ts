@@ -56,7 +56,7 @@ export class JobPlacer {
     if (taskIds.length === 0 || owned.state.status !== 'active') return;
     // Moved, not copied: what stays bound counts as committed at its node.
     for (const taskId of taskIds) owned.bound.unbind(taskId);
-    const tasks = owned.job.tasks.filter((task) => taskIds.includes(task.id));
+    const tasks = taskIds.flatMap((id) => owned.tasks.get(id) ?? []);
     const committed = this.deps.placement === 'batch' ? this.committedFor(tasks) : undefined;
     const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
     for (const task of placed.tasks) owned.binding.addTask(task);
