@@ -36,6 +36,9 @@ function applyRecord(
   }
 }
 
+/** Records read before the reader steps aside for other work on the event loop. */
+const READ_TURN_RECORDS = 64;
+
 /** Rebuilds every job that is still active (finished ones are dropped as soon as they end). */
 export async function readActiveJobs(
   log: EventLog,
@@ -47,7 +50,13 @@ export async function readActiveJobs(
   // would never finish (and would hold a whole core while it tries).
   const untilSeq = await log.lastSeq();
   if (untilSeq === 0) return jobs;
+  let sinceYield = 0;
   for await (const record of log.read({ filter: names.allJobEvents, untilSeq })) {
+    // A long history is read while this frontend schedules: give its getTask and submits a turn.
+    if (++sinceYield === READ_TURN_RECORDS) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     if (record.kind !== 'commit') {
       logger.warn({ seq: record.seq, reason: record.reason }, 'unreadable job commit skipped');
       continue;
