@@ -5,8 +5,10 @@
  * (submit → reservation at the node → getTask sent → started → ended → reported → job announced).
  *
  * Parameters (argv `--name=value` or env BENCH_NAME): nodes, slots, load, task_ms, tasks_per_job,
- * probe_ratio, frontends, jobs, noop_tasks, noop_tasks_per_job, node_processes, stall_ms;
+ * probe_ratio, frontends, jobs, seed, noop_tasks, noop_tasks_per_job, node_processes, stall_ms;
  * `--modes=random,noop-throughput` runs only those. The node monitors run in child processes.
+ * Every load mode replays the same seeded arrival trace, and prints beside its own ratios the
+ * `ideal_*` ones: what one global FIFO queue with no cost at all achieves on that trace.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { PlacementMode } from '@passerine/frontend';
 import { connectNats, startNatsServer, waitForJetStream } from '@passerine/natsconn';
+import { idealResponseMs, poissonGaps } from './sparrow/arrivals.ts';
 import { runNodesRole, startCluster } from './sparrow/cluster.ts';
 import { drive, stageSummary } from './sparrow/drive.ts';
 import { p, percentile, round } from './sparrow/params.ts';
@@ -41,14 +44,18 @@ async function runLoadMode(url: string, mode: string, placement: PlacementMode):
   if (process.env.BENCH_DEBUG) console.error(`${mode}: cluster up`);
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
+  const gaps = poissonGaps(p.jobs, jobsPerSecond, p.seed);
+  let next = 0;
   const outcome = await drive(url, cluster, p.jobs, p.tasksPerJob, p.taskMs, {
-    nextGapMs: () => (-Math.log(1 - Math.random()) * 1000) / jobsPerSecond,
+    nextGapMs: () => gaps[next++],
   });
   lag.disable();
   // The ideal response time of a job is its longest task: every task here lasts task_ms.
   const response = outcome.responseMs.sort((a, b) => a - b);
   const delay = outcome.schedDelayMs.sort((a, b) => a - b);
   const at = (q: number) => percentile(response, q);
+  const ideal = idealResponseMs(gaps, p.nodes * p.slots, p.tasksPerJob, p.taskMs).sort((a, b) => a - b);
+  const idealRatio = (q: number) => round(percentile(ideal, q) / p.taskMs);
   console.log(
     JSON.stringify({
       mode,
@@ -67,6 +74,9 @@ async function runLoadMode(url: string, mode: string, placement: PlacementMode):
       p50_ratio: round(at(0.5) / p.taskMs),
       p95_ratio: round(at(0.95) / p.taskMs),
       p99_ratio: round(at(0.99) / p.taskMs),
+      ideal_p50_ratio: idealRatio(0.5),
+      ideal_p95_ratio: idealRatio(0.95),
+      ideal_p99_ratio: idealRatio(0.99),
       sched_delay_p50_ms: round(percentile(delay, 0.5)),
       sched_delay_p99_ms: round(percentile(delay, 0.99)),
       tasks_per_s: Math.round(outcome.tasks / (outcome.elapsedMs / 1000)),

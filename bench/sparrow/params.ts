@@ -15,7 +15,9 @@ export const p = {
   tasksPerJob: param('tasks_per_job', 10),
   probeRatio: param('probe_ratio', 2),
   frontends: param('frontends', 1),
-  jobs: param('jobs', 1000),
+  jobs: param('jobs', 3000),
+  /** Seeds the arrival trace that every load mode replays. */
+  seed: param('seed', 1),
   noopTasks: param('noop_tasks', 60_000),
   noopTasksPerJob: param('noop_tasks_per_job', 100),
   nodeProcesses: param('node_processes', 1),
