@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { perTaskSampling, randomPlacement } from './baseline-placement.ts';
 import { LateBinding, LateBindingBook } from './late-binding.ts';
 import { planProbes } from './probe-plan.ts';
-import { seededRandom } from './random.ts';
+import { sampleLeastLoaded, seededRandom } from './random.ts';
 import { testNode } from './test-nodes.ts';
 import { parseJob } from './validate-job.ts';
 
@@ -124,6 +124,55 @@ describe('batch sampling', () => {
     book.add('j', new LateBinding([{ id: 'a' }]));
     expect(book.getTask('other', 'n1')).toEqual({ taskId: null, cancel: [] });
     expect(book.getTask('j', 'n1').taskId).toBe('a');
+  });
+});
+
+describe('sampling by load', () => {
+  it('keeps the least loaded of twice as many random candidates', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer(),
+        (count, n, seed) => {
+          const items = Array.from({ length: n }, (_, i) => i);
+          const load = (i: number) => (i * 7919) % 13;
+          const chosen = sampleLeastLoaded(items, count, seededRandom(seed), load);
+          expect(new Set(chosen).size).toBe(chosen.length);
+          expect(chosen.length).toBe(Math.min(count, n));
+          if (2 * count >= n) {
+            // Every item was a candidate: the chosen are exactly as light as the lightest `count`.
+            const lightest = items
+              .map(load)
+              .sort((a, b) => a - b)
+              .slice(0, count);
+            expect(chosen.map(load).sort((a, b) => a - b)).toEqual(lightest);
+          }
+        },
+      ),
+    );
+  });
+
+  it('picks the lighter of two: single picks from 100 average a third of the way up, not a half', () => {
+    // 100 items, load = index: the lighter of two random ones averages about a third, one alone a half.
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const random = seededRandom(7);
+    const picks = Array.from({ length: 2_000 }, () => sampleLeastLoaded(items, 1, random, (i) => i)[0]);
+    const mean = picks.reduce((a, b) => a + b, 0) / picks.length;
+    expect(mean).toBeGreaterThan(28);
+    expect(mean).toBeLessThan(38);
+  });
+
+  it('sends batch probes to the lighter nodes when the frontend knows their load', () => {
+    const nodes = nodesOf(10);
+    const heavy = new Set(['n0', 'n2', 'n4', 'n6', 'n8']);
+    for (let seed = 0; seed < 20; seed++) {
+      // 5 probes, 10 candidates: all of them, so the five light nodes are the ones probed.
+      const plan = planProbes(jobOf(5, { probeRatio: 1 }), nodes, seededRandom(seed), (node) =>
+        heavy.has(node.id) ? 1 : 0,
+      );
+      expect(plan.reservations.map((r) => r.nodeId).sort()).toEqual(['n1', 'n3', 'n5', 'n7', 'n9']);
+    }
   });
 });
 

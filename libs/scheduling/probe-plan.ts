@@ -1,6 +1,6 @@
 import { PROBES_PER_CONSTRAINED_TASK, type JobSpec, type TaskSpec } from './job-spec.ts';
 import { hasLabels, type NodeView, nodeCanRun } from './node-view.ts';
-import { type Random, sampleDistinct } from './random.ts';
+import { type Random, sampleDistinct, sampleLeastLoaded } from './random.ts';
 import { fits, type Resources } from './resources.ts';
 
 export interface Reservation {
@@ -37,13 +37,25 @@ function largestDemand(tasks: readonly TaskSpec[]): Resources {
 }
 
 /**
+ * How busy a node looks to the frontend: slots in use plus reservations queued, per slot. Batch
+ * sampling with it prefers the lighter of two random candidates for each probe.
+ */
+export type LoadOf = (node: NodeView) => number;
+
+/**
  * Sparrow's batch sampling: for the m unconstrained tasks, reserve at ceil(d·m) distinct random
  * nodes that carry the job's labels and could run any of those tasks (fewer nodes than that: the
- * same total spread over all of them, so every task still has a reservation). Tasks with per-task
- * constraints get two probes each from their own allowed set; late binding lets any probed node
- * serve any task it may run, which is how probes are shared across tasks.
+ * same total spread over all of them, so every task still has a reservation); with `loadOf`, the
+ * ceil(d·m) lightest of twice as many random ones. Tasks with per-task constraints get two probes
+ * each from their own allowed set; late binding lets any probed node serve any task it may run,
+ * which is how probes are shared across tasks.
  */
-export function planProbes(job: JobSpec, nodes: readonly NodeView[], random: Random): ProbePlan {
+export function planProbes(
+  job: JobSpec,
+  nodes: readonly NodeView[],
+  random: Random,
+  loadOf?: LoadOf,
+): ProbePlan {
   const counts = new Map<string, number>();
   const add = (nodeId: string, n: number) => counts.set(nodeId, (counts.get(nodeId) ?? 0) + n);
   const constrained = new Map<string, string[]>();
@@ -73,7 +85,9 @@ export function planProbes(job: JobSpec, nodes: readonly NodeView[], random: Ran
 
   if (batchTasks.length > 0) {
     const probes = Math.ceil(job.probeRatio * batchTasks.length);
-    const chosen = sampleDistinct(batchNodes, probes, random);
+    const chosen = loadOf
+      ? sampleLeastLoaded(batchNodes, probes, random, loadOf)
+      : sampleDistinct(batchNodes, probes, random);
     for (let i = 0; i < probes; i++) add(chosen[i % chosen.length].id, 1);
   }
 

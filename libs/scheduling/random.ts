@@ -22,3 +22,22 @@ export function sampleDistinct<T>(items: readonly T[], count: number, random: Ra
   pool.length = take;
   return pool;
 }
+
+/**
+ * The power of two choices, applied to a batch: draws `choices` × `count` distinct candidates at
+ * random and keeps the `count` with the least load (ties keep their random order). A scheduler
+ * that has a view of the load lands on the lighter nodes, while the random draw stops frontends
+ * that see the same view from all picking the same few.
+ */
+export function sampleLeastLoaded<T>(
+  items: readonly T[],
+  count: number,
+  random: Random,
+  loadOf: (item: T) => number,
+  choices = 2,
+): T[] {
+  const candidates = sampleDistinct(items, count * choices, random);
+  if (candidates.length <= count) return candidates;
+  const loads = new Map(candidates.map((item) => [item, loadOf(item)]));
+  return candidates.sort((a, b) => loads.get(a)! - loads.get(b)!).slice(0, count);
+}

@@ -5,10 +5,13 @@ import {
   type Committed,
   commit,
   type JobSpec,
+  type NodeView,
   type Random,
+  sampleLeastLoaded,
   type TaskSpec,
 } from '@passerine/scheduling';
 import type { MembershipView } from './membership-view.ts';
+import type { NodeLoads } from './node-loads.ts';
 import type { OwnedJob } from './owned-job.ts';
 import {
   batchPlacement,
@@ -25,6 +28,7 @@ export interface JobPlacerDeps {
   random: Random;
   clock: Clock;
   reservations: Reservations;
+  loads: NodeLoads;
   /** The frontend's active jobs, oldest first: packing counts what they hold at each node. */
   jobs: () => Iterable<OwnedJob>;
 }
@@ -35,13 +39,17 @@ export interface JobPlacerDeps {
  * that fit nowhere yet, kept waiting and placed again when resources may have freed.
  */
 export class JobPlacer {
-  constructor(private readonly deps: JobPlacerDeps) {}
+  private readonly loadOf: (node: NodeView) => number;
+
+  constructor(private readonly deps: JobPlacerDeps) {
+    this.loadOf = (node) => deps.loads.loadOf(node);
+  }
 
   /** A new job's placement; nothing is sent until `start`. */
   plan(job: JobSpec): JobPlacement {
     const { nodes, random, placement } = this.deps;
     return placement === 'batch'
-      ? batchPlacement(job, nodes.live(), random, this.committedFor(job.tasks))
+      ? batchPlacement(job, nodes.live(), random, this.committedFor(job.tasks), this.loadOf)
       : boundPlacement(job, nodes.live(), random, placement);
   }
 
@@ -57,8 +65,16 @@ export class JobPlacer {
     // Moved, not copied: what stays bound counts as committed at its node.
     for (const taskId of taskIds) owned.bound.unbind(taskId);
     const tasks = taskIds.flatMap((id) => owned.tasks.get(id) ?? []);
-    const committed = this.deps.placement === 'batch' ? this.committedFor(tasks) : undefined;
-    const placed = replaceTasks(owned.job, taskIds, this.deps.nodes.live(), this.deps.random, committed);
+    const batch = this.deps.placement === 'batch';
+    const committed = batch ? this.committedFor(tasks) : undefined;
+    const placed = replaceTasks(
+      owned.job,
+      taskIds,
+      this.deps.nodes.live(),
+      this.deps.random,
+      committed,
+      batch ? this.loadOf : undefined,
+    );
     for (const task of placed.tasks) owned.binding.addTask(task);
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
     this.bindPacked(owned, placed.packed, placed.waiting);

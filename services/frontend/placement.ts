@@ -4,6 +4,7 @@ import {
   type Committed,
   type JobSpec,
   LateBinding,
+  type LoadOf,
   NO_RESOURCES,
   type NodeView,
   packTasks,
@@ -73,9 +74,10 @@ export function batchPlacement(
   nodes: readonly NodeView[],
   random: Random,
   committed: ReadonlyMap<string, Committed>,
+  loadOf?: LoadOf,
 ): JobPlacement {
   const plain = job.tasks.filter((task) => !asksForResources(task));
-  const plan = planProbes({ ...job, tasks: plain }, nodes, random);
+  const plan = planProbes({ ...job, tasks: plain }, nodes, random, loadOf);
   const sized = packedPlacement(job, job.tasks.filter(asksForResources), nodes, committed);
   return {
     binding: LateBinding.fromPlan(
@@ -126,7 +128,8 @@ export interface Replacement extends Packed {
 
 /**
  * Re-places tasks that went back to waiting (a retried attempt, an adopted job, a task no node
- * had room for). With `committed` (batch mode) tasks asking for resources are packed, as on submit.
+ * had room for). With `committed` (batch mode) tasks asking for resources are packed, as on submit,
+ * and with `loadOf` the probes prefer lighter nodes.
  */
 export function replaceTasks(
   job: JobSpec,
@@ -134,11 +137,12 @@ export function replaceTasks(
   nodes: readonly NodeView[],
   random: Random,
   committed?: ReadonlyMap<string, Committed>,
+  loadOf?: LoadOf,
 ): Replacement {
   const wanted = new Set(taskIds);
   const chosen = job.tasks.filter((task) => wanted.has(task.id));
   const plain = committed ? chosen.filter((task) => !asksForResources(task)) : chosen;
-  const plan = planProbes({ ...job, tasks: plain }, nodes, random);
+  const plan = planProbes({ ...job, tasks: plain }, nodes, random, loadOf);
   const tasks = plain
     .filter((task) => !plan.unplaceable.includes(task.id))
     .map((task) => ({ id: task.id, allowedNodes: plan.constrained.get(task.id) ?? plan.batchNodes }));

@@ -3,6 +3,7 @@ import { encode } from '@passerine/core';
 import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/node-monitor';
 import type { Reservation } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
+import type { NodeLoads } from './node-loads.ts';
 import type { OwnedJob } from './owned-job.ts';
 
 /** Sends reservations (probes) and their cancellations: plain publishes, one per node. */
@@ -12,6 +13,7 @@ export class Reservations {
     private readonly names: Names,
     private readonly frontendId: string,
     private readonly counter: MessageCounter,
+    private readonly loads: NodeLoads,
   ) {}
 
   send(owned: OwnedJob, reservations: readonly Reservation[]): void {
@@ -26,6 +28,7 @@ export class Reservations {
         resources: resources ?? demand,
       };
       owned.holders.add(nodeId);
+      this.loads.sent(nodeId, count);
       this.counter.add();
       this.nc.publish(this.names.nodeMonitor(nodeId, 'reserve'), encode(message));
     }

@@ -36,6 +36,7 @@ import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
 import { jobToLendTo } from './lending.ts';
+import { NodeLoads } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 
@@ -71,10 +72,17 @@ export class Scheduler {
   private readonly jobs = new Map<string, OwnedJob>();
   private readonly reservations: Reservations;
   private readonly placer: JobPlacer;
+  private readonly loads: NodeLoads;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
-    this.placer = new JobPlacer({ ...deps, reservations: this.reservations, jobs: () => this.jobs.values() });
+    this.loads = new NodeLoads(deps.clock);
+    this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter, this.loads);
+    this.placer = new JobPlacer({
+      ...deps,
+      reservations: this.reservations,
+      loads: this.loads,
+      jobs: () => this.jobs.values(),
+    });
   }
 
   get activeJobs(): number {
@@ -133,17 +141,20 @@ export class Scheduler {
 
   /**
    * Late binding: the reserving job's next task, or "no task". A slot whose job has nothing left
-   * is offered to the oldest job that has waited `lendAfterMs` with tasks unlaunched, when the reservation was of the same
-   * user and priority and holds enough resources, so that a surplus reservation that reached a
-   * free slot serves a job whose own reservations queue behind running tasks.
+   * is offered to the oldest job that has waited `lendAfterMs` with tasks unlaunched, when the
+   * reservation was of the same user and priority and holds enough resources, so that a surplus
+   * reservation that reached a free slot serves a job whose own reservations queue behind running
+   * tasks.
    */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
+    this.loads.heardFrom(request.nodeId, request.load);
+    const lendBefore = this.deps.clock.now() - this.deps.lendAfterMs;
     const owned = this.jobs.get(request.jobId);
     if (owned && owned.state.status === 'active') {
       const spec = this.handOut(owned, request.nodeId, this.answer(owned, request));
       if (spec) return spec;
     }
-    const waiting = jobToLendTo(this.jobs.values(), request, this.deps.clock.now() - this.deps.lendAfterMs);
+    const waiting = jobToLendTo(this.jobs.values(), request, lendBefore);
     return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
   }
 
@@ -183,6 +194,7 @@ export class Scheduler {
 
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
   async taskEnded(report: TaskEndedReport): Promise<void> {
+    this.loads.heardFrom(report.nodeId, report.load);
     const owned = this.jobs.get(report.jobId);
     if (!owned) return;
     const events = decide(
@@ -228,6 +240,7 @@ export class Scheduler {
 
   /** A node monitor died: its attempts are retried elsewhere (or fail once retries are used up). */
   nodeLost(nodeId: string): void {
+    this.loads.forget(nodeId);
     for (const owned of [...this.jobs.values()]) this.loseNode(owned, nodeId);
   }
 

@@ -184,6 +184,7 @@ export class NodeMonitor implements Service {
         user: taken.user,
         priority: taken.priority,
         resources: taken.resources,
+        load: this.load(),
       };
       spec = await requestRpc<GetTaskReply>(
         this.ctx.nc,
@@ -232,6 +233,7 @@ export class NodeMonitor implements Service {
           ...(taken.arrivedAt !== undefined && { reservedAt: taken.arrivedAt }),
           requestedAt,
           ...(result.error !== undefined && { error: result.error }),
+          load: this.load(),
         };
         void sendReport(
           this.ctx.nc,

@@ -35,6 +35,8 @@ export interface GetTaskRequest {
   user?: string;
   priority?: number;
   resources?: Resources;
+  /** The node's load as the slot is taken: frontends place their next probes by it. */
+  load?: LoadReply;
 }
 
 /** The task to launch now. */
@@ -67,9 +69,11 @@ export interface TaskEndedReport {
   /** When the reservation reached the node and when getTask was sent (ms, node monitor's clock). */
   reservedAt?: number;
   requestedAt?: number;
+  /** The node's load once this attempt's slot is free again. */
+  load?: LoadReply;
 }
 
-/** Answer to a load probe (per-task sampling asks two nodes and picks the shorter queue). */
+/** A node's load: slots in use, reservations queued, and slots in all. */
 export interface LoadReply {
   queueLength: number;
   running: number;

@@ -1,0 +1,55 @@
+import { ManualClock } from '@passerine/core';
+import type { LoadReply } from '@passerine/node-monitor';
+import type { NodeView } from '@passerine/scheduling';
+import { describe, expect, it } from 'vitest';
+import { NodeLoads } from './node-loads.ts';
+
+const capacity = { cpus: 4, memMb: 4096, diskMb: 4096 };
+const advert = (freeSlots: number, queueLength: number, lastHeartbeat: number): NodeView => ({
+  id: 'n',
+  slots: 4,
+  freeSlots,
+  capacity,
+  free: capacity,
+  labels: {},
+  lastHeartbeat,
+  queueLength,
+});
+const load = (running: number, queueLength: number): LoadReply => ({ running, queueLength, slots: 4 });
+
+describe("what a frontend knows of a node's load", () => {
+  it('reads the advert until the node monitor says more recently', () => {
+    const clock = new ManualClock(1_000);
+    const loads = new NodeLoads(clock);
+    expect(loads.loadOf(advert(1, 2, 900))).toBe((3 + 2) / 4);
+
+    loads.heardFrom('n', load(1, 0));
+    expect(loads.loadOf(advert(1, 2, 900))).toBe(1 / 4);
+    // A heartbeat after what was heard is the newer word.
+    expect(loads.loadOf(advert(0, 1, 1_500))).toBe((4 + 1) / 4);
+  });
+
+  it('adds the reservations sent since the node last spoke, and forgets them when it does', () => {
+    const clock = new ManualClock(1_000);
+    const loads = new NodeLoads(clock);
+    loads.heardFrom('n', load(0, 0));
+    loads.sent('n', 2);
+    loads.sent('n', 1);
+    expect(loads.loadOf(advert(4, 0, 900))).toBe(3 / 4);
+
+    clock.advance(5);
+    loads.heardFrom('n', load(2, 1));
+    expect(loads.loadOf(advert(4, 0, 900))).toBe(3 / 4);
+    loads.forget('n');
+    expect(loads.loadOf(advert(4, 0, 900))).toBe(0);
+  });
+
+  it('ignores a malformed load', () => {
+    const clock = new ManualClock(1_000);
+    const loads = new NodeLoads(clock);
+    loads.heardFrom('n', { running: -1, queueLength: 0, slots: 4 });
+    loads.heardFrom('n', { running: Number.NaN, queueLength: 0, slots: 4 });
+    loads.heardFrom('n', 'busy' as unknown as LoadReply);
+    expect(loads.loadOf(advert(2, 0, 900))).toBe(2 / 4);
+  });
+});

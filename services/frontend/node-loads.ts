@@ -1,0 +1,49 @@
+import type { Clock } from '@passerine/core';
+import type { LoadReply } from '@passerine/node-monitor';
+import type { NodeView } from '@passerine/scheduling';
+
+interface Heard {
+  running: number;
+  queued: number;
+  at: number;
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+
+/**
+ * How busy each node is, as far as this frontend can tell without asking: node monitors state their
+ * load on every getTask and report they send here (no extra message), the node bucket's adverts
+ * fill in for nodes not heard from since their last heartbeat, and reservations this frontend sent
+ * a node after it last spoke are added on top, so a burst of jobs does not pile onto one idle node.
+ */
+export class NodeLoads {
+  private readonly heard = new Map<string, Heard>();
+  private readonly sentSince = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** A node monitor's load, from a getTask or a report; ignored when malformed. */
+  heardFrom(nodeId: string, load: LoadReply | undefined): void {
+    if (!load || !isCount(load.running) || !isCount(load.queueLength)) return;
+    this.heard.set(nodeId, { running: load.running, queued: load.queueLength, at: this.clock.now() });
+    this.sentSince.delete(nodeId);
+  }
+
+  sent(nodeId: string, reservations: number): void {
+    this.sentSince.set(nodeId, (this.sentSince.get(nodeId) ?? 0) + reservations);
+  }
+
+  /** Slots in use and reservations queued, per slot: 1 is a node whose slots are all taken. */
+  loadOf(node: NodeView): number {
+    const heard = this.heard.get(node.id);
+    const fresh = heard && heard.at >= node.lastHeartbeat;
+    const busy = fresh ? heard.running + heard.queued : node.slots - node.freeSlots + (node.queueLength ?? 0);
+    return (busy + (this.sentSince.get(node.id) ?? 0)) / Math.max(1, node.slots);
+  }
+
+  /** A node that left: what was known of it goes too. */
+  forget(nodeId: string): void {
+    this.heard.delete(nodeId);
+    this.sentSince.delete(nodeId);
+  }
+}
