@@ -28,6 +28,7 @@ export class LateBinding {
   private readonly restrictedByNode = new Map<string, string[]>();
   private readonly unlaunched = new Set<string>();
   private readonly held = new Map<string, number>();
+  private heldTotal = 0;
   private readonly batchNodes: ReadonlySet<string> | undefined;
 
   constructor(
@@ -67,13 +68,26 @@ export class LateBinding {
 
   addReservations(nodeId: string, count: number): void {
     this.held.set(nodeId, (this.held.get(nodeId) ?? 0) + count);
+    this.heldTotal += count;
   }
 
   getTask(nodeId: string): GetTaskAnswer {
-    const left = this.held.get(nodeId) ?? 0;
-    if (left <= 1) this.held.delete(nodeId);
-    else this.held.set(nodeId, left - 1);
+    this.useReservation(nodeId);
     return this.offer(nodeId);
+  }
+
+  /** One of the job's reservations at this node reached a slot (whatever that slot then runs). */
+  useReservation(nodeId: string): void {
+    const left = this.held.get(nodeId) ?? 0;
+    if (left === 0) return;
+    if (left === 1) this.held.delete(nodeId);
+    else this.held.set(nodeId, left - 1);
+    this.heldTotal--;
+  }
+
+  /** Reservations still out for this job, at every node. */
+  get reservationsHeld(): number {
+    return this.heldTotal;
   }
 
   /**
@@ -88,6 +102,7 @@ export class LateBinding {
     if (this.unlaunched.size > 0) return { taskId, cancel: [] };
     const cancel = this.leftoverReservations();
     this.held.clear();
+    this.heldTotal = 0;
     return { taskId, cancel };
   }
 

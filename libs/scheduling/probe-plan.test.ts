@@ -119,6 +119,25 @@ describe('batch sampling', () => {
     expect(binding.canOffer('n1')).toBe(false);
   });
 
+  it('counts the reservations still out, as slots use them and when the last task goes', () => {
+    const binding = new LateBinding(
+      [{ id: 'a' }, { id: 'b' }],
+      [
+        { nodeId: 'x', count: 2 },
+        { nodeId: 'y', count: 1 },
+      ],
+    );
+    expect(binding.reservationsHeld).toBe(3);
+    // A slot taken for another job still uses up this job's reservation there.
+    binding.useReservation('x');
+    binding.useReservation('z');
+    expect(binding.reservationsHeld).toBe(2);
+    expect(binding.getTask('x').taskId).toBe('a');
+    expect(binding.reservationsHeld).toBe(1);
+    expect(binding.getTask('y')).toEqual({ taskId: 'b', cancel: [] });
+    expect(binding.reservationsHeld).toBe(0);
+  });
+
   it('answers no task for unknown jobs', () => {
     const book = new LateBindingBook();
     book.add('j', new LateBinding([{ id: 'a' }]));

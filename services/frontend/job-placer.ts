@@ -5,6 +5,7 @@ import {
   type Committed,
   commit,
   type JobSpec,
+  NO_RESOURCES,
   type NodeView,
   type Random,
   sampleLeastLoaded,
@@ -80,6 +81,18 @@ export class JobPlacer {
     this.bindPacked(owned, placed.packed, placed.waiting);
     owned.lastProgress = this.deps.clock.now();
     this.deps.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+  }
+
+  /**
+   * One more reservation (holding nothing, as batch sampling's do) for a job that gave one of its
+   * slots away, at the lighter of two live nodes that may run its tasks; none when no live node may.
+   */
+  reserveOneMore(owned: OwnedJob): void {
+    const allowed = this.deps.nodes.live().filter((node) => owned.binding.canOffer(node.id));
+    const [node] = sampleLeastLoaded(allowed, 1, this.deps.random, this.loadOf);
+    if (!node) return;
+    owned.binding.addReservations(node.id, 1);
+    this.deps.reservations.send(owned, [{ nodeId: node.id, count: 1, resources: NO_RESOURCES }]);
   }
 
   /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */

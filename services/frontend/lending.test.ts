@@ -45,3 +45,44 @@ describe('a surplus reservation', () => {
     expect(waiting.tasks[0].nodeId).toBe('n0');
   });
 });
+
+describe('a reservation of a younger job', () => {
+  let cluster: SchedulingCluster;
+
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
+    await cluster.addNode({ id: 'n0', slots: 1 });
+    await cluster.addNode({ id: 'n1', slots: 1 });
+    await cluster.waitForNodes(2);
+  });
+  afterAll(() => cluster?.stop());
+
+  it('serves an older job still waiting for a slot first, and the younger job runs after it', async () => {
+    const { nc, names, nodes } = cluster;
+    const pinned = (id: string, nodeId: string) => ({
+      id,
+      tasks: [{ ...sleepTask('t', 60_000), constraints: { nodes: [nodeId] } }],
+    });
+    await submitJob(nc, names, pinned('busy-n0', 'n0'));
+    await submitJob(nc, names, pinned('busy-n1', 'n1'));
+    await waitFor(() => nodes.every((node) => node.state().running === 1), { message: 'both nodes busy' });
+
+    await submitJob(nc, names, { id: 'old', probeRatio: 1, tasks: [sleepTask('t', 1)] });
+    await waitFor(() => nodes.some((node) => node.state().queued === 1), { message: "old's probe queued" });
+    const [behind, freed] = nodes[0].state().queued === 1 ? ['n0', 'n1'] : ['n1', 'n0'];
+    await cancelJob(nc, names, `busy-${freed}`);
+    await waitFor(() => nodes.every((node) => node.state().running === (node.id === freed ? 0 : 1)), {
+      message: `${freed} free`,
+    });
+
+    // The younger job's probe goes to the free node (the lighter one): its slot serves the older job.
+    await submitJob(nc, names, { id: 'young', probeRatio: 1, tasks: [sleepTask('t', 1)] });
+    const old = await awaitJob(nc, names, 'old');
+    expect(old.status).toBe('completed');
+    expect(old.tasks[0].nodeId).toBe(freed);
+
+    await cancelJob(nc, names, `busy-${behind}`);
+    expect((await awaitJob(nc, names, 'young')).status).toBe('completed');
+  });
+});

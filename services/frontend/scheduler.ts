@@ -144,18 +144,41 @@ export class Scheduler {
    * is offered to the oldest job that has waited `lendAfterMs` with tasks unlaunched, when the
    * reservation was of the same user and priority and holds enough resources, so that a surplus
    * reservation that reached a free slot serves a job whose own reservations queue behind running
-   * tasks.
+   * tasks. With batch sampling such an older job comes first even when the reserving job has tasks
+   * left (see yieldToOlder).
    */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
     this.loads.heardFrom(request.nodeId, request.load);
     const lendBefore = this.deps.clock.now() - this.deps.lendAfterMs;
     const owned = this.jobs.get(request.jobId);
     if (owned && owned.state.status === 'active') {
-      const spec = this.handOut(owned, request.nodeId, this.answer(owned, request));
+      const spec =
+        this.yieldToOlder(owned, request, lendBefore) ??
+        this.handOut(owned, request.nodeId, this.answer(owned, request));
       if (spec) return spec;
     }
     const waiting = jobToLendTo(this.jobs.values(), request, lendBefore);
     return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
+  }
+
+  /**
+   * Older jobs first: a reservation reaching a slot while an older job of the same user and
+   * priority has waited `lendAfterMs` with tasks unlaunched (its own reservations stuck behind
+   * running tasks) serves that older job, and the reserving job, if now short of reservations for
+   * its tasks, gets one more at a light node. Across this frontend's jobs that comes close to one
+   * FIFO queue, which is what keeps the slowest jobs' last tasks from waiting: in bench:sparrow it
+   * lowered p95 and p99 response in paired runs. Tasks bound to the node (packed) are left alone.
+   */
+  private yieldToOlder(owned: OwnedJob, request: GetTaskRequest, lendBefore: number): LaunchSpec | null {
+    if (this.deps.placement !== 'batch' || owned.binding.unlaunchedCount === 0) return null;
+    if (owned.bound.waitsAt(request.nodeId)) return null;
+    const older = jobToLendTo(this.jobs.values(), request, Math.min(lendBefore, owned.since - 1));
+    if (!older || older === owned) return null;
+    const spec = this.handOut(older, request.nodeId, older.binding.offer(request.nodeId));
+    if (!spec) return null;
+    owned.binding.useReservation(request.nodeId);
+    if (owned.binding.reservationsHeld < owned.binding.unlaunchedCount) this.placer.reserveOneMore(owned);
+    return spec;
   }
 
   /** A packed task bound to this node that fits what the reservation holds, else late binding's. */
