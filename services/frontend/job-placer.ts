@@ -95,6 +95,24 @@ export class JobPlacer {
     this.deps.reservations.send(owned, [{ nodeId: node.id, count: 1, resources: NO_RESOURCES }]);
   }
 
+  /**
+   * Idle slots pull: a node that has `freeSlots` and no reservation queued gets reservations of the
+   * oldest jobs taken on before `waitedSince` that still have tasks to launch and may run there,
+   * one per free slot. Sampling alone leaves such a slot idle until some probe happens to land on
+   * it, while a task of an older job waits behind running tasks elsewhere.
+   */
+  fillIdleSlots(nodeId: string, freeSlots: number, waitedSince: number): void {
+    let free = freeSlots;
+    for (const owned of this.deps.jobs()) {
+      if (free <= 0 || owned.since > waitedSince) return;
+      if (owned.state.status !== 'active' || !owned.binding.canOffer(nodeId)) continue;
+      const count = Math.min(free, owned.binding.unlaunchedCount);
+      free -= count;
+      owned.binding.addReservations(nodeId, count);
+      this.deps.reservations.send(owned, [{ nodeId, count, resources: NO_RESOURCES }]);
+    }
+  }
+
   /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */
   waiting(): void {
     for (const owned of this.deps.jobs()) {

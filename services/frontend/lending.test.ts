@@ -86,3 +86,40 @@ describe('a reservation of a younger job', () => {
     expect((await awaitJob(nc, names, 'young')).status).toBe('completed');
   });
 });
+
+describe('a slot left idle', () => {
+  let cluster: SchedulingCluster;
+
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
+    await cluster.addNode({ id: 'n0', slots: 1 });
+    await cluster.addNode({ id: 'n1', slots: 1 });
+    await cluster.waitForNodes(2);
+  });
+  afterAll(() => cluster?.stop());
+
+  it('pulls the task of a job whose reservation waits behind a busy node elsewhere', async () => {
+    const { nc, names, nodes } = cluster;
+    const pinned = (id: string, nodeId: string, ms: number) => ({
+      id,
+      tasks: [{ ...sleepTask('t', ms), constraints: { nodes: [nodeId] } }],
+    });
+    await submitJob(nc, names, pinned('busy', 'n0', 60_000));
+    await submitJob(nc, names, pinned('first', 'n1', 300));
+    await submitJob(nc, names, pinned('second', 'n1', 1));
+    await waitFor(() => nodes[0].state().running === 1 && nodes[1].state().queued === 1, {
+      message: 'n0 busy; n1 busy with one queued behind',
+    });
+
+    // n1 looks heavier (a task running, one queued): the job's one probe goes to n0, behind `busy`.
+    await submitJob(nc, names, { id: 'waiting', probeRatio: 1, tasks: [sleepTask('t', 1)] });
+    await waitFor(() => nodes[0].state().queued === 1, { message: "the job's probe queued at n0" });
+
+    // Once n1 has run both of its jobs it reports a free slot with nothing queued, and pulls.
+    const waiting = await awaitJob(nc, names, 'waiting');
+    expect(waiting.status).toBe('completed');
+    expect(waiting.tasks[0].nodeId).toBe('n1');
+    expect(nodes[0].state().running).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { ManualClock } from '@passerine/core';
 import type { LoadReply } from '@passerine/node-monitor';
 import type { NodeView } from '@passerine/scheduling';
 import { describe, expect, it } from 'vitest';
-import { NodeLoads } from './node-loads.ts';
+import { NodeLoads, validLoad } from './node-loads.ts';
 
 const capacity = { cpus: 4, memMb: 4096, diskMb: 4096 };
 const advert = (freeSlots: number, queueLength: number, lastHeartbeat: number): NodeView => ({
@@ -44,12 +44,12 @@ describe("what a frontend knows of a node's load", () => {
     expect(loads.loadOf(advert(4, 0, 900))).toBe(0);
   });
 
-  it('ignores a malformed load', () => {
-    const clock = new ManualClock(1_000);
-    const loads = new NodeLoads(clock);
-    loads.heardFrom('n', { running: -1, queueLength: 0, slots: 4 });
-    loads.heardFrom('n', { running: Number.NaN, queueLength: 0, slots: 4 });
-    loads.heardFrom('n', 'busy' as unknown as LoadReply);
-    expect(loads.loadOf(advert(2, 0, 900))).toBe(2 / 4);
+  it('takes only a well-formed load from the wire', () => {
+    expect(validLoad({ running: 1, queueLength: 0, slots: 4 })).toEqual(load(1, 0));
+    expect(validLoad({ running: -1, queueLength: 0, slots: 4 })).toBeUndefined();
+    expect(validLoad({ running: Number.NaN, queueLength: 0, slots: 4 })).toBeUndefined();
+    expect(validLoad({ running: 1, queueLength: 0 })).toBeUndefined();
+    expect(validLoad('busy')).toBeUndefined();
+    expect(validLoad(undefined)).toBeUndefined();
   });
 });

@@ -10,6 +10,14 @@ interface Heard {
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
 
+/** A load as a node monitor sent it, or undefined when it is missing or malformed. */
+export function validLoad(load: unknown): LoadReply | undefined {
+  const { running, queueLength, slots } = (load ?? {}) as Partial<LoadReply>;
+  return isCount(running) && isCount(queueLength) && isCount(slots)
+    ? { running, queueLength, slots }
+    : undefined;
+}
+
 /**
  * How busy each node is, as far as this frontend can tell without asking: node monitors state their
  * load on every getTask and report they send here (no extra message), the node bucket's adverts
@@ -22,9 +30,9 @@ export class NodeLoads {
 
   constructor(private readonly clock: Clock) {}
 
-  /** A node monitor's load, from a getTask or a report; ignored when malformed. */
+  /** A node monitor's load, from a getTask or a report (see validLoad). */
   heardFrom(nodeId: string, load: LoadReply | undefined): void {
-    if (!load || !isCount(load.running) || !isCount(load.queueLength)) return;
+    if (!load) return;
     this.heard.set(nodeId, { running: load.running, queued: load.queueLength, at: this.clock.now() });
     this.sentSince.delete(nodeId);
   }

@@ -36,7 +36,7 @@ import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
 import { jobToLendTo } from './lending.ts';
-import { NodeLoads } from './node-loads.ts';
+import { NodeLoads, validLoad } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 
@@ -148,8 +148,8 @@ export class Scheduler {
    * left (see yieldToOlder).
    */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
-    this.loads.heardFrom(request.nodeId, request.load);
-    const lendBefore = this.deps.clock.now() - this.deps.lendAfterMs;
+    this.loads.heardFrom(request.nodeId, validLoad(request.load));
+    const lendBefore = this.lendBefore();
     const owned = this.jobs.get(request.jobId);
     if (owned && owned.state.status === 'active') {
       const spec =
@@ -179,6 +179,11 @@ export class Scheduler {
     owned.binding.useReservation(request.nodeId);
     if (owned.binding.reservationsHeld < owned.binding.unlaunchedCount) this.placer.reserveOneMore(owned);
     return spec;
+  }
+
+  /** Jobs taken on before this have waited long enough to be lent slots (see lendAfterMs). */
+  private lendBefore(): number {
+    return this.deps.clock.now() - this.deps.lendAfterMs;
   }
 
   /** A packed task bound to this node that fits what the reservation holds, else late binding's. */
@@ -217,7 +222,12 @@ export class Scheduler {
 
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
   async taskEnded(report: TaskEndedReport): Promise<void> {
-    this.loads.heardFrom(report.nodeId, report.load);
+    const load = validLoad(report.load);
+    this.loads.heardFrom(report.nodeId, load);
+    if (load && this.deps.placement === 'batch' && load.queueLength === 0) {
+      // Nothing queued there will take the slot this task left: it would idle until a probe lands.
+      this.placer.fillIdleSlots(report.nodeId, load.slots - load.running, this.lendBefore());
+    }
     const owned = this.jobs.get(report.jobId);
     if (!owned) return;
     const events = decide(
