@@ -11,7 +11,6 @@ import {
 import type {
   GetTaskReply,
   GetTaskRequest,
-  LaunchSpec,
   MessageCounter,
   NodeAdvert,
   TaskEndedReport,
@@ -20,9 +19,7 @@ import {
   checkPlaceable,
   decide,
   evolve,
-  type GetTaskAnswer,
   initialJobState,
-  type JobCommand,
   type JobEvent,
   type JobState,
   LateBinding,
@@ -35,10 +32,10 @@ import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
-import { jobToLendTo } from './lending.ts';
 import { NodeLoads, validLoad } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
+import { SlotAnswers } from './slot-answers.ts';
 
 export interface SubmitReply {
   jobId: string;
@@ -73,6 +70,7 @@ export class Scheduler {
   private readonly reservations: Reservations;
   private readonly placer: JobPlacer;
   private readonly loads: NodeLoads;
+  private readonly slots: SlotAnswers;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.loads = new NodeLoads(deps.clock);
@@ -82,6 +80,13 @@ export class Scheduler {
       reservations: this.reservations,
       loads: this.loads,
       jobs: () => this.jobs.values(),
+    });
+    this.slots = new SlotAnswers({
+      ...deps,
+      jobs: this.jobs,
+      placer: this.placer,
+      reservations: this.reservations,
+      loads: this.loads,
     });
   }
 
@@ -139,85 +144,9 @@ export class Scheduler {
     return { jobId: job.id, status: 'accepted' };
   }
 
-  /**
-   * Late binding: the reserving job's next task, or "no task". A slot whose job has nothing left
-   * is offered to the oldest job that has waited `lendAfterMs` with tasks unlaunched, when the
-   * reservation was of the same user and priority and holds enough resources, so that a surplus
-   * reservation that reached a free slot serves a job whose own reservations queue behind running
-   * tasks. With batch sampling such an older job comes first even when the reserving job has tasks
-   * left (see yieldToOlder).
-   */
+  /** A node monitor's reservation reached a slot: the task it launches, or "no task". */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
-    this.loads.heardFrom(request.nodeId, validLoad(request.load));
-    const lendBefore = this.lendBefore();
-    const owned = this.jobs.get(request.jobId);
-    if (owned && owned.state.status === 'active') {
-      const spec =
-        this.yieldToOlder(owned, request, lendBefore) ??
-        this.handOut(owned, request.nodeId, this.answer(owned, request));
-      if (spec) return spec;
-    }
-    const waiting = jobToLendTo(this.jobs.values(), request, lendBefore);
-    return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
-  }
-
-  /**
-   * Older jobs first: a reservation reaching a slot while an older job of the same user and
-   * priority has waited `lendAfterMs` with tasks unlaunched (its own reservations stuck behind
-   * running tasks) serves that older job, and the reserving job, if now short of reservations for
-   * its tasks, gets one more at a light node. Across this frontend's jobs that comes close to one
-   * FIFO queue, which is what keeps the slowest jobs' last tasks from waiting: in bench:sparrow it
-   * lowered p95 and p99 response in paired runs. Tasks bound to the node (packed) are left alone.
-   */
-  private yieldToOlder(owned: OwnedJob, request: GetTaskRequest, lendBefore: number): LaunchSpec | null {
-    if (this.deps.placement !== 'batch' || owned.binding.unlaunchedCount === 0) return null;
-    if (owned.bound.waitsAt(request.nodeId)) return null;
-    const older = jobToLendTo(this.jobs.values(), request, Math.min(lendBefore, owned.since - 1));
-    if (!older || older === owned) return null;
-    const spec = this.handOut(older, request.nodeId, older.binding.offer(request.nodeId));
-    if (!spec) return null;
-    owned.binding.useReservation(request.nodeId);
-    if (owned.binding.reservationsHeld < owned.binding.unlaunchedCount) this.placer.reserveOneMore(owned);
-    return spec;
-  }
-
-  /** Jobs taken on before this have waited long enough to be lent slots (see lendAfterMs). */
-  private lendBefore(): number {
-    return this.deps.clock.now() - this.deps.lendAfterMs;
-  }
-
-  /** A packed task bound to this node that fits what the reservation holds, else late binding's. */
-  private answer(owned: OwnedJob, request: GetTaskRequest): GetTaskAnswer {
-    const packed = request.resources ? owned.bound.take(request.nodeId, request.resources) : null;
-    return packed ? { taskId: packed, cancel: [] } : owned.binding.getTask(request.nodeId);
-  }
-
-  private handOut(owned: OwnedJob, nodeId: string, answer: GetTaskAnswer): LaunchSpec | null {
-    // A cancel drops all of the job's reservations at a node, packed tasks' included.
-    const cancel = answer.cancel.filter((node) => !owned.bound.waitsAt(node));
-    if (cancel.length > 0) this.reservations.cancel(owned, cancel, false);
-    if (answer.taskId === null) return null;
-    const attemptId = this.deps.ids.next();
-    const command: JobCommand = { type: 'LaunchTask', taskId: answer.taskId, nodeId, attemptId };
-    try {
-      this.apply(owned, decide(command, owned.state));
-    } catch (err) {
-      this.deps.logger.error({ err, jobId: owned.job.id, taskId: answer.taskId }, 'launch refused');
-      this.placer.again(owned, [answer.taskId]);
-      return null;
-    }
-    owned.lastProgress = this.deps.clock.now();
-    const task = owned.tasks.get(answer.taskId)!;
-    owned.launched.set(task.id, { nodeId, at: owned.lastProgress, resources: task.resources });
-    return {
-      jobId: owned.job.id,
-      taskId: task.id,
-      attemptId,
-      user: owned.job.user,
-      resources: task.resources,
-      ...(task.payload !== undefined && { payload: task.payload }),
-      ...(task.command !== undefined && { command: task.command }),
-    };
+    return this.slots.answer(request);
   }
 
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
@@ -226,7 +155,7 @@ export class Scheduler {
     this.loads.heardFrom(report.nodeId, load);
     if (load && this.deps.placement === 'batch' && load.queueLength === 0) {
       // Nothing queued there will take the slot this task left: it would idle until a probe lands.
-      this.placer.fillIdleSlots(report.nodeId, load.slots - load.running, this.lendBefore());
+      this.placer.fillIdleSlots(report.nodeId, load.slots - load.running, this.slots.lendBefore());
     }
     const owned = this.jobs.get(report.jobId);
     if (!owned) return;
@@ -332,11 +261,6 @@ export class Scheduler {
     if (retried.length > 0 || (hadReservations && unlaunched > 0)) {
       this.placer.again(owned, tasksWithStatus(owned, 'pending'));
     }
-  }
-
-  private apply(owned: OwnedJob, events: JobEvent[]): void {
-    for (const event of events) evolve(owned.state, event);
-    this.deps.writer.record(owned.job.id, events);
   }
 
   /** Applies, appends and waits; a job that ends here is announced once its end is durable. */
