@@ -5,6 +5,21 @@ import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
 import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
 
 const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+/** A job of one task that may run only on `nodeId`. */
+const pinned = (id: string, nodeId: string, ms: number) => ({
+  id,
+  tasks: [{ ...sleepTask('t', ms), constraints: { nodes: [nodeId] } }],
+});
+
+/** A frontend that lends at once and never re-places within a test, and two nodes of one slot. */
+async function twoOneSlotNodes(): Promise<SchedulingCluster> {
+  const cluster = await startSchedulingCluster();
+  await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
+  await cluster.addNode({ id: 'n0', slots: 1 });
+  await cluster.addNode({ id: 'n1', slots: 1 });
+  await cluster.waitForNodes(2);
+  return cluster;
+}
 
 describe('a surplus reservation', () => {
   let cluster: SchedulingCluster;
@@ -50,22 +65,14 @@ describe('a reservation of a younger job', () => {
   let cluster: SchedulingCluster;
 
   beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
-    await cluster.addNode({ id: 'n0', slots: 1 });
-    await cluster.addNode({ id: 'n1', slots: 1 });
-    await cluster.waitForNodes(2);
+    cluster = await twoOneSlotNodes();
   });
   afterAll(() => cluster?.stop());
 
   it('serves an older job still waiting for a slot first, and the younger job runs after it', async () => {
     const { nc, names, nodes } = cluster;
-    const pinned = (id: string, nodeId: string) => ({
-      id,
-      tasks: [{ ...sleepTask('t', 60_000), constraints: { nodes: [nodeId] } }],
-    });
-    await submitJob(nc, names, pinned('busy-n0', 'n0'));
-    await submitJob(nc, names, pinned('busy-n1', 'n1'));
+    await submitJob(nc, names, pinned('busy-n0', 'n0', 60_000));
+    await submitJob(nc, names, pinned('busy-n1', 'n1', 60_000));
     await waitFor(() => nodes.every((node) => node.state().running === 1), { message: 'both nodes busy' });
 
     await submitJob(nc, names, { id: 'old', probeRatio: 1, tasks: [sleepTask('t', 1)] });
@@ -91,20 +98,12 @@ describe('a slot left idle', () => {
   let cluster: SchedulingCluster;
 
   beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
-    await cluster.addNode({ id: 'n0', slots: 1 });
-    await cluster.addNode({ id: 'n1', slots: 1 });
-    await cluster.waitForNodes(2);
+    cluster = await twoOneSlotNodes();
   });
   afterAll(() => cluster?.stop());
 
   it('pulls the task of a job whose reservation waits behind a busy node elsewhere', async () => {
     const { nc, names, nodes } = cluster;
-    const pinned = (id: string, nodeId: string, ms: number) => ({
-      id,
-      tasks: [{ ...sleepTask('t', ms), constraints: { nodes: [nodeId] } }],
-    });
     await submitJob(nc, names, pinned('busy', 'n0', 60_000));
     await submitJob(nc, names, pinned('first', 'n1', 300));
     await submitJob(nc, names, pinned('second', 'n1', 1));
