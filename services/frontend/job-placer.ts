@@ -22,6 +22,7 @@ import {
   replaceTasks,
 } from './placement.ts';
 import type { Reservations } from './reservations.ts';
+import type { UnlaunchedJobs } from './unlaunched-jobs.ts';
 
 export interface JobPlacerDeps {
   nodes: MembershipView<NodeAdvert>;
@@ -30,6 +31,7 @@ export interface JobPlacerDeps {
   clock: Clock;
   reservations: Reservations;
   loads: NodeLoads;
+  unlaunched: UnlaunchedJobs<OwnedJob>;
   /** The frontend's active jobs, oldest first: packing counts what they hold at each node. */
   jobs: () => Iterable<OwnedJob>;
 }
@@ -41,6 +43,8 @@ export interface JobPlacerDeps {
  */
 export class JobPlacer {
   private readonly loadOf: (node: NodeView) => number;
+  /** Jobs with tasks that fit no node's free resources yet (see `waiting`). */
+  private readonly waitingForRoom = new Set<OwnedJob>();
 
   constructor(private readonly deps: JobPlacerDeps) {
     this.loadOf = (node) => deps.loads.loadOf(node);
@@ -77,6 +81,7 @@ export class JobPlacer {
       batch ? this.loadOf : undefined,
     );
     for (const task of placed.tasks) owned.binding.addTask(task);
+    if (placed.tasks.length > 0) this.deps.unlaunched.add(owned);
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
     this.bindPacked(owned, placed.packed, placed.waiting);
     owned.lastProgress = this.deps.clock.now();
@@ -103,7 +108,7 @@ export class JobPlacer {
    */
   fillIdleSlots(nodeId: string, freeSlots: number, waitedSince: number): void {
     let free = freeSlots;
-    for (const owned of this.deps.jobs()) {
+    for (const owned of this.deps.unlaunched.oldestFirst()) {
       if (free <= 0 || owned.since > waitedSince) return;
       if (owned.state.status !== 'active' || !owned.binding.canOffer(nodeId)) continue;
       const count = Math.min(free, owned.binding.unlaunchedCount);
@@ -113,10 +118,15 @@ export class JobPlacer {
     }
   }
 
-  /** Tasks that fit no node's free resources when placed: tried again, oldest job first. */
+  /**
+   * Tasks that fit no node's free resources when placed: tried again, oldest job first. Called on
+   * every task report, so it walks only the jobs that have such tasks, not every job.
+   */
   waiting(): void {
-    for (const owned of this.deps.jobs()) {
-      if (owned.waiting.size === 0) continue;
+    if (this.waitingForRoom.size === 0) return;
+    const jobs = [...this.waitingForRoom].sort((a, b) => a.since - b.since);
+    this.waitingForRoom.clear();
+    for (const owned of jobs) {
       const waiting = [...owned.waiting].filter((id) => owned.state.tasks.get(id)?.status === 'pending');
       owned.waiting.clear();
       this.again(owned, waiting);
@@ -129,6 +139,7 @@ export class JobPlacer {
       owned.waiting.delete(taskId);
     }
     for (const taskId of waiting) owned.waiting.add(taskId);
+    if (owned.waiting.size > 0) this.waitingForRoom.add(owned);
   }
 
   /**

@@ -36,6 +36,7 @@ import { NodeLoads, validLoad } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 import { SlotAnswers } from './slot-answers.ts';
+import { UnlaunchedJobs } from './unlaunched-jobs.ts';
 
 export interface SubmitReply {
   jobId: string;
@@ -71,6 +72,8 @@ export class Scheduler {
   private readonly placer: JobPlacer;
   private readonly loads: NodeLoads;
   private readonly slots: SlotAnswers;
+  /** Jobs that may have tasks to launch: what lending, older-first and idle pulls walk. */
+  private readonly unlaunched = new UnlaunchedJobs<OwnedJob>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.loads = new NodeLoads(deps.clock);
@@ -79,6 +82,7 @@ export class Scheduler {
       ...deps,
       reservations: this.reservations,
       loads: this.loads,
+      unlaunched: this.unlaunched,
       jobs: () => this.jobs.values(),
     });
     this.slots = new SlotAnswers({
@@ -87,6 +91,7 @@ export class Scheduler {
       placer: this.placer,
       reservations: this.reservations,
       loads: this.loads,
+      unlaunched: this.unlaunched,
     });
   }
 
@@ -131,6 +136,7 @@ export class Scheduler {
     });
     owned.durable.catch(() => undefined);
     this.jobs.set(job.id, owned);
+    this.unlaunched.add(owned);
     // Reservations travel while the append is in flight and tasks may start before it lands (the
     // launches queue behind it in the job's committer): scheduling delay does not pay for the
     // disk, while the submitter still hears back only once the job is durable.
@@ -245,6 +251,7 @@ export class Scheduler {
   /** Stops scheduling; reservations already sent answer "no task" from then on. */
   close(): void {
     this.jobs.clear();
+    this.unlaunched.clear();
   }
 
   private loseNode(owned: OwnedJob, nodeId: string): void {

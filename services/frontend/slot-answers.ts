@@ -8,10 +8,12 @@ import { type NodeLoads, validLoad } from './node-loads.ts';
 import type { OwnedJob } from './owned-job.ts';
 import type { PlacementMode } from './placement.ts';
 import type { Reservations } from './reservations.ts';
+import type { UnlaunchedJobs } from './unlaunched-jobs.ts';
 
 export interface SlotAnswersDeps {
-  /** The frontend's active jobs, oldest first. */
+  /** The frontend's active jobs. */
   jobs: ReadonlyMap<string, OwnedJob>;
+  unlaunched: UnlaunchedJobs<OwnedJob>;
   placer: JobPlacer;
   reservations: Reservations;
   loads: NodeLoads;
@@ -50,7 +52,7 @@ export class SlotAnswers {
         this.handOut(owned, request.nodeId, this.ownTask(owned, request));
       if (spec) return spec;
     }
-    const waiting = jobToLendTo(this.deps.jobs.values(), request, lendBefore);
+    const waiting = jobToLendTo(this.deps.unlaunched.oldestFirst(), request, lendBefore);
     return waiting ? this.handOut(waiting, request.nodeId, waiting.binding.offer(request.nodeId)) : null;
   }
 
@@ -65,7 +67,11 @@ export class SlotAnswers {
   private yieldToOlder(owned: OwnedJob, request: GetTaskRequest, lendBefore: number): LaunchSpec | null {
     if (this.deps.placement !== 'batch' || owned.binding.unlaunchedCount === 0) return null;
     if (owned.bound.waitsAt(request.nodeId)) return null;
-    const older = jobToLendTo(this.deps.jobs.values(), request, Math.min(lendBefore, owned.since - 1));
+    const older = jobToLendTo(
+      this.deps.unlaunched.oldestFirst(),
+      request,
+      Math.min(lendBefore, owned.since - 1),
+    );
     if (!older || older === owned) return null;
     const spec = this.handOut(older, request.nodeId, older.binding.offer(request.nodeId));
     if (!spec) return null;
