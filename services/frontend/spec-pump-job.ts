@@ -123,12 +123,21 @@ export function launchesNotAdvertised(
   now: number,
 ): { unlaunched: number; launchedSinceAdvert: (node: NodeView) => number } {
   let unlaunched = 0;
-  const running: Array<{ nodeId: string; since: number }> = [];
+  // Grouped by node once: the room is asked of every node, and walking every running task for
+  // each of them grew as nodes × tasks.
+  const startsByNode = new Map<string, number[]>();
   for (const job of jobs) {
     unlaunched += job.observe(stateOf(job.id), now);
-    running.push(...job.runningSince.values());
+    for (const { nodeId, since } of job.runningSince.values()) {
+      const starts = startsByNode.get(nodeId);
+      if (starts) starts.push(since);
+      else startsByNode.set(nodeId, [since]);
+    }
   }
-  const launchedSinceAdvert = (node: NodeView) =>
-    running.filter((r) => r.nodeId === node.id && r.since >= node.lastHeartbeat).length;
+  const launchedSinceAdvert = (node: NodeView) => {
+    let n = 0;
+    for (const since of startsByNode.get(node.id) ?? []) if (since >= node.lastHeartbeat) n++;
+    return n;
+  };
   return { unlaunched, launchedSinceAdvert };
 }
