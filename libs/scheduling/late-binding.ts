@@ -27,6 +27,8 @@ export class LateBinding {
   private unrestrictedAt = 0;
   private readonly restrictedByNode = new Map<string, string[]>();
   private readonly unlaunched = new Set<string>();
+  /** Each task's allowed nodes, to put a task given back where it was. */
+  private readonly allowed = new Map<string, readonly string[] | undefined>();
   private readonly held = new Map<string, number>();
   private heldTotal = 0;
   private readonly batchNodes: ReadonlySet<string> | undefined;
@@ -52,6 +54,7 @@ export class LateBinding {
   /** Adds a task (again): a retried task goes back to waiting for a getTask. */
   addTask(task: BindableTask): void {
     this.unlaunched.add(task.id);
+    this.allowed.set(task.id, task.allowedNodes);
     if (!task.allowedNodes) {
       this.unrestricted.push(task.id);
       return;
@@ -104,6 +107,20 @@ export class LateBinding {
     this.held.clear();
     this.heldTotal = 0;
     return { taskId, cancel };
+  }
+
+  /**
+   * A task handed out that did not launch (a launch offer the node declined, or one that got no
+   * answer): it waits for a getTask again, under the constraints it had.
+   */
+  giveBack(taskId: string): void {
+    if (this.unlaunched.has(taskId) || !this.allowed.has(taskId)) return;
+    this.addTask({ id: taskId, allowedNodes: this.allowed.get(taskId) });
+  }
+
+  /** A task launched by other means than `offer` (a late answer to a launch offer): none hands it out again. */
+  take(taskId: string): void {
+    this.unlaunched.delete(taskId);
   }
 
   /** Whether `offer(nodeId)` would hand out a task. */

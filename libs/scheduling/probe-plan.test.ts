@@ -138,6 +138,25 @@ describe('batch sampling', () => {
     expect(binding.reservationsHeld).toBe(0);
   });
 
+  it('takes a task given back under its own constraints, and never hands out one taken', () => {
+    const binding = new LateBinding(
+      [{ id: 'a', allowedNodes: ['n1'] }, { id: 'b' }, { id: 'c' }],
+      [],
+      ['n1', 'n2'],
+    );
+    expect(binding.offer('n1').taskId).toBe('a');
+    binding.giveBack('a');
+    binding.giveBack('a');
+    binding.giveBack('unknown');
+    expect(binding.unlaunchedCount).toBe(3);
+    expect(binding.offer('n2').taskId).toBe('b');
+    binding.take('c');
+    // Only a is left, and it may run at n1 alone.
+    expect(binding.offer('n2').taskId).toBeNull();
+    expect(binding.offer('n1').taskId).toBe('a');
+    expect(binding.allLaunched).toBe(true);
+  });
+
   it('answers no task for unknown jobs', () => {
     const book = new LateBindingBook();
     book.add('j', new LateBinding([{ id: 'a' }]));

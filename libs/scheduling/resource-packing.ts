@@ -1,7 +1,7 @@
 import { binPack, type PackBin, type PackingStrategy } from './bin-packing.ts';
 import type { JobSpec, TaskSpec } from './job-spec.ts';
 import { type NodeView, nodeCanRun } from './node-view.ts';
-import { addResources, NO_RESOURCES, type Resources, subtractResources } from './resources.ts';
+import { addResources, isEmpty, NO_RESOURCES, type Resources, subtractResources } from './resources.ts';
 
 /** Slots and resources a frontend has promised at a node but the node's advert does not show yet. */
 export interface Committed {
@@ -20,7 +20,7 @@ export interface TaskPacking {
 
 /** Tasks asking for resources are packed onto nodes; the others are left to batch sampling. */
 export function asksForResources(task: TaskSpec): boolean {
-  return task.resources.cpus > 0 || task.resources.memMb > 0 || task.resources.diskMb > 0;
+  return !isEmpty(task.resources);
 }
 
 /** Adds one bound task's slot and resources to what is committed at its node. */

@@ -15,6 +15,11 @@ export function resources(partial: Partial<Resources> = {}): Resources {
   return { cpus: partial.cpus ?? 0, memMb: partial.memMb ?? 0, diskMb: partial.diskMb ?? 0 };
 }
 
+/** Asks for no cpus, memory or disk at all. */
+export function isEmpty(resources: Resources): boolean {
+  return resources.cpus === 0 && resources.memMb === 0 && resources.diskMb === 0;
+}
+
 /** A demand fits when no dimension exceeds what is available. */
 export function fits(demand: Resources, available: Resources): boolean {
   return (
