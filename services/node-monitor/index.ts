@@ -12,4 +12,5 @@ export {
   type WorkerResult,
 } from './runners.ts';
 export type { OutputLine } from './task-output.ts';
+export { MAX_OFFERS } from './reserve-message.ts';
 export { createNodeMonitorService, nodeMonitorOptionsFromEnv } from './from-env.ts';

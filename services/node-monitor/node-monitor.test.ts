@@ -1,4 +1,4 @@
-import { encode, randomIdSource, silentLogger, systemClock } from '@passerine/core';
+import { decode, encode, randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { type NatsConnection, serveRpc, type ServiceContext } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
@@ -9,6 +9,7 @@ import {
   type LaunchSpec,
   NodeMonitor,
   type NodeMonitorOptions,
+  type OfferAnswer,
   type ReserveMessage,
   type TaskEndedReport,
   type TaskRunner,
@@ -18,8 +19,14 @@ import {
 function fakeFrontend(ctx: ServiceContext, task: (jobId: string) => Partial<LaunchSpec> | null) {
   const asked: string[] = [];
   const reports: TaskEndedReport[] = [];
+  const offerAnswers: OfferAnswer[] = [];
   let n = 0;
   const subs = [
+    ctx.nc.subscribe(ctx.names.frontend('fe', 'offers'), {
+      callback: (_err, msg) => {
+        offerAnswers.push(decode<OfferAnswer>(msg.data));
+      },
+    }),
     serveRpc(ctx.nc, ctx.names.frontend('fe', 'getTask'), (req: GetTaskRequest) => {
       asked.push(req.jobId);
       const spec = task(req.jobId);
@@ -41,6 +48,7 @@ function fakeFrontend(ctx: ServiceContext, task: (jobId: string) => Partial<Laun
   return {
     asked,
     reports,
+    offerAnswers,
     stop: () => {
       for (const s of subs) s.unsubscribe();
     },
@@ -48,6 +56,16 @@ function fakeFrontend(ctx: ServiceContext, task: (jobId: string) => Partial<Laun
 }
 
 const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
+
+/** A task sent along with a reservation, as a frontend that believes the node idle sends it. */
+const offer = (jobId: string, taskId: string, ms: number): LaunchSpec => ({
+  jobId,
+  taskId,
+  attemptId: `${taskId}-a`,
+  user: 'u',
+  resources: { cpus: 0, memMb: 0, diskMb: 0 },
+  ...sleep(ms),
+});
 
 describe('node monitor', () => {
   let server: TestServer;
@@ -181,6 +199,78 @@ describe('node monitor', () => {
     });
     await waitFor(() => monitor.state().freeSlots === 1, { message: 'slot free' });
     frontend.stop();
+  });
+
+  it('launches offered tasks on the slots free as they arrive, declines the rest and queues their reservations', async () => {
+    const monitor = await node({ id: 'offered', slots: 2 });
+    const frontend = fakeFrontend(ctx, () => sleep(1));
+    try {
+      const offers = ['t1', 't2', 't3'].map((taskId) => offer('eager', taskId, 300));
+      reserve(monitor.id, { jobId: 'eager', count: 4, offers });
+      await waitFor(() => frontend.offerAnswers.length === 1, { message: 'offers answered' });
+      expect(frontend.offerAnswers[0]).toMatchObject({
+        jobId: 'eager',
+        nodeId: 'offered',
+        launched: [
+          { taskId: 't1', attemptId: 't1-a' },
+          { taskId: 't2', attemptId: 't2-a' },
+        ],
+        declined: ['t3'],
+      });
+      // No getTask for what launched: the two reservations left queue and ask once slots free.
+      expect(frontend.asked).toEqual([]);
+      expect(monitor.state()).toMatchObject({ running: 2, queued: 2 });
+      await waitFor(() => frontend.reports.length === 4, { message: 'all four ran' });
+      expect(frontend.asked).toEqual(['eager', 'eager']);
+      expect(
+        frontend.reports
+          .map((r) => r.taskId)
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(['t1', 't2']);
+    } finally {
+      frontend.stop();
+    }
+  });
+
+  it('declines offers while a reservation waits there, and takes malformed offers as a plain reservation', async () => {
+    const monitor = await node({ id: 'busy-offered', slots: 1 });
+    const frontend = fakeFrontend(ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
+    try {
+      reserve(monitor.id, { jobId: 'blocker' });
+      await waitFor(() => monitor.state().running === 1, { message: 'blocker running' });
+      reserve(monitor.id, { jobId: 'late', offers: [offer('late', 'x', 1)] });
+      await waitFor(() => frontend.offerAnswers.length === 1, { message: 'offer answered' });
+      expect(frontend.offerAnswers[0]).toMatchObject({ launched: [], declined: ['x'] });
+      reserve(monitor.id, { jobId: 'odd', offers: [{ ...offer('someone-else', 'y', 1) }] });
+      await waitFor(() => monitor.state().queued === 2, { message: 'both reservations queued' });
+      expect(frontend.offerAnswers).toHaveLength(1);
+    } finally {
+      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'blocker', kill: true }));
+      await waitFor(() => frontend.reports.length === 3, { message: 'queue served' });
+      frontend.stop();
+    }
+  });
+
+  it('stops the one attempt a cancel names', async () => {
+    const monitor = await node({ id: 'one-attempt', slots: 2 });
+    const frontend = fakeFrontend(ctx, () => sleep(60_000));
+    try {
+      reserve(monitor.id, {
+        jobId: 'pair',
+        count: 2,
+        offers: [offer('pair', 'p1', 60_000), offer('pair', 'p2', 60_000)],
+      });
+      await waitFor(() => monitor.state().running === 2, { message: 'both running' });
+      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', attemptId: 'p2-a' }));
+      await waitFor(() => frontend.reports.length === 1, { message: 'one stopped' });
+      expect(frontend.reports[0]).toMatchObject({ taskId: 'p2', status: 'cancelled' });
+      expect(monitor.state().running).toBe(1);
+    } finally {
+      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', kill: true }));
+      await waitFor(() => frontend.reports.length === 2, { message: 'both stopped' });
+      frontend.stop();
+    }
   });
 
   it('hands opaque payloads to an external worker on its task subject', async () => {

@@ -18,6 +18,7 @@ import type {
   LaunchSpec,
   LoadReply,
   NodeAdvert,
+  OfferAnswer,
   TaskEndedReport,
 } from './protocol.ts';
 import { sendReport } from './report-sender.ts';
@@ -139,14 +140,46 @@ export class NodeMonitor implements Service {
 
   private onReserve(data: Uint8Array): void {
     if (this.stopped) return;
-    const reservation = parseReserve(data, this.logger);
-    if (!reservation) return;
-    if (this.queue.size() + reservation.count > this.options.maxQueuedReservations) {
+    const parsed = parseReserve(data, this.logger);
+    if (!parsed) return;
+    const { offers = [], ...reservation } = parsed;
+    const arrivedAt = this.ctx.clock.now();
+    const launched = offers.length > 0 ? this.launchOffers(offers, { ...reservation, arrivedAt }) : 0;
+    const queued = reservation.count - launched;
+    if (queued === 0) return;
+    if (this.queue.size() + queued > this.options.maxQueuedReservations) {
       this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation dropped');
       return;
     }
-    this.queue.enqueue({ ...reservation, arrivedAt: this.ctx.clock.now() });
+    this.queue.enqueue({ ...reservation, count: queued, arrivedAt });
     this.pump();
+  }
+
+  /**
+   * Launches the offers a slot is free for right now and declines the rest, then tells the
+   * frontend which went where. Only with nothing queued: a reservation waiting here comes first.
+   */
+  private launchOffers(offers: LaunchSpec[], taken: TakenReservation): number {
+    const launched: OfferAnswer['launched'] = [];
+    const declined: string[] = [];
+    for (const offer of offers) {
+      if (this.queue.size() === 0 && this.ledger.tryAcquire(taken.resources)) {
+        this.launch(offer, taken, taken.arrivedAt!);
+        launched.push({ taskId: offer.taskId, attemptId: offer.attemptId });
+      } else {
+        declined.push(offer.taskId);
+      }
+    }
+    const answer: OfferAnswer = {
+      jobId: taken.jobId,
+      nodeId: this.id,
+      launched,
+      declined,
+      load: this.load(),
+    };
+    this.counter.add();
+    this.ctx.nc.publish(this.ctx.names.frontend(taken.frontendId, 'offers'), encode(answer));
+    return answer.launched.length;
   }
 
   private onCancel(data: Uint8Array): void {
@@ -158,6 +191,11 @@ export class NodeMonitor implements Service {
       return;
     }
     if (typeof message?.jobId !== 'string') return;
+    if (typeof message.attemptId === 'string') {
+      const task = this.running.get(message.attemptId);
+      if (task?.jobId === message.jobId) task.abort.abort();
+      return;
+    }
     this.queue.cancel(message.jobId);
     if (!message.kill) return;
     for (const task of this.running.values()) if (task.jobId === message.jobId) task.abort.abort();

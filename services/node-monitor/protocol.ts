@@ -15,13 +15,33 @@ export interface NodeAdvert extends NodeView {
   queueLength: number;
 }
 
-/** Frontend → node monitor: leave `count` reservations of a job. */
-export type ReserveMessage = QueuedReservation;
+/**
+ * Frontend → node monitor: leave `count` reservations of a job. A frontend that believes the node
+ * has idle slots sends tasks along (`offers`, at most `count`): each launches as the message
+ * arrives if a slot is free then, sparing the getTask round trip, and is declined otherwise, its
+ * reservation queuing like the others. Either way the frontend hears back (OfferAnswer).
+ */
+export interface ReserveMessage extends QueuedReservation {
+  offers?: LaunchSpec[];
+}
 
-/** Frontend → node monitor: drop the job's reservations; with `kill`, also stop its running tasks. */
+/** Node monitor → frontend: what became of the launch offers of one reservation message. */
+export interface OfferAnswer {
+  jobId: string;
+  nodeId: string;
+  launched: Array<{ taskId: string; attemptId: string }>;
+  declined: string[];
+  load: LoadReply;
+}
+
+/**
+ * Frontend → node monitor: drop the job's reservations; with `kill`, also stop its running tasks,
+ * or, with `attemptId`, that attempt alone (a launch offer answered too late to count).
+ */
 export interface CancelMessage {
   jobId: string;
   kill?: boolean;
+  attemptId?: string;
 }
 
 /** Node monitor → frontend: a reservation reached the front and a slot is held for it. */
