@@ -225,6 +225,15 @@ export class Frontend implements Service {
       serveRpc(nc, names.frontend(frontendId, 'cancel'), (req: { jobId: string; reason?: string }) =>
         scheduler.cancel(req.jobId, req.reason),
       ),
+      nc.subscribe(names.frontend(frontendId, 'offers'), {
+        callback: (_err, msg) => {
+          try {
+            scheduler.offersAnswered(decode(msg.data));
+          } catch (err) {
+            this.logger.warn({ err }, 'launch offer answer not handled');
+          }
+        },
+      }),
     );
   }
 
@@ -264,6 +273,10 @@ export class Frontend implements Service {
           await scheduler.taskEnded(decode(msg.data));
           return true;
         }),
+      }),
+      // A launch the dead frontend offered and the node answered late is recorded, not run twice.
+      nc.subscribe(names.frontend(frontendId, 'offers'), {
+        callback: onlyOwned(async (msg) => scheduler.offersAnswered(decode(msg.data))),
       }),
       nc.subscribe(names.frontend(frontendId, 'cancel'), {
         callback: onlyOwned((msg, jobId) =>

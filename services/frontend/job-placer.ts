@@ -8,9 +8,11 @@ import {
   NO_RESOURCES,
   type NodeView,
   type Random,
+  type Reservation,
   sampleLeastLoaded,
   type TaskSpec,
 } from '@passerine/scheduling';
+import type { LaunchOffers } from './launch-offers.ts';
 import type { MembershipView } from './membership-view.ts';
 import type { NodeLoads } from './node-loads.ts';
 import type { OwnedJob } from './owned-job.ts';
@@ -30,6 +32,7 @@ export interface JobPlacerDeps {
   random: Random;
   clock: Clock;
   reservations: Reservations;
+  offers: LaunchOffers;
   loads: NodeLoads;
   unlaunched: UnlaunchedJobs<OwnedJob>;
   /** The frontend's active jobs, oldest first: packing counts what they hold at each node. */
@@ -61,11 +64,13 @@ export class JobPlacer {
   /** Binds the packed tasks of a planned job and sends its reservations. */
   start(owned: OwnedJob, placed: JobPlacement): void {
     this.bindPacked(owned, placed.packed, placed.waiting);
-    this.deps.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+    this.send(owned, [...placed.reservations, ...placed.packedReservations]);
   }
 
   /** Places these tasks of the job again (retried, lost reservations, waiting for room). */
-  again(owned: OwnedJob, taskIds: string[]): void {
+  again(owned: OwnedJob, pending: string[]): void {
+    // A task offered to a node is placed again only once the offer is answered or released.
+    const taskIds = owned.offered.size > 0 ? pending.filter((id) => !owned.offered.has(id)) : pending;
     if (taskIds.length === 0 || owned.state.status !== 'active') return;
     // Moved, not copied: what stays bound counts as committed at its node.
     for (const taskId of taskIds) owned.bound.unbind(taskId);
@@ -85,7 +90,7 @@ export class JobPlacer {
     for (const r of placed.reservations) owned.binding.addReservations(r.nodeId, r.count);
     this.bindPacked(owned, placed.packed, placed.waiting);
     owned.lastProgress = this.deps.clock.now();
-    this.deps.reservations.send(owned, [...placed.reservations, ...placed.packedReservations]);
+    this.send(owned, [...placed.reservations, ...placed.packedReservations]);
   }
 
   /**
@@ -97,7 +102,7 @@ export class JobPlacer {
     const [node] = sampleLeastLoaded(allowed, 1, this.deps.random, this.loadOf);
     if (!node) return;
     owned.binding.addReservations(node.id, 1);
-    this.deps.reservations.send(owned, [{ nodeId: node.id, count: 1, resources: NO_RESOURCES }]);
+    this.send(owned, [{ nodeId: node.id, count: 1, resources: NO_RESOURCES }]);
   }
 
   /**
@@ -114,7 +119,7 @@ export class JobPlacer {
       const count = Math.min(free, owned.binding.unlaunchedCount);
       free -= count;
       owned.binding.addReservations(nodeId, count);
-      this.deps.reservations.send(owned, [{ nodeId, count, resources: NO_RESOURCES }]);
+      this.send(owned, [{ nodeId, count, resources: NO_RESOURCES }]);
     }
   }
 
@@ -131,6 +136,14 @@ export class JobPlacer {
       owned.waiting.clear();
       this.again(owned, waiting);
     }
+  }
+
+  /** Sends reservations, tasks along with those to idle slots (see LaunchOffers). */
+  private send(owned: OwnedJob, reservations: Reservation[]): void {
+    const { send, cancel } = this.deps.offers.attach(owned, reservations);
+    this.deps.reservations.send(owned, send);
+    const leftover = cancel.filter((node) => !owned.bound.waitsAt(node));
+    if (leftover.length > 0) this.deps.reservations.cancel(owned, leftover, false);
   }
 
   private bindPacked(owned: OwnedJob, packed: JobPlacement['packed'], waiting: readonly string[]): void {

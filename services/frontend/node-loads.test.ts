@@ -44,6 +44,17 @@ describe("what a frontend knows of a node's load", () => {
     expect(loads.loadOf(advert(4, 0, 900))).toBe(0);
   });
 
+  it('counts as idle the slots neither running nor spoken for, never fewer than none', () => {
+    const clock = new ManualClock(1_000);
+    const loads = new NodeLoads(clock);
+    expect(loads.idleSlots(advert(3, 1, 900))).toBe(2);
+    loads.heardFrom('n', load(1, 0));
+    loads.sent('n', 1);
+    expect(loads.idleSlots(advert(3, 1, 900))).toBe(2);
+    loads.sent('n', 5);
+    expect(loads.idleSlots(advert(3, 1, 900))).toBe(0);
+  });
+
   it('takes only a well-formed load from the wire', () => {
     expect(validLoad({ running: 1, queueLength: 0, slots: 4 })).toEqual(load(1, 0));
     expect(validLoad({ running: -1, queueLength: 0, slots: 4 })).toBeUndefined();

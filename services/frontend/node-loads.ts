@@ -43,10 +43,20 @@ export class NodeLoads {
 
   /** Slots in use and reservations queued, per slot: 1 is a node whose slots are all taken. */
   loadOf(node: NodeView): number {
+    return this.spokenFor(node) / Math.max(1, node.slots);
+  }
+
+  /** Slots this frontend believes idle at the node: not running, and not spoken for by a reservation. */
+  idleSlots(node: NodeView): number {
+    return Math.max(0, node.slots - this.spokenFor(node));
+  }
+
+  /** Slots in use, reservations queued there and reservations sent since the node last spoke. */
+  private spokenFor(node: NodeView): number {
     const heard = this.heard.get(node.id);
     const fresh = heard && heard.at >= node.lastHeartbeat;
     const busy = fresh ? heard.running + heard.queued : node.slots - node.freeSlots + (node.queueLength ?? 0);
-    return (busy + (this.sentSince.get(node.id) ?? 0)) / Math.max(1, node.slots);
+    return busy + (this.sentSince.get(node.id) ?? 0);
   }
 
   /** A node that left: what was known of it goes too. */

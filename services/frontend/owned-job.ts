@@ -6,6 +6,7 @@ import {
   type Resources,
   type TaskSpec,
 } from '@passerine/scheduling';
+import type { LaunchSpec } from '@passerine/node-monitor';
 import type { TaskTiming } from './job-result.ts';
 
 /** A job this frontend schedules: its state as the log says, and what only the owner keeps. */
@@ -26,6 +27,11 @@ export interface OwnedJob {
   launched: Map<string, { nodeId: string; at: number; resources: Resources }>;
   /** The submit append, until it is acknowledged: no task launches before the job is durable. */
   durable?: Promise<void>;
+  /**
+   * Tasks sent to a node as launch offers that it has not answered yet: out of late binding, still
+   * pending in the log until the node says it launched them.
+   */
+  offered: Map<string, { nodeId: string; attemptId: string; at: number }>;
   /** Nodes that were sent reservations of this job (cancelled when it ends). */
   holders: Set<string>;
   timings: Map<string, TaskTiming>;
@@ -56,6 +62,7 @@ export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, no
     bound: new BoundTasks(),
     waiting: new Set(),
     launched: new Map(),
+    offered: new Map(),
     holders: new Set(),
     timings: new Map(),
     demand: largestDemand(job),
@@ -68,4 +75,18 @@ export function tasksWithStatus(owned: OwnedJob, status: 'pending' | 'running'):
   const out: string[] = [];
   for (const [taskId, task] of owned.state.tasks) if (task.status === status) out.push(taskId);
   return out;
+}
+
+/** What a node monitor runs for this attempt of the task. */
+export function launchSpec(owned: OwnedJob, taskId: string, attemptId: string): LaunchSpec {
+  const task = owned.tasks.get(taskId)!;
+  return {
+    jobId: owned.job.id,
+    taskId,
+    attemptId,
+    user: owned.job.user,
+    resources: task.resources,
+    ...(task.payload !== undefined && { payload: task.payload }),
+    ...(task.command !== undefined && { command: task.command }),
+  };
 }

@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
 import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/node-monitor';
-import type { Reservation } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
+import type { OfferingReservation } from './launch-offers.ts';
 import type { NodeLoads } from './node-loads.ts';
 import type { OwnedJob } from './owned-job.ts';
 
@@ -16,9 +16,9 @@ export class Reservations {
     private readonly loads: NodeLoads,
   ) {}
 
-  send(owned: OwnedJob, reservations: readonly Reservation[]): void {
+  send(owned: OwnedJob, reservations: readonly OfferingReservation[]): void {
     const { job, demand } = owned;
-    for (const { nodeId, count, resources } of reservations) {
+    for (const { nodeId, count, resources, offers } of reservations) {
       const message: ReserveMessage = {
         jobId: job.id,
         frontendId: this.frontendId,
@@ -26,6 +26,7 @@ export class Reservations {
         priority: job.priority,
         count,
         resources: resources ?? demand,
+        ...(offers && { offers }),
       };
       owned.holders.add(nodeId);
       this.loads.sent(nodeId, count);
@@ -42,5 +43,12 @@ export class Reservations {
       this.counter.add();
       this.nc.publish(this.names.nodeMonitor(nodeId, 'cancel'), payload);
     }
+  }
+
+  /** Stops one attempt at a node: a launch it answered too late to count. */
+  stopAttempt(jobId: string, nodeId: string, attemptId: string): void {
+    const message: CancelMessage = { jobId, attemptId };
+    this.counter.add();
+    this.nc.publish(this.names.nodeMonitor(nodeId, 'cancel'), encode(message));
   }
 }

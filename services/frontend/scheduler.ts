@@ -32,6 +32,7 @@ import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
+import { LaunchOffers, validOfferAnswer } from './launch-offers.ts';
 import { NodeLoads, validLoad } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
@@ -72,15 +73,18 @@ export class Scheduler {
   private readonly placer: JobPlacer;
   private readonly loads: NodeLoads;
   private readonly slots: SlotAnswers;
+  private readonly offers: LaunchOffers;
   /** Jobs that may have tasks to launch: what lending, older-first and idle pulls walk. */
   private readonly unlaunched = new UnlaunchedJobs<OwnedJob>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.loads = new NodeLoads(deps.clock);
     this.reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter, this.loads);
+    this.offers = new LaunchOffers({ ...deps, loads: this.loads, unlaunched: this.unlaunched });
     this.placer = new JobPlacer({
       ...deps,
       reservations: this.reservations,
+      offers: this.offers,
       loads: this.loads,
       unlaunched: this.unlaunched,
       jobs: () => this.jobs.values(),
@@ -90,6 +94,7 @@ export class Scheduler {
       jobs: this.jobs,
       placer: this.placer,
       reservations: this.reservations,
+      offers: this.offers,
       loads: this.loads,
       unlaunched: this.unlaunched,
     });
@@ -155,6 +160,16 @@ export class Scheduler {
     return this.slots.answer(request);
   }
 
+  /** A node monitor's answer to launch offers (see LaunchOffers); a malformed one is logged and dropped. */
+  offersAnswered(answer: unknown): void {
+    const valid = validOfferAnswer(answer);
+    if (!valid) {
+      this.deps.logger.warn({ answer }, 'malformed launch offer answer dropped');
+      return;
+    }
+    this.slots.offersAnswered(valid);
+  }
+
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
   async taskEnded(report: TaskEndedReport): Promise<void> {
     const load = validLoad(report.load);
@@ -209,7 +224,10 @@ export class Scheduler {
   /** A node monitor died: its attempts are retried elsewhere (or fail once retries are used up). */
   nodeLost(nodeId: string): void {
     this.loads.forget(nodeId);
-    for (const owned of [...this.jobs.values()]) this.loseNode(owned, nodeId);
+    for (const owned of [...this.jobs.values()]) {
+      const released = owned.offered.size > 0 ? this.offers.release(owned, nodeId) : [];
+      this.loseNode(owned, nodeId, released.length > 0);
+    }
   }
 
   /** Takes over a job whose frontend died: fenced on what was read, so only one frontend wins. */
@@ -241,6 +259,8 @@ export class Scheduler {
     this.placer.waiting();
     const now = this.deps.clock.now();
     for (const owned of this.jobs.values()) {
+      // An offer unanswered this long was lost on the way (a malformed or dropped message).
+      if (owned.offered.size > 0) this.offers.release(owned, undefined, olderThanMs);
       if (owned.durable || now - owned.lastProgress < olderThanMs) continue;
       const pending = tasksWithStatus(owned, 'pending');
       if (pending.length > 0) this.placer.again(owned, pending);
@@ -254,10 +274,10 @@ export class Scheduler {
     this.unlaunched.clear();
   }
 
-  private loseNode(owned: OwnedJob, nodeId: string): void {
+  private loseNode(owned: OwnedJob, nodeId: string, offersReleased = false): void {
     if (owned.state.status !== 'active') return;
     const events = decide({ type: 'ReportNodeLost', nodeId }, owned.state);
-    const hadReservations = owned.holders.delete(nodeId);
+    const hadReservations = owned.holders.delete(nodeId) || offersReleased;
     if (events.length > 0) {
       void this.applyDurably(owned, events).catch((err) =>
         this.deps.logger.error({ err, jobId: owned.job.id }, 'node loss not recorded'),

@@ -1,14 +1,21 @@
 import type { IdSource, Logger, Clock } from '@passerine/core';
-import type { GetTaskReply, GetTaskRequest, LaunchSpec } from '@passerine/node-monitor';
+import type { GetTaskReply, GetTaskRequest, LaunchSpec, OfferAnswer } from '@passerine/node-monitor';
 import { decide, evolve, type GetTaskAnswer, type JobCommand, type JobEvent } from '@passerine/scheduling';
 import type { JobPlacer } from './job-placer.ts';
 import type { JobWriter } from './job-writer.ts';
+import type { LaunchOffers } from './launch-offers.ts';
 import { jobToLendTo } from './lending.ts';
 import { type NodeLoads, validLoad } from './node-loads.ts';
-import type { OwnedJob } from './owned-job.ts';
+import { launchSpec, type OwnedJob } from './owned-job.ts';
 import type { PlacementMode } from './placement.ts';
 import type { Reservations } from './reservations.ts';
 import type { UnlaunchedJobs } from './unlaunched-jobs.ts';
+
+/** A task of an active job that waits for a slot and is offered to none. */
+const isUnclaimed = (owned: OwnedJob, taskId: string) =>
+  owned.state.status === 'active' &&
+  owned.state.tasks.get(taskId)?.status === 'pending' &&
+  !owned.offered.has(taskId);
 
 export interface SlotAnswersDeps {
   /** The frontend's active jobs. */
@@ -16,6 +23,7 @@ export interface SlotAnswersDeps {
   unlaunched: UnlaunchedJobs<OwnedJob>;
   placer: JobPlacer;
   reservations: Reservations;
+  offers: LaunchOffers;
   loads: NodeLoads;
   writer: JobWriter;
   ids: IdSource;
@@ -98,26 +106,47 @@ export class SlotAnswers {
     if (cancel.length > 0) this.deps.reservations.cancel(owned, cancel, false);
     if (answer.taskId === null) return null;
     const attemptId = this.deps.ids.next();
-    const command: JobCommand = { type: 'LaunchTask', taskId: answer.taskId, nodeId, attemptId };
+    return this.recordLaunch(owned, answer.taskId, nodeId, attemptId)
+      ? launchSpec(owned, answer.taskId, attemptId)
+      : null;
+  }
+
+  /**
+   * A node answered launch offers: each launched task is recorded as launched there, or stopped
+   * when it came too late to count (its job ended, or the task was released and launched elsewhere);
+   * each declined one goes back to late binding.
+   */
+  offersAnswered(answer: OfferAnswer): void {
+    this.deps.loads.heardFrom(answer.nodeId, validLoad(answer.load));
+    const owned = this.deps.jobs.get(answer.jobId);
+    for (const { taskId, attemptId } of answer.launched) {
+      if (owned && this.deps.offers.launched(owned, answer.nodeId, taskId, attemptId)) {
+        this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
+      } else if (owned && isUnclaimed(owned, taskId)) {
+        // Given up on meanwhile (no answer in time) and not launched or offered elsewhere: it counts.
+        owned.binding.take(taskId);
+        this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
+      } else {
+        this.deps.reservations.stopAttempt(answer.jobId, answer.nodeId, attemptId);
+      }
+    }
+    if (owned) for (const taskId of answer.declined) this.deps.offers.declined(owned, answer.nodeId, taskId);
+  }
+
+  /** Records the task as launched at the node; false (and the task placed again) if the job refuses. */
+  private recordLaunch(owned: OwnedJob, taskId: string, nodeId: string, attemptId: string): boolean {
+    const command: JobCommand = { type: 'LaunchTask', taskId, nodeId, attemptId };
     try {
       this.apply(owned, decide(command, owned.state));
     } catch (err) {
-      this.deps.logger.error({ err, jobId: owned.job.id, taskId: answer.taskId }, 'launch refused');
-      this.deps.placer.again(owned, [answer.taskId]);
-      return null;
+      this.deps.logger.error({ err, jobId: owned.job.id, taskId }, 'launch refused');
+      this.deps.placer.again(owned, [taskId]);
+      return false;
     }
     owned.lastProgress = this.deps.clock.now();
-    const task = owned.tasks.get(answer.taskId)!;
-    owned.launched.set(task.id, { nodeId, at: owned.lastProgress, resources: task.resources });
-    return {
-      jobId: owned.job.id,
-      taskId: task.id,
-      attemptId,
-      user: owned.job.user,
-      resources: task.resources,
-      ...(task.payload !== undefined && { payload: task.payload }),
-      ...(task.command !== undefined && { command: task.command }),
-    };
+    const task = owned.tasks.get(taskId)!;
+    owned.launched.set(taskId, { nodeId, at: owned.lastProgress, resources: task.resources });
+    return true;
   }
 
   private apply(owned: OwnedJob, events: JobEvent[]): void {

@@ -1,0 +1,157 @@
+import type { Clock, IdSource } from '@passerine/core';
+import { type LaunchSpec, MAX_OFFERS, type NodeAdvert, type OfferAnswer } from '@passerine/node-monitor';
+import { isEmpty, type Reservation } from '@passerine/scheduling';
+import { jobToLendTo } from './lending.ts';
+import type { MembershipView } from './membership-view.ts';
+import type { NodeLoads } from './node-loads.ts';
+import { launchSpec, type OwnedJob } from './owned-job.ts';
+import type { PlacementMode } from './placement.ts';
+import type { UnlaunchedJobs } from './unlaunched-jobs.ts';
+
+export interface LaunchOffersDeps {
+  nodes: MembershipView<NodeAdvert>;
+  loads: NodeLoads;
+  unlaunched: UnlaunchedJobs<OwnedJob>;
+  placement: PlacementMode;
+  ids: IdSource;
+  clock: Clock;
+  /** See FrontendOptions.lendAfterMs. */
+  lendAfterMs: number;
+}
+
+/** Reservations as sent: some carry tasks for the node to launch on arrival. */
+export type OfferingReservation = Reservation & { offers?: LaunchSpec[] };
+
+/**
+ * Launch offers: a reservation sent to a node this frontend believes has idle slots carries tasks
+ * along, which the node launches on arrival if a slot is still free. Late binding spends a getTask
+ * round trip on every task so that no task waits in a queue it was bound to; a slot that is idle
+ * has no queue, so the round trip buys nothing there. An offered task is held for its node, out of
+ * late binding, until the node answers that it launched it (recorded then) or declined it (it goes
+ * back to late binding, its reservation queued at the node as any other).
+ */
+export class LaunchOffers {
+  constructor(private readonly deps: LaunchOffersDeps) {}
+
+  /**
+   * The tasks to send with these reservations of the job, one per slot believed idle, and the
+   * nodes whose reservations are left over once the job's last task is offered (to be cancelled).
+   * Batch sampling only, for jobs whose tasks ask for no resources, and never while an older job
+   * waits for a slot there (it comes first, see SlotAnswers).
+   */
+  attach(
+    owned: OwnedJob,
+    reservations: readonly Reservation[],
+  ): { send: OfferingReservation[]; cancel: string[] } {
+    if (!this.offersFor(owned)) return { send: [...reservations], cancel: [] };
+    let cancel: string[] = [];
+    const send = reservations.map((reservation): OfferingReservation => {
+      const offers = this.offersAt(owned, reservation, (leftover) => {
+        cancel = leftover;
+      });
+      return offers.length > 0 ? { ...reservation, offers } : reservation;
+    });
+    if (cancel.length === 0) return { send, cancel };
+    // The job's tasks are all offered: reservations without offers would only call getTask in vain.
+    const leftover = new Set(cancel);
+    const sending = new Set(send.map((r) => r.nodeId));
+    return {
+      send: send.flatMap((r) => {
+        if (!leftover.has(r.nodeId)) return [r];
+        const count = r.offers?.length ?? 0;
+        return count > 0 ? [{ ...r, count }] : [];
+      }),
+      cancel: cancel.filter((nodeId) => !sending.has(nodeId)),
+    };
+  }
+
+  /** The node launched an offered task: true when it was held for this attempt there (no longer). */
+  launched(owned: OwnedJob, nodeId: string, taskId: string, attemptId: string): boolean {
+    const held = owned.offered.get(taskId);
+    if (!held || held.nodeId !== nodeId || held.attemptId !== attemptId) return false;
+    owned.offered.delete(taskId);
+    return true;
+  }
+
+  /** The node declined an offered task: back to late binding, its reservation queued at the node. */
+  declined(owned: OwnedJob, nodeId: string, taskId: string): void {
+    const held = owned.offered.get(taskId);
+    if (!held || held.nodeId !== nodeId) return;
+    owned.offered.delete(taskId);
+    owned.binding.addReservations(nodeId, 1);
+    this.giveBack(owned, taskId);
+  }
+
+  /**
+   * Offers that will get no answer: held at a node that is gone, or (`nodeId` undefined) held for
+   * longer than `olderThanMs`. They go back to late binding; the tasks they name are returned.
+   */
+  release(owned: OwnedJob, nodeId: string | undefined, olderThanMs = 0): string[] {
+    const before = this.deps.clock.now() - olderThanMs;
+    const released: string[] = [];
+    for (const [taskId, held] of owned.offered) {
+      if (nodeId !== undefined ? held.nodeId !== nodeId : held.at > before) continue;
+      owned.offered.delete(taskId);
+      this.giveBack(owned, taskId);
+      released.push(taskId);
+    }
+    return released;
+  }
+
+  private giveBack(owned: OwnedJob, taskId: string): void {
+    owned.binding.giveBack(taskId);
+    this.deps.unlaunched.add(owned);
+  }
+
+  private offersFor(owned: OwnedJob): boolean {
+    return this.deps.placement === 'batch' && isEmpty(owned.demand) && owned.state.status === 'active';
+  }
+
+  private offersAt(
+    owned: OwnedJob,
+    reservation: Reservation,
+    leftover: (nodes: string[]) => void,
+  ): LaunchSpec[] {
+    const { nodeId } = reservation;
+    const node = this.deps.nodes.get(nodeId);
+    if (!node || (reservation.resources && !isEmpty(reservation.resources))) return [];
+    let room = Math.min(reservation.count, this.deps.loads.idleSlots(node));
+    if (room === 0 || this.olderJobWaits(owned, nodeId)) return [];
+    const offers: LaunchSpec[] = [];
+    const now = this.deps.clock.now();
+    while (room-- > 0 && owned.binding.canOffer(nodeId)) {
+      const answer = owned.binding.getTask(nodeId);
+      if (answer.cancel.length > 0) leftover(answer.cancel);
+      if (answer.taskId === null) break;
+      const attemptId = this.deps.ids.next();
+      owned.offered.set(answer.taskId, { nodeId, attemptId, at: now });
+      offers.push(launchSpec(owned, answer.taskId, attemptId));
+    }
+    return offers;
+  }
+
+  private olderJobWaits(owned: OwnedJob, nodeId: string): boolean {
+    const { user, priority } = owned.job;
+    const before = Math.min(this.deps.clock.now() - this.deps.lendAfterMs, owned.since - 1);
+    const request = { jobId: owned.job.id, nodeId, user, priority, resources: owned.demand };
+    const older = jobToLendTo(this.deps.unlaunched.oldestFirst(), request, before);
+    return older !== undefined && older !== owned;
+  }
+}
+
+/** An offer answer from the wire, or undefined when it is malformed. */
+export function validOfferAnswer(value: unknown): OfferAnswer | undefined {
+  const answer = value as Partial<OfferAnswer> | null;
+  const ok =
+    typeof answer === 'object' &&
+    answer !== null &&
+    typeof answer.jobId === 'string' &&
+    typeof answer.nodeId === 'string' &&
+    Array.isArray(answer.launched) &&
+    answer.launched.length <= MAX_OFFERS &&
+    answer.launched.every((l) => typeof l?.taskId === 'string' && typeof l?.attemptId === 'string') &&
+    Array.isArray(answer.declined) &&
+    answer.declined.length <= MAX_OFFERS &&
+    answer.declined.every((taskId) => typeof taskId === 'string');
+  return ok ? (answer as OfferAnswer) : undefined;
+}
