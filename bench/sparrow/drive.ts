@@ -14,7 +14,6 @@ export interface Outcome {
   stages: Record<string, number[]>;
   tasks: number;
   elapsedMs: number;
-  messages: number;
 }
 
 export interface Pacing {
@@ -51,7 +50,10 @@ export function stageSummary(stages: Record<string, number[]>) {
   return Object.fromEntries(Object.entries(stages).map(([name, values]) => [name, summary(values)]));
 }
 
-/** Submits `jobs` jobs and waits for all of them (or gives up when none ends for `stall_ms`). */
+/**
+ * Submits `jobs` jobs (ids `${idPrefix}0`, `${idPrefix}1`, …) and waits for all of them, or gives up
+ * when none ends for `stall_ms`. The cluster keeps running: one run may follow another.
+ */
 export async function drive(
   url: string,
   cluster: Cluster,
@@ -59,6 +61,7 @@ export async function drive(
   tasksPerJob: number,
   taskMs: number,
   pacing: Pacing,
+  idPrefix = 'j',
 ): Promise<Outcome> {
   const nc = await connectNats({ servers: url });
   const submitted = new Map<string, number>();
@@ -69,7 +72,6 @@ export async function drive(
     stages: Object.fromEntries(STAGES.map((s) => [s, []])),
     tasks: jobs * tasksPerJob,
     elapsedMs: 0,
-    messages: 0,
   };
   let done = 0;
   let lastEndAt = clock.now();
@@ -116,7 +118,7 @@ export async function drive(
         releaseOne = resolve;
       });
     }
-    const jobId = `j${j}`;
+    const jobId = `${idPrefix}${j}`;
     const sentAt = clock.now();
     submitted.set(jobId, sentAt);
     submitJob(nc, cluster.names, { id: jobId, probeRatio: p.probeRatio, tasks }).then(
@@ -129,8 +131,14 @@ export async function drive(
   if (process.env.BENCH_DEBUG) console.error('all ended');
   outcome.elapsedMs = clock.now() - started;
   await withTimeout(nc.drain(), 'submitter drain');
+  return outcome;
+}
+
+/** Stops the cluster and returns the messages it sent per task, over all `jobs` jobs driven through it. */
+export async function stopAndCountMessages(cluster: Cluster, jobs: number, tasksPerJob: number) {
   // The node monitor processes report what they sent when they stop.
   await cluster.stop();
-  outcome.messages = cluster.counters.reduce((sum, c) => sum + c.total, 0) + 2 * jobs;
-  return outcome;
+  // Each job's submit request and reply are the submitter's; the frontends count the rest.
+  const messages = cluster.counters.reduce((sum, c) => sum + c.total, 0) + 2 * jobs;
+  return messages / (jobs * tasksPerJob);
 }

@@ -1,9 +1,11 @@
 /** Bench parameters: argv `--name=value` or env BENCH_NAME. */
-function param(name: string, fallback: number): number {
+function param(name: string, fallback: number, zeroAllowed = false): number {
   const flag = process.argv.find((arg) => arg.startsWith(`--${name}=`));
   const text = flag ? flag.slice(name.length + 3) : process.env[`BENCH_${name.toUpperCase()}`];
   const value = text === undefined ? fallback : Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number > 0 (got ${text})`);
+  const least = zeroAllowed ? 0 : Number.MIN_VALUE;
+  if (!Number.isFinite(value) || value < least)
+    throw new Error(`${name} must be a number ${zeroAllowed ? '>= 0' : '> 0'} (got ${text})`);
   return value;
 }
 
@@ -16,6 +18,8 @@ export const p = {
   probeRatio: param('probe_ratio', 2),
   frontends: param('frontends', 1),
   jobs: param('jobs', 3000),
+  /** Jobs run first at the same rate and not counted (0 for none). */
+  warmupJobs: param('warmup_jobs', 300, true),
   /** Seeds the arrival trace that every load mode replays. */
   seed: param('seed', 1),
   noopTasks: param('noop_tasks', 60_000),
