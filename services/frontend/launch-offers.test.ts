@@ -3,6 +3,7 @@ import { requestRpc } from '@passerine/natsconn';
 import {
   encodePayload,
   type NodeAdvert,
+  type NodeMonitorOptions,
   openMembershipBucket,
   type ReserveMessage,
   type TaskEndedReport,
@@ -10,6 +11,7 @@ import {
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import type { FrontendOptions } from './options.ts';
 import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
 
 const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
@@ -25,19 +27,27 @@ function countGetTasks(cluster: SchedulingCluster, frontendId: string) {
   return { calls: () => calls, stop: () => sub.unsubscribe() };
 }
 
-describe('launch offers', () => {
+/** A cluster for one describe block: one frontend and these node monitors, all seen. */
+function clusterOf(frontend: FrontendOptions, nodes: NodeMonitorOptions[]): () => SchedulingCluster {
   let cluster: SchedulingCluster;
-
   beforeAll(async () => {
     cluster = await startSchedulingCluster();
-    await cluster.addFrontend({ id: 'fe-offers', replaceAfterMs: 120_000 });
-    await cluster.addNode({ id: 'n0', slots: 2 });
-    await cluster.addNode({ id: 'n1', slots: 2 });
-    await cluster.waitForNodes(2);
+    await cluster.addFrontend(frontend);
+    for (const node of nodes) await cluster.addNode(node);
+    if (nodes.length > 0) await cluster.waitForNodes(nodes.length);
   });
   afterAll(() => cluster?.stop());
+  return () => cluster;
+}
+
+describe('launch offers', () => {
+  const clusterNow = clusterOf({ id: 'fe-offers', replaceAfterMs: 120_000 }, [
+    { id: 'n0', slots: 2 },
+    { id: 'n1', slots: 2 },
+  ]);
 
   it('start tasks on idle slots with no getTask, recorded as launched there', async () => {
+    const cluster = clusterNow();
     const { nc, names } = cluster;
     const getTasks = countGetTasks(cluster, 'fe-offers');
     try {
@@ -62,18 +72,13 @@ describe('launch offers', () => {
 });
 
 describe('a launch offer declined', () => {
-  let cluster: SchedulingCluster;
-
-  beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    // The node's advert says "free" for a minute, and nothing re-places within a test.
-    await cluster.addFrontend({ id: 'fe-declined', replaceAfterMs: 120_000, staleAfterMs: 120_000 });
-    await cluster.addNode({ id: 'n0', slots: 1, heartbeatMs: 60_000 });
-    await cluster.waitForNodes(1);
-  });
-  afterAll(() => cluster?.stop());
+  // The node's advert says "free" for a minute, and nothing re-places within a test.
+  const clusterNow = clusterOf({ id: 'fe-declined', replaceAfterMs: 120_000, staleAfterMs: 120_000 }, [
+    { id: 'n0', slots: 1, heartbeatMs: 60_000 },
+  ]);
 
   it('goes back to late binding, and its queued reservation runs it once the slot frees', async () => {
+    const cluster = clusterNow();
     const { nc, names } = cluster;
     const node = cluster.nodes[0];
     // Another frontend's task takes the slot; the advert does not show it.
@@ -114,15 +119,10 @@ describe('a launch offer declined', () => {
 });
 
 describe('a launch offer answered late', () => {
-  let cluster: SchedulingCluster;
-
-  beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    await cluster.addFrontend({ id: 'fe-late', replaceAfterMs: 300, staleAfterMs: 120_000 });
-  });
-  afterAll(() => cluster?.stop());
+  const clusterNow = clusterOf({ id: 'fe-late', replaceAfterMs: 300, staleAfterMs: 120_000 }, []);
 
   it('is stopped when the task was offered again meanwhile, and the newer launch counts', async () => {
+    const cluster = clusterNow();
     const { nc, names } = cluster;
     // A node monitor played by the test: it answers offers when the test says so.
     const bucket = await openMembershipBucket(nc, names.nodeBucket);
