@@ -1,7 +1,7 @@
 import { PROBES_PER_CONSTRAINED_TASK, type JobSpec, type TaskSpec } from './job-spec.ts';
 import { hasLabels, type NodeView, nodeCanRun } from './node-view.ts';
 import { type Random, sampleDistinct, sampleLeastLoaded } from './random.ts';
-import { fits, type Resources } from './resources.ts';
+import { fits, largestDemand, type Resources } from './resources.ts';
 
 export interface Reservation {
   nodeId: string;
@@ -24,16 +24,6 @@ export interface ProbePlan {
 
 function isConstrained(task: TaskSpec): boolean {
   return task.constraints?.nodes !== undefined || task.constraints?.labels !== undefined;
-}
-
-function largestDemand(tasks: readonly TaskSpec[]): Resources {
-  const out = { cpus: 0, memMb: 0, diskMb: 0 };
-  for (const { resources } of tasks) {
-    out.cpus = Math.max(out.cpus, resources.cpus);
-    out.memMb = Math.max(out.memMb, resources.memMb);
-    out.diskMb = Math.max(out.diskMb, resources.diskMb);
-  }
-  return out;
 }
 
 /**

@@ -15,6 +15,17 @@ export function resources(partial: Partial<Resources> = {}): Resources {
   return { cpus: partial.cpus ?? 0, memMb: partial.memMb ?? 0, diskMb: partial.diskMb ?? 0 };
 }
 
+/** The most of each resource any one of these asks for. */
+export function largestDemand(tasks: ReadonlyArray<{ resources: Resources }>): Resources {
+  const out = { cpus: 0, memMb: 0, diskMb: 0 };
+  for (const { resources } of tasks) {
+    out.cpus = Math.max(out.cpus, resources.cpus);
+    out.memMb = Math.max(out.memMb, resources.memMb);
+    out.diskMb = Math.max(out.diskMb, resources.diskMb);
+  }
+  return out;
+}
+
 /** Asks for no cpus, memory or disk at all. */
 export function isEmpty(resources: Resources): boolean {
   return resources.cpus === 0 && resources.memMb === 0 && resources.diskMb === 0;

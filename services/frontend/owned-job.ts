@@ -2,6 +2,7 @@ import {
   BoundTasks,
   type JobSpec,
   type JobState,
+  largestDemand,
   type LateBinding,
   type Resources,
   type TaskSpec,
@@ -43,16 +44,6 @@ export interface OwnedJob {
   since: number;
 }
 
-export function largestDemand(job: JobSpec): Resources {
-  const out = { cpus: 0, memMb: 0, diskMb: 0 };
-  for (const { resources } of job.tasks) {
-    out.cpus = Math.max(out.cpus, resources.cpus);
-    out.memMb = Math.max(out.memMb, resources.memMb);
-    out.diskMb = Math.max(out.diskMb, resources.diskMb);
-  }
-  return out;
-}
-
 export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, now: number): OwnedJob {
   return {
     job,
@@ -65,7 +56,7 @@ export function ownedJob(job: JobSpec, state: JobState, binding: LateBinding, no
     offered: new Map(),
     holders: new Set(),
     timings: new Map(),
-    demand: largestDemand(job),
+    demand: largestDemand(job.tasks),
     lastProgress: now,
     since: now,
   };
