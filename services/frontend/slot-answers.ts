@@ -120,15 +120,15 @@ export class SlotAnswers {
     this.deps.loads.heardFrom(answer.nodeId, validLoad(answer.load));
     const owned = this.deps.jobs.get(answer.jobId);
     for (const { taskId, attemptId } of answer.launched) {
+      let counts = false;
       if (owned && this.deps.offers.launched(owned, answer.nodeId, taskId, attemptId)) {
-        this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
+        counts = this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
       } else if (owned && isUnclaimed(owned, taskId)) {
         // Given up on meanwhile (no answer in time) and not launched or offered elsewhere: it counts.
         owned.binding.take(taskId);
-        this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
-      } else {
-        this.deps.reservations.stopAttempt(answer.jobId, answer.nodeId, attemptId);
+        counts = this.recordLaunch(owned, taskId, answer.nodeId, attemptId);
       }
+      if (!counts) this.deps.reservations.stopAttempt(answer.jobId, answer.nodeId, attemptId);
     }
     if (owned) for (const taskId of answer.declined) this.deps.offers.declined(owned, answer.nodeId, taskId);
   }
