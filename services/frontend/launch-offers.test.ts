@@ -124,35 +124,7 @@ describe('a launch offer answered late', () => {
   it('is stopped when the task was offered again meanwhile, and the newer launch counts', async () => {
     const cluster = clusterNow();
     const { nc, names } = cluster;
-    // A node monitor played by the test: it answers offers when the test says so.
-    const bucket = await openMembershipBucket(nc, names.nodeBucket);
-    const capacity = { cpus: 4, memMb: 4096, diskMb: 4096 };
-    const advert: NodeAdvert = {
-      id: 'slow',
-      slots: 4,
-      freeSlots: 4,
-      capacity,
-      free: capacity,
-      labels: {},
-      lastHeartbeat: Date.now(),
-      queueLength: 0,
-    };
-    await bucket.put('slow', encode(advert));
-    await cluster.waitForNodes(1);
-    const reserves: ReserveMessage[] = [];
-    const cancels: unknown[] = [];
-    const subs = [
-      nc.subscribe(names.nodeMonitor('slow', 'reserve'), {
-        callback: (_e, msg) => {
-          reserves.push(decode(msg.data));
-        },
-      }),
-      nc.subscribe(names.nodeMonitor('slow', 'cancel'), {
-        callback: (_e, msg) => {
-          cancels.push(decode(msg.data));
-        },
-      }),
-    ];
+    const { reserves, cancels, stop } = await playedNode(cluster, 'slow', true);
     try {
       await submitJob(nc, names, { id: 'late', probeRatio: 1, tasks: [sleepTask('t', 1)] });
       // Unanswered past replaceAfterMs, the offer is given up and the task offered again.
@@ -194,8 +166,70 @@ describe('a launch offer answered late', () => {
       await requestRpc(nc, names.frontend('fe-late', 'taskEnded'), report, 2_000);
       expect((await awaitJob(nc, names, 'late')).status).toBe('completed');
     } finally {
-      for (const sub of subs) sub.unsubscribe();
+      stop();
       await cancelJob(nc, names, 'late').catch(() => undefined);
     }
   });
+
+  it('is never sent to a node monitor that does not say it takes offers', async () => {
+    const cluster = clusterNow();
+    const { nc, names } = cluster;
+    const { reserves, stop } = await playedNode(cluster, 'older-version', false);
+    try {
+      const job = {
+        id: 'plain',
+        probeRatio: 1,
+        tasks: [{ ...sleepTask('t', 1), constraints: { nodes: ['older-version'] } }],
+      };
+      await submitJob(nc, names, job);
+      await waitFor(() => reserves.length === 1, { message: 'a reservation' });
+      expect(reserves[0]).toMatchObject({ jobId: 'plain', count: 1 });
+      expect(reserves[0].offers).toBeUndefined();
+    } finally {
+      stop();
+      await cancelJob(nc, names, 'plain').catch(() => undefined);
+    }
+  });
 });
+
+/** A node monitor played by the test: it is advertised, and what is sent to it is kept. */
+async function playedNode(cluster: SchedulingCluster, id: string, takesOffers: boolean) {
+  const { nc, names } = cluster;
+  const bucket = await openMembershipBucket(nc, names.nodeBucket);
+  const capacity = { cpus: 4, memMb: 4096, diskMb: 4096 };
+  const advert: NodeAdvert = {
+    id,
+    slots: 4,
+    freeSlots: 4,
+    capacity,
+    free: capacity,
+    labels: {},
+    lastHeartbeat: Date.now(),
+    queueLength: 0,
+    ...(takesOffers && { takesOffers }),
+  };
+  const seen = Math.min(...cluster.frontends.map((f) => f.liveNodes));
+  await bucket.put(id, encode(advert));
+  await cluster.waitForNodes(seen + 1);
+  const reserves: ReserveMessage[] = [];
+  const cancels: unknown[] = [];
+  const subs = [
+    nc.subscribe(names.nodeMonitor(id, 'reserve'), {
+      callback: (_e, msg) => {
+        reserves.push(decode(msg.data));
+      },
+    }),
+    nc.subscribe(names.nodeMonitor(id, 'cancel'), {
+      callback: (_e, msg) => {
+        cancels.push(decode(msg.data));
+      },
+    }),
+  ];
+  return {
+    reserves,
+    cancels,
+    stop: () => {
+      for (const sub of subs) sub.unsubscribe();
+    },
+  };
+}

@@ -114,7 +114,7 @@ export class LaunchOffers {
   ): LaunchSpec[] {
     const { nodeId } = reservation;
     const node = this.deps.nodes.get(nodeId);
-    if (!node || (reservation.resources && !isEmpty(reservation.resources))) return [];
+    if (!node?.takesOffers || (reservation.resources && !isEmpty(reservation.resources))) return [];
     let room = Math.min(reservation.count, this.deps.loads.idleSlots(node));
     if (room === 0 || this.olderJobWaits(owned, nodeId)) return [];
     const offers: LaunchSpec[] = [];

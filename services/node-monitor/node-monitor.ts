@@ -126,6 +126,7 @@ export class NodeMonitor implements Service {
       labels: this.options.labels,
       lastHeartbeat: this.ctx.clock.now(),
       queueLength: this.queue.size(),
+      takesOffers: true,
     };
   }
 

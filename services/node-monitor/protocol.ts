@@ -13,6 +13,12 @@ import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passe
  */
 export interface NodeAdvert extends NodeView {
   queueLength: number;
+  /**
+   * The node launches tasks sent along with reservations (ReserveMessage.offers). Frontends send
+   * offers only to nodes that say so: a node monitor of an older version would queue the
+   * reservation and leave the offered tasks held until the frontend gives up on them.
+   */
+  takesOffers?: boolean;
 }
 
 /**
