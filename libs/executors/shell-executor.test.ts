@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ describe('shell executor', () => {
       },
       { onOutput: (line) => lines.push(line) },
     );
+    rmSync(dir, { recursive: true, force: true });
     expect(result.status).toBe('finished');
     expect(lines).toEqual(['hello world', dir]);
   });

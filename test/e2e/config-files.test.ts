@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,9 +16,13 @@ const natsConf = readFileSync(join(projectRoot, 'nats.conf'), 'utf8');
 /** `nats-server -t` parses a config and exits; no Docker engine runs here, so this is the check we can make. */
 async function serverAccepts(conf: string): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'passerine-conf-'));
-  const file = join(dir, 'nats.conf');
-  await writeFile(file, conf);
-  await run(natsServerBinary(), ['-c', file, '-t']);
+  try {
+    const file = join(dir, 'nats.conf');
+    await writeFile(file, conf);
+    await run(natsServerBinary(), ['-c', file, '-t']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 describe('nats.conf', () => {
@@ -29,7 +33,13 @@ describe('nats.conf', () => {
   });
 
   it('yields a valid embedded config with the cluster block cut out', async () => {
-    const derived = buildServerConfig({ host: '127.0.0.1', port: -1, storeDir: '/tmp/x', serverName: 's', base: natsConf });
+    const derived = buildServerConfig({
+      host: '127.0.0.1',
+      port: -1,
+      storeDir: '/tmp/x',
+      serverName: 's',
+      base: natsConf,
+    });
     expect(derived).not.toMatch(/^\s*cluster\s*\{/m);
     expect(derived).toMatch(/max_file_store/);
     await serverAccepts(derived);
