@@ -1,6 +1,7 @@
 import type { Logger } from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
 import type { Names } from '@passerine/subjects';
+import type { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { readActiveJobs } from './job-history.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -28,8 +29,9 @@ export async function adoptOrphans(
   /** True for a frontend that is dead and whose jobs this frontend is the one to adopt. */
   shouldAdopt: (frontendId: string) => boolean,
   logger: Logger,
+  checkpoint?: ActiveJobsCheckpoint,
 ): Promise<{ previousOwners: Set<string>; adopted: string[] }> {
-  const jobs = await readActiveJobs(log, names, logger);
+  const jobs = await readActiveJobs(log, names, logger, checkpoint);
   const previous = new Set<string>();
   const adopted: string[] = [];
   for (const [jobId, { state, lastSeq }] of jobs) {

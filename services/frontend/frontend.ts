@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { decode, encode, type Logger, toWireError } from '@passerine/core';
-import { JetStreamEventLog } from '@passerine/eventlog';
+import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
@@ -11,6 +11,7 @@ import {
   openMembershipBucket,
   type TaskEndedReport,
 } from '@passerine/node-monitor';
+import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { adoptOrphans, chooseAdopter } from './adoption.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
@@ -44,6 +45,8 @@ export class Frontend implements Service {
   private pumps: SpecPump[] = [];
   private timers: NodeJS.Timeout[] = [];
   private adopting: Promise<void> = Promise.resolve();
+  /** Where sweeps for orphaned jobs start reading the job log (see ActiveJobsCheckpoint). */
+  private readonly checkpoint: ActiveJobsCheckpoint;
   private stopped = false;
 
   constructor(
@@ -54,6 +57,11 @@ export class Frontend implements Service {
     this.id = given.id ?? `fe-${ctx.ids.next()}`;
     this.counter = given.counter ?? createMessageCounter();
     this.logger = ctx.logger.child({ frontendId: this.id });
+    this.checkpoint = new ActiveJobsCheckpoint(
+      new SnapshotStore(ctx.nc, ctx.names.snapshotBucket),
+      this.logger,
+      this.options.checkpointEverySeqs,
+    );
   }
 
   /** Jobs this frontend schedules right now. */
@@ -193,6 +201,7 @@ export class Frontend implements Service {
         scheduler,
         (owner) => this.shouldAdopt(owner),
         this.logger,
+        this.checkpoint,
       );
       for (const id of previousOwners) this.serveAdoptedSubjects(id, Promise.resolve());
       for (const pump of this.pumps) pump.adopted(adopted);

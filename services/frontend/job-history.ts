@@ -2,6 +2,7 @@ import type { Logger } from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
 import { evolve, initialJobState, type JobEvent, type JobState } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
+import type { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { isTerminal } from './job-result.ts';
 
 export interface JobHistory {
@@ -39,19 +40,23 @@ function applyRecord(
 /** Records read before the reader steps aside for other work on the event loop. */
 const READ_TURN_RECORDS = 64;
 
-/** Rebuilds every job that is still active (finished ones are dropped as soon as they end). */
+/**
+ * Rebuilds every job that is still active (finished ones are dropped as soon as they end), from
+ * the checkpoint on when one is given, and leaves a new checkpoint when it read far past it.
+ */
 export async function readActiveJobs(
   log: EventLog,
   names: Names,
   logger: Logger,
+  checkpoint?: ActiveJobsCheckpoint,
 ): Promise<Map<string, JobHistory>> {
-  const jobs = new Map<string, JobHistory>();
+  const { seq: fromSeq, jobs } = checkpoint ? await checkpoint.load() : { seq: 0, jobs: new Map() };
   // Up to the end as it is now: under load new commits keep coming, and a reader chasing them
   // would never finish (and would hold a whole core while it tries).
   const untilSeq = await log.lastSeq();
-  if (untilSeq === 0) return jobs;
+  if (untilSeq <= fromSeq) return jobs;
   let sinceYield = 0;
-  for await (const record of log.read({ filter: names.allJobEvents, untilSeq })) {
+  for await (const record of log.read({ filter: names.allJobEvents, fromSeq: fromSeq + 1, untilSeq })) {
     // A long history is read while this frontend schedules: give its getTask and submits a turn.
     if (++sinceYield === READ_TURN_RECORDS) {
       sinceYield = 0;
@@ -68,6 +73,7 @@ export async function readActiveJobs(
       if (history && isTerminal(history.state.status)) jobs.delete(jobIdOf(event));
     }
   }
+  if (checkpoint && untilSeq - fromSeq >= checkpoint.everySeqs) checkpoint.save(untilSeq, jobs);
   return jobs;
 }
 

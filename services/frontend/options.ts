@@ -31,6 +31,11 @@ export interface FrontendOptions {
   pumpNamespaces?: string[];
   /** Lease, refresh and batch settings of the pumps. */
   pump?: Partial<Omit<SpecPumpOptions, 'namespace'>>;
+  /**
+   * A sweep for orphaned jobs that read this many log sequences past the active-jobs checkpoint
+   * writes a new one, so the next sweep starts there (see ActiveJobsCheckpoint).
+   */
+  checkpointEverySeqs?: number;
   random?: Random;
   counter?: MessageCounter;
 }
@@ -44,6 +49,7 @@ export interface ResolvedFrontendOptions {
   lendAfterMs: number;
   pumpNamespaces: string[];
   pump: Omit<SpecPumpOptions, 'namespace'>;
+  checkpointEverySeqs: number;
 }
 
 export function resolveFrontendOptions(options: FrontendOptions): ResolvedFrontendOptions {
@@ -58,5 +64,6 @@ export function resolveFrontendOptions(options: FrontendOptions): ResolvedFronte
     lendAfterMs: options.lendAfterMs ?? 5,
     pumpNamespaces: options.pumpNamespaces ?? ['default'],
     pump: { ...DEFAULT_PUMP_OPTIONS, ...options.pump },
+    checkpointEverySeqs: options.checkpointEverySeqs ?? 10_000,
   };
 }
