@@ -24,8 +24,6 @@ const HEADER_ROOM = 1024;
  * so a log of big commits cannot overrun the client's buffers (a slow consumer loses messages).
  */
 const REPLAY_PULL_BYTES = 8 * 1024 * 1024;
-/** Messages one pull of a filtered read asks for (see read). */
-const FILTERED_PULL_MESSAGES = 256;
 
 export interface JetStreamEventLogOptions {
   stream: string;
@@ -128,11 +126,9 @@ export class JetStreamEventLog implements EventLog {
       if (!options.follow) return;
     }
     if (options.signal?.aborted) return;
-    // A filtered read pulls by message count: on nats-server 2.9.10 a filtered read of a job log of
-    // 60,000 commits over 20,000 subjects, pulling by bytes, stood still twice for 45 s (a pull
-    // held until it expired); by count the same read took 0.6 s. Unfiltered reads keep the larger
-    // pulls that replay needs.
-    const pull = options.filter ? { max_messages: FILTERED_PULL_MESSAGES } : { max_bytes: REPLAY_PULL_BYTES };
+    const pull = options.pullMessages
+      ? { max_messages: options.pullMessages }
+      : { max_bytes: REPLAY_PULL_BYTES };
     const messages = await consumer.consume(pull);
     const stop = () => messages.stop();
     options.signal?.addEventListener('abort', stop, { once: true });

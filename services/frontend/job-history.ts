@@ -37,6 +37,9 @@ function applyRecord(
   }
 }
 
+/** Messages per pull of the sweep's read (see ReadOptions.pullMessages). */
+const SWEEP_PULL_MESSAGES = 256;
+
 /** Records read before the reader steps aside for other work on the event loop. */
 const READ_TURN_RECORDS = 64;
 
@@ -56,7 +59,13 @@ export async function readActiveJobs(
   const untilSeq = await log.lastSeq();
   if (untilSeq <= fromSeq) return jobs;
   let sinceYield = 0;
-  for await (const record of log.read({ filter: names.allJobEvents, fromSeq: fromSeq + 1, untilSeq })) {
+  const read = {
+    filter: names.allJobEvents,
+    fromSeq: fromSeq + 1,
+    untilSeq,
+    pullMessages: SWEEP_PULL_MESSAGES,
+  };
+  for await (const record of log.read(read)) {
     // A long history is read while this frontend schedules: give its getTask and submits a turn.
     if (++sinceYield === READ_TURN_RECORDS) {
       sinceYield = 0;
