@@ -3,16 +3,14 @@ import { requestRpc } from '@passerine/natsconn';
 import {
   encodePayload,
   type NodeAdvert,
-  type NodeMonitorOptions,
   openMembershipBucket,
   type ReserveMessage,
   type TaskEndedReport,
 } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import type { FrontendOptions } from './options.ts';
-import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
+import { clusterPerDescribe, type SchedulingCluster } from './test-cluster.ts';
 
 const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
 
@@ -27,21 +25,8 @@ function countGetTasks(cluster: SchedulingCluster, frontendId: string) {
   return { calls: () => calls, stop: () => sub.unsubscribe() };
 }
 
-/** A cluster for one describe block: one frontend and these node monitors, all seen. */
-function clusterOf(frontend: FrontendOptions, nodes: NodeMonitorOptions[]): () => SchedulingCluster {
-  let cluster: SchedulingCluster;
-  beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    await cluster.addFrontend(frontend);
-    for (const node of nodes) await cluster.addNode(node);
-    if (nodes.length > 0) await cluster.waitForNodes(nodes.length);
-  });
-  afterAll(() => cluster?.stop());
-  return () => cluster;
-}
-
 describe('launch offers', () => {
-  const clusterNow = clusterOf({ id: 'fe-offers', replaceAfterMs: 120_000 }, [
+  const clusterNow = clusterPerDescribe({ id: 'fe-offers', replaceAfterMs: 120_000 }, [
     { id: 'n0', slots: 2 },
     { id: 'n1', slots: 2 },
   ]);
@@ -73,9 +58,10 @@ describe('launch offers', () => {
 
 describe('a launch offer declined', () => {
   // The node's advert says "free" for a minute, and nothing re-places within a test.
-  const clusterNow = clusterOf({ id: 'fe-declined', replaceAfterMs: 120_000, staleAfterMs: 120_000 }, [
-    { id: 'n0', slots: 1, heartbeatMs: 60_000 },
-  ]);
+  const clusterNow = clusterPerDescribe(
+    { id: 'fe-declined', replaceAfterMs: 120_000, staleAfterMs: 120_000 },
+    [{ id: 'n0', slots: 1, heartbeatMs: 60_000 }],
+  );
 
   it('goes back to late binding, and its queued reservation runs it once the slot frees', async () => {
     const cluster = clusterNow();
@@ -119,7 +105,7 @@ describe('a launch offer declined', () => {
 });
 
 describe('a launch offer answered late', () => {
-  const clusterNow = clusterOf({ id: 'fe-late', replaceAfterMs: 300, staleAfterMs: 120_000 }, []);
+  const clusterNow = clusterPerDescribe({ id: 'fe-late', replaceAfterMs: 300, staleAfterMs: 120_000 }, []);
 
   it('is stopped when the task was offered again meanwhile, and the newer launch counts', async () => {
     const cluster = clusterNow();

@@ -1,8 +1,8 @@
 import { encodePayload } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
+import { clusterPerDescribe } from './test-cluster.ts';
 
 const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
 /** A job of one task that may run only on `nodeId`. */
@@ -12,31 +12,22 @@ const pinned = (id: string, nodeId: string, ms: number) => ({
 });
 
 /** A frontend that lends at once and never re-places within a test, and two nodes of one slot. */
-async function twoOneSlotNodes(): Promise<SchedulingCluster> {
-  const cluster = await startSchedulingCluster();
-  await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
-  await cluster.addNode({ id: 'n0', slots: 1 });
-  await cluster.addNode({ id: 'n1', slots: 1 });
-  await cluster.waitForNodes(2);
-  return cluster;
-}
+const twoOneSlotNodes = () =>
+  clusterPerDescribe({ lendAfterMs: 0, replaceAfterMs: 120_000 }, [
+    { id: 'n0', slots: 1 },
+    { id: 'n1', slots: 1 },
+  ]);
 
 describe('a surplus reservation', () => {
-  let cluster: SchedulingCluster;
-
-  beforeAll(async () => {
-    cluster = await startSchedulingCluster();
-    // Re-placement far away: the waiting job can only run on a lent slot.
-    await cluster.addFrontend({ lendAfterMs: 0, replaceAfterMs: 120_000 });
-    // A queue of two units: a job probing three times is turned away whole.
-    await cluster.addNode({ id: 'n0', slots: 2, maxQueuedReservations: 2 });
-    await cluster.waitForNodes(1);
-  });
-  afterAll(() => cluster?.stop());
+  // Re-placement far away: the waiting job can only run on a lent slot. A queue of two units: a job
+  // probing three times is turned away whole.
+  const clusterNow = clusterPerDescribe({ lendAfterMs: 0, replaceAfterMs: 120_000 }, [
+    { id: 'n0', slots: 2, maxQueuedReservations: 2 },
+  ]);
 
   it('lends its slot to the oldest job still waiting for slots', async () => {
-    const { nc, names } = cluster;
-    const node = cluster.nodes[0];
+    const { nc, names, nodes } = clusterNow();
+    const node = nodes[0];
     await submitJob(nc, names, {
       id: 'busy',
       probeRatio: 1,
@@ -62,15 +53,10 @@ describe('a surplus reservation', () => {
 });
 
 describe('a reservation of a younger job', () => {
-  let cluster: SchedulingCluster;
-
-  beforeAll(async () => {
-    cluster = await twoOneSlotNodes();
-  });
-  afterAll(() => cluster?.stop());
+  const clusterNow = twoOneSlotNodes();
 
   it('serves an older job still waiting for a slot first, and the younger job runs after it', async () => {
-    const { nc, names, nodes } = cluster;
+    const { nc, names, nodes } = clusterNow();
     await submitJob(nc, names, pinned('busy-n0', 'n0', 60_000));
     await submitJob(nc, names, pinned('busy-n1', 'n1', 60_000));
     await waitFor(() => nodes.every((node) => node.state().running === 1), { message: 'both nodes busy' });
@@ -95,15 +81,10 @@ describe('a reservation of a younger job', () => {
 });
 
 describe('a slot left idle', () => {
-  let cluster: SchedulingCluster;
-
-  beforeAll(async () => {
-    cluster = await twoOneSlotNodes();
-  });
-  afterAll(() => cluster?.stop());
+  const clusterNow = twoOneSlotNodes();
 
   it('pulls the task of a job whose reservation waits behind a busy node elsewhere', async () => {
-    const { nc, names, nodes } = cluster;
+    const { nc, names, nodes } = clusterNow();
     await submitJob(nc, names, pinned('busy', 'n0', 60_000));
     await submitJob(nc, names, pinned('first', 'n1', 300));
     await submitJob(nc, names, pinned('second', 'n1', 1));

@@ -4,6 +4,7 @@ import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
 import { NodeMonitor, type NodeMonitorOptions } from '@passerine/node-monitor';
 import { createNames, type Names } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import { afterAll, beforeAll } from 'vitest';
 import { Frontend } from './frontend.ts';
 import type { FrontendOptions } from './options.ts';
 
@@ -70,4 +71,23 @@ export async function startSchedulingCluster(server?: TestServer): Promise<Sched
     },
   };
   return cluster;
+}
+
+/**
+ * One cluster for a describe block: one frontend and these node monitors, started before its tests
+ * (every frontend sees every node) and stopped after. Returns the cluster once started.
+ */
+export function clusterPerDescribe(
+  frontend: FrontendOptions,
+  nodes: NodeMonitorOptions[],
+): () => SchedulingCluster {
+  let cluster: SchedulingCluster;
+  beforeAll(async () => {
+    cluster = await startSchedulingCluster();
+    await cluster.addFrontend(frontend);
+    for (const node of nodes) await cluster.addNode(node);
+    if (nodes.length > 0) await cluster.waitForNodes(nodes.length);
+  });
+  afterAll(() => cluster?.stop());
+  return () => cluster;
 }
