@@ -46,9 +46,8 @@ export class LaunchOffers {
     if (!this.offersFor(owned)) return { send: [...reservations], cancel: [] };
     let cancel: string[] = [];
     const send = reservations.map((reservation): OfferingReservation => {
-      const offers = this.offersAt(owned, reservation, (leftover) => {
-        cancel = leftover;
-      });
+      const { offers, leftover } = this.offersAt(owned, reservation);
+      if (leftover.length > 0) cancel = leftover;
       return offers.length > 0 ? { ...reservation, offers } : reservation;
     });
     if (cancel.length === 0) return { send, cancel };
@@ -82,18 +81,24 @@ export class LaunchOffers {
     this.giveBack(owned, taskId);
   }
 
-  /**
-   * Offers that will get no answer: held at a node that is gone, or (`nodeId` undefined) held for
-   * longer than `olderThanMs`. They go back to late binding; the tasks they name are returned.
-   */
-  release(owned: OwnedJob, nodeId: string | undefined, olderThanMs = 0): string[] {
-    const before = this.deps.clock.now() - olderThanMs;
-    const released: string[] = [];
+  /** Offers held at a node that is gone: back to late binding. Returns whether there were any. */
+  releaseAt(owned: OwnedJob, nodeId: string): boolean {
+    return this.releaseWhere(owned, (held) => held.nodeId === nodeId);
+  }
+
+  /** Offers unanswered for longer than `ms` (lost on the way): back to late binding. */
+  releaseOlderThan(owned: OwnedJob, ms: number): void {
+    const before = this.deps.clock.now() - ms;
+    this.releaseWhere(owned, (held) => held.at <= before);
+  }
+
+  private releaseWhere(owned: OwnedJob, given: (held: { nodeId: string; at: number }) => boolean): boolean {
+    let released = false;
     for (const [taskId, held] of owned.offered) {
-      if (nodeId !== undefined ? held.nodeId !== nodeId : held.at > before) continue;
+      if (!given(held)) continue;
       owned.offered.delete(taskId);
       this.giveBack(owned, taskId);
-      released.push(taskId);
+      released = true;
     }
     return released;
   }
@@ -107,27 +112,26 @@ export class LaunchOffers {
     return this.deps.placement === 'batch' && isEmpty(owned.demand) && owned.state.status === 'active';
   }
 
-  private offersAt(
-    owned: OwnedJob,
-    reservation: Reservation,
-    leftover: (nodes: string[]) => void,
-  ): LaunchSpec[] {
+  /** The offers for one reservation, and the job's leftover reservations if they take its last task. */
+  private offersAt(owned: OwnedJob, reservation: Reservation): { offers: LaunchSpec[]; leftover: string[] } {
+    const none = { offers: [], leftover: [] };
     const { nodeId } = reservation;
     const node = this.deps.nodes.get(nodeId);
-    if (!node?.takesOffers || (reservation.resources && !isEmpty(reservation.resources))) return [];
+    if (!node?.takesOffers || (reservation.resources && !isEmpty(reservation.resources))) return none;
     let room = Math.min(reservation.count, this.deps.loads.idleSlots(node));
-    if (room === 0 || this.olderJobWaits(owned, nodeId)) return [];
+    if (room === 0 || this.olderJobWaits(owned, nodeId)) return none;
     const offers: LaunchSpec[] = [];
+    let leftover: string[] = [];
     const now = this.deps.clock.now();
     while (room-- > 0 && owned.binding.canOffer(nodeId)) {
       const answer = owned.binding.getTask(nodeId);
-      if (answer.cancel.length > 0) leftover(answer.cancel);
+      if (answer.cancel.length > 0) leftover = answer.cancel;
       if (answer.taskId === null) break;
       const attemptId = this.deps.ids.next();
       owned.offered.set(answer.taskId, { nodeId, attemptId, at: now });
       offers.push(launchSpec(owned, answer.taskId, attemptId));
     }
-    return offers;
+    return { offers, leftover };
   }
 
   private olderJobWaits(owned: OwnedJob, nodeId: string): boolean {

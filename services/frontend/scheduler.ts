@@ -225,8 +225,7 @@ export class Scheduler {
   nodeLost(nodeId: string): void {
     this.loads.forget(nodeId);
     for (const owned of [...this.jobs.values()]) {
-      const released = owned.offered.size > 0 ? this.offers.release(owned, nodeId) : [];
-      this.loseNode(owned, nodeId, released.length > 0);
+      this.loseNode(owned, nodeId, owned.offered.size > 0 && this.offers.releaseAt(owned, nodeId));
     }
   }
 
@@ -260,7 +259,7 @@ export class Scheduler {
     const now = this.deps.clock.now();
     for (const owned of this.jobs.values()) {
       // An offer unanswered this long was lost on the way (a malformed or dropped message).
-      if (owned.offered.size > 0) this.offers.release(owned, undefined, olderThanMs);
+      if (owned.offered.size > 0) this.offers.releaseOlderThan(owned, olderThanMs);
       if (owned.durable || now - owned.lastProgress < olderThanMs) continue;
       const pending = tasksWithStatus(owned, 'pending');
       if (pending.length > 0) this.placer.again(owned, pending);
