@@ -5,7 +5,7 @@ import { initialJobState, type JobState, parseJob } from '@passerine/scheduling'
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveJobsCheckpoint, decodeActiveJobs, encodeActiveJobs } from './active-jobs-checkpoint.ts';
-import { awaitJob, cancelJob, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
 import { type JobHistory, readActiveJobs } from './job-history.ts';
 import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
 
@@ -86,5 +86,27 @@ describe('a sweep for orphaned jobs', () => {
     const whole = await readActiveJobs(log, names, logger, quiet);
     expect([...whole.keys()]).toEqual(['later']);
     await cancelJob(nc, names, 'later');
+  });
+
+  it('runs once at start-up: a frontend started after the owner stopped adopts its job', async () => {
+    const { nc, names } = cluster;
+    const owner = await cluster.addFrontend({ id: 'fe-owner' });
+    await cluster.waitForNodes(1);
+    // Both frontends serve the submit subject: submit until one lands at the owner.
+    let jobId = '';
+    for (let i = 0; !jobId; i++) {
+      await submitJob(nc, names, { id: `left-${i}`, tasks: [sleepTask('t', 60_000)] });
+      if ((await jobStatus(nc, names, `left-${i}`)).frontendId === 'fe-owner') jobId = `left-${i}`;
+      else await cancelJob(nc, names, `left-${i}`);
+    }
+    await owner.stop();
+    cluster.frontends.splice(cluster.frontends.indexOf(owner), 1);
+    await cluster.frontends[0].stop();
+    cluster.frontends.splice(0, 1);
+
+    const heir = await cluster.addFrontend({ id: 'fe-heir', staleAfterMs: 300 });
+    await heir.startupSwept;
+    expect((await jobStatus(nc, names, jobId)).frontendId).toBe('fe-heir');
+    await cancelJob(nc, names, jobId);
   });
 });

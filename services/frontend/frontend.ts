@@ -48,6 +48,15 @@ export class Frontend implements Service {
   /** Where sweeps for orphaned jobs start reading the job log (see ActiveJobsCheckpoint). */
   private readonly checkpoint: ActiveJobsCheckpoint;
   private stopped = false;
+  private startupSweepEnded!: () => void;
+  /**
+   * Resolves when the start-up sweep for orphaned jobs (staleAfterMs after start) has ended, or at
+   * stop. The sweep reads the job log while this frontend schedules: a measurement of steady
+   * scheduling waits for it, as it waits for the start-up's code compilation.
+   */
+  readonly startupSwept = new Promise<void>((resolve) => {
+    this.startupSweepEnded = resolve;
+  });
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -135,7 +144,10 @@ export class Frontend implements Service {
         this.options.replaceAfterMs / 2,
       ),
       // Jobs orphaned while no frontend ran: looked for once every member has had time to show up.
-      setTimeout(() => this.sweepOrphans(), this.options.staleAfterMs),
+      setTimeout(() => {
+        this.sweepOrphans();
+        void this.adopting.then(this.startupSweepEnded);
+      }, this.options.staleAfterMs),
     );
     this.startPumps(scheduler);
   }
@@ -157,6 +169,7 @@ export class Frontend implements Service {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.startupSweepEnded();
     for (const timer of this.timers) clearTimeout(timer);
     await Promise.all(this.pumps.map((pump) => pump.stop()));
     for (const sub of this.subscriptions) sub.unsubscribe();
