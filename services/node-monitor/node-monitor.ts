@@ -255,7 +255,7 @@ export class NodeMonitor implements Service {
       () => this.ctx.clock.now(),
     );
     const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
-    const done = runWithDeadline(this.runner, spec, timeoutMs, abort.signal, onOutput).then((result) => {
+    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, onOutput).then((result) => {
       this.running.delete(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {
