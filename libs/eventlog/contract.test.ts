@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ConcurrencyError, TooLargeError } from '@passerine/core';
+import { ConcurrencyError, TooLargeError, UnavailableError } from '@passerine/core';
 import { startTestServer, type TestServer, uniquePrefix } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEventStream, type EventLog, JetStreamEventLog, type LogRecord } from './index.ts';
@@ -12,7 +12,10 @@ async function collect(records: AsyncIterable<LogRecord>): Promise<LogRecord[]> 
 }
 
 /** The contract every EventLog implementation passes. */
-function eventLogContract(name: string, make: () => Promise<{ log: EventLog; subject: (s: string) => string; filter: string }>) {
+function eventLogContract(
+  name: string,
+  make: () => Promise<{ log: EventLog; subject: (s: string) => string; filter: string }>,
+) {
   describe(`${name} event log contract`, () => {
     it('appends a commit as one message and reads it back', async () => {
       const { log, subject } = await make();
@@ -91,7 +94,11 @@ eventLogContract('JetStream', async () => {
   const nc = await server.connect();
   const stream = prefix.toUpperCase();
   await ensureEventStream(await jetstreamManager(nc), stream, [`${prefix}.>`]);
-  return { log: new JetStreamEventLog(nc, { stream }), subject: (s) => `${prefix}.${s}`, filter: `${prefix}.>` };
+  return {
+    log: new JetStreamEventLog(nc, { stream }),
+    subject: (s) => `${prefix}.${s}`,
+    filter: `${prefix}.>`,
+  };
 });
 
 describe('JetStream event log specifics', () => {
@@ -108,15 +115,32 @@ describe('JetStream event log specifics', () => {
   it('refuses appends once the stream is full instead of dropping history', async () => {
     const prefix = uniquePrefix();
     const nc = await server.connect();
-    await ensureEventStream(await jetstreamManager(nc), prefix.toUpperCase(), [`${prefix}.>`], { maxBytes: 4096 });
+    await ensureEventStream(await jetstreamManager(nc), prefix.toUpperCase(), [`${prefix}.>`], {
+      maxBytes: 4096,
+    });
     const log = new JetStreamEventLog(nc, { stream: prefix.toUpperCase() });
     const first = await log.append(`${prefix}.a`, [ev('A', 'y'.repeat(1000))]);
     let error: unknown;
     for (let i = 0; i < 10 && !error; i++) {
-      error = await log.append(`${prefix}.a`, [ev('A', 'y'.repeat(1000))]).then(() => undefined, (e) => e);
+      error = await log.append(`${prefix}.a`, [ev('A', 'y'.repeat(1000))]).then(
+        () => undefined,
+        (e) => e,
+      );
     }
     expect((error as Error).message).toMatch(/maximum bytes|resource limits|storage/i);
     const records = await collect(log.read({}));
     expect(records[0].seq).toBe(first.seq);
+  });
+
+  it('refuses an append to a subject no stream takes, naming the subject', async () => {
+    const prefix = uniquePrefix();
+    const nc = await server.connect();
+    const log = new JetStreamEventLog(nc, { stream: prefix.toUpperCase() });
+    const error = await log.append(`${prefix}.nowhere`, [ev('A', 'x')]).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toContain(`${prefix}.nowhere`);
   });
 });

@@ -9,5 +9,12 @@ export {
 } from './server-binary.ts';
 export { freePort, portIsFree } from './free-port.ts';
 export { connectNats, waitForJetStream, type ConnectOptions, type NatsConnection } from './connect.ts';
-export { serveRpc, requestRpc, type RpcHandler, type ServeOptions } from './rpc.ts';
+export {
+  serveRpc,
+  requestRpc,
+  requestMessage,
+  type RequestMessageOptions,
+  type RpcHandler,
+  type ServeOptions,
+} from './rpc.ts';
 export type { Service, ServiceContext } from './service.ts';

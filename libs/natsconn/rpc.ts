@@ -1,4 +1,10 @@
-import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  createInbox,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import {
   decode,
   encode,
@@ -63,28 +69,64 @@ async function answer<Req, Res>(msg: Msg, handler: RpcHandler<Req, Res>, logger?
 }
 
 /** Sends a request and returns its `ok` value, or throws the coded error the server answered. */
-export function requestRpc<Res>(
+export async function requestRpc<Res>(
   nc: NatsConnection,
   subject: string,
   request: unknown,
   timeoutMs: number = limits.requestTimeoutMs,
 ): Promise<Res> {
+  const answer = await requestMessage(nc, subject, encode(request), timeoutMs);
+  const reply = decode<Reply<Res>>(answer.data);
+  if ('err' in reply) throw fromWireError(reply.err);
+  return reply.ok;
+}
+
+export interface RequestMessageOptions {
+  headers?: MsgHdrs;
+  /**
+   * Publish now rather than with the other requests of this event-loop turn: for a caller that
+   * batches its own requests already (a group commit), waiting for the turn's end only adds delay.
+   */
+  atOnce?: boolean;
+}
+
+/**
+ * Sends a request and returns the answer as it came: for peers whose replies are not Passerine's
+ * `{ ok }` / `{ err }` (JetStream's acknowledgements). No answer in time is a TimeoutError, nobody
+ * serving the subject an UnavailableError.
+ */
+export function requestMessage(
+  nc: NatsConnection,
+  subject: string,
+  data: Uint8Array,
+  timeoutMs: number,
+  options: RequestMessageOptions = {},
+): Promise<Msg> {
   let requester = requesters.get(nc);
   try {
     if (!requester || requester.closed) {
       requester = new Requester(nc);
       requesters.set(nc, requester);
     }
-    return requester.request<Res>(subject, encode(request), timeoutMs);
+    return requester.request(subject, data, timeoutMs, options);
   } catch (err) {
-    return Promise.reject(new UnavailableError(`request on ${subject} failed: ${(err as Error).message ?? String(err)}`));
+    return Promise.reject(
+      new UnavailableError(`request on ${subject} failed: ${(err as Error).message ?? String(err)}`),
+    );
   }
+}
+
+interface OutgoingRequest {
+  subject: string;
+  data: Uint8Array;
+  token: string;
+  headers?: MsgHdrs;
 }
 
 interface Pending {
   subject: string;
   timer: NodeJS.Timeout;
-  resolve(value: never): void;
+  resolve(answer: Msg): void;
   reject(err: unknown): void;
 }
 
@@ -104,33 +146,51 @@ class Requester {
   private readonly pending = new Map<string, Pending>();
   private readonly subscription: Subscription;
   private nextToken = 0;
-  private outbox: Array<{ subject: string; data: Uint8Array; token: string }> = [];
+  private outbox: OutgoingRequest[] = [];
 
   constructor(private readonly nc: NatsConnection) {
     this.subscription = nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.receive(err, msg) });
     void this.subscription.closed.then(() => this.close());
   }
 
-  request<Res>(subject: string, data: Uint8Array, timeoutMs: number): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
+  request(
+    subject: string,
+    data: Uint8Array,
+    timeoutMs: number,
+    options: RequestMessageOptions,
+  ): Promise<Msg> {
+    return new Promise<Msg>((resolve, reject) => {
       const token = (this.nextToken++).toString(36);
-      const timer = setTimeout(() => this.settle(token, new TimeoutError(`no answer on ${subject} within ${timeoutMs} ms`)), timeoutMs);
-      this.pending.set(token, { subject, timer, resolve: resolve as (value: never) => void, reject });
+      const timer = setTimeout(
+        () => this.settle(token, new TimeoutError(`no answer on ${subject} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.pending.set(token, { subject, timer, resolve, reject });
+      const request: OutgoingRequest = { subject, data, token, headers: options.headers };
+      if (options.atOnce) {
+        this.publish(request);
+        return;
+      }
       if (this.outbox.length === 0) setImmediate(() => this.publishAll());
-      this.outbox.push({ subject, data, token });
+      this.outbox.push(request);
     });
   }
 
   private publishAll(): void {
     const outbox = this.outbox;
     this.outbox = [];
-    for (const { subject, data, token } of outbox) {
-      if (!this.pending.has(token)) continue;
-      try {
-        this.nc.publish(subject, data, { reply: this.inbox + token });
-      } catch (err) {
-        this.settle(token, new UnavailableError(`request on ${subject} failed: ${(err as Error).message ?? String(err)}`));
-      }
+    for (const request of outbox) this.publish(request);
+  }
+
+  private publish({ subject, data, token, headers }: OutgoingRequest): void {
+    if (!this.pending.has(token)) return;
+    try {
+      this.nc.publish(subject, data, { reply: this.inbox + token, headers });
+    } catch (err) {
+      this.settle(
+        token,
+        new UnavailableError(`request on ${subject} failed: ${(err as Error).message ?? String(err)}`),
+      );
     }
   }
 
@@ -147,22 +207,15 @@ class Requester {
       this.settle(token, new UnavailableError(`nobody serves ${pending.subject}`, { retryable: true }));
       return;
     }
-    let reply: Reply<unknown>;
-    try {
-      reply = decode<Reply<unknown>>(msg.data);
-    } catch (decodeError) {
-      this.settle(token, decodeError);
-      return;
-    }
-    this.settle(token, 'err' in reply ? fromWireError(reply.err) : undefined, 'err' in reply ? undefined : reply.ok);
+    this.settle(token, undefined, msg);
   }
 
-  private settle(token: string, err: unknown, value?: unknown): void {
+  private settle(token: string, err: unknown, answer?: Msg): void {
     const pending = this.pending.get(token);
     if (!pending) return;
     this.pending.delete(token);
     clearTimeout(pending.timer);
-    if (err === undefined) pending.resolve(value as never);
+    if (err === undefined) pending.resolve(answer!);
     else pending.reject(err);
   }
 
