@@ -287,4 +287,17 @@ describe('node monitor', () => {
     worker.stop();
     frontend.stop();
   });
+
+  it('fails a task at once, naming the subject, when no external worker listens', async () => {
+    const monitor = await node({ id: 'no-worker', slots: 1 });
+    const frontend = fakeFrontend(ctx, () => ({ payload: new TextEncoder().encode('job-y') }));
+    reserve(monitor.id, { jobId: 'unserved' });
+    await waitFor(() => frontend.reports.length === 1, { message: 'task report' });
+    expect(frontend.reports[0]).toMatchObject({ status: 'failed' });
+    expect(frontend.reports[0].error).toContain(
+      `no external worker serves ${ctx.names.workerTasks('no-worker')}`,
+    );
+    expect(monitor.state().freeSlots).toBe(1);
+    frontend.stop();
+  });
 });

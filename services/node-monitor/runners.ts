@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode, encode } from '@passerine/core';
+import { requestMessage } from '@passerine/natsconn';
+import { decode, encode, UnavailableError } from '@passerine/core';
 import { DockerExecutor, type ExecutionResult, FunctionExecutor, ShellExecutor } from '@passerine/executors';
 import type { MessageCounter } from './message-counter.ts';
 import type { LaunchSpec } from './protocol.ts';
@@ -103,7 +104,7 @@ export function externalWorkerRunner(deps: RunnerDeps): TaskRunner {
   return async (task, ctx) => {
     if (ctx.signal.aborted) return { status: 'cancelled', exitCode: null, signal: null, error: 'cancelled' };
     deps.counter.add();
-    const request = deps.nc.request(deps.workerSubject, encode(task), { timeout: deps.workerTimeoutMs });
+    const request = requestMessage(deps.nc, deps.workerSubject, encode(task), deps.workerTimeoutMs);
     let onAbort = () => {};
     const aborted = new Promise<ExecutionResult>((resolve) => {
       onAbort = () => resolve({ status: 'cancelled', exitCode: null, signal: null, error: 'cancelled' });
@@ -124,7 +125,7 @@ export function externalWorkerRunner(deps: RunnerDeps): TaskRunner {
             } as ExecutionResult);
       },
       (err: Error) =>
-        /no responders|503/i.test(err.message)
+        err instanceof UnavailableError
           ? failed(`no external worker serves ${deps.workerSubject}`)
           : failed(`external worker did not answer: ${err.message}`),
     );
