@@ -93,8 +93,8 @@ export class JetStreamEventLog implements EventLog {
     let ack: PubAck;
     try {
       // Straight through the shared requester rather than nats.js' JetStream publish, which builds a
-      // request object, a timer and a stack-traced error for each append (a twentieth of a busy
-      // frontend's CPU).
+      // request object, a timer wrapper and a stack-traced error for each append (about a tenth of
+      // a busy frontend's CPU).
       const answer = await requestMessage(this.nc, subject, payload, APPEND_ACK_TIMEOUT_MS, {
         headers: appendHeaders(options.msgId, expected),
         atOnce: true,
@@ -188,9 +188,9 @@ function toRecord(msg: JsMsg, seq: number, time: number): LogRecord {
 
 /** JetStream's de-duplication id and optimistic-concurrency check, as publish headers. */
 function appendHeaders(msgId: string | undefined, expectedLastSubjectSeq: number | undefined) {
-  if (msgId === undefined && expectedLastSubjectSeq === undefined) return undefined;
+  if (!msgId && expectedLastSubjectSeq === undefined) return undefined;
   const h = headers();
-  if (msgId !== undefined) h.set('Nats-Msg-Id', msgId);
+  if (msgId) h.set('Nats-Msg-Id', msgId);
   if (expectedLastSubjectSeq !== undefined)
     h.set('Nats-Expected-Last-Subject-Sequence', String(expectedLastSubjectSeq));
   return h;
