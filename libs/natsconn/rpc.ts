@@ -125,10 +125,18 @@ interface OutgoingRequest {
 
 interface Pending {
   subject: string;
-  timer: NodeJS.Timeout;
+  /** When it gives up (ms since the epoch), and after how long. */
+  deadline: number;
+  timeoutMs: number;
   resolve(answer: Msg): void;
   reject(err: unknown): void;
 }
+
+/**
+ * How often a requester looks for requests past their deadline: a timeout fires up to this late.
+ * One sweep for all of them rather than a timer each, set and cleared around every request.
+ */
+const EXPIRY_SWEEP_MS = 100;
 
 /** The requester of each connection, made on its first request; it lives as long as the connection. */
 const requesters = new WeakMap<NatsConnection, Requester>();
@@ -136,7 +144,8 @@ const requesters = new WeakMap<NatsConnection, Requester>();
 /**
  * Request/reply over one inbox subscription per connection. nats.js `request` costs a stack
  * trace (a "cancelled" error built for every answered request), a deferred and a timer wrapper
- * per call; at tens of thousands of requests a second that was a tenth of a client's CPU.
+ * per call; at tens of thousands of requests a second that was a tenth of a client's CPU. Here a
+ * request is a map entry, and one sweep every EXPIRY_SWEEP_MS times them out.
  * Requests made in one event-loop turn are published together, so nats.js writes them to the
  * socket once instead of once per request (each socket read of a gateway starts one request).
  */
@@ -147,6 +156,8 @@ class Requester {
   private readonly subscription: Subscription;
   private nextToken = 0;
   private outbox: OutgoingRequest[] = [];
+  /** The connection keeps the process alive, not this. */
+  private readonly expirySweep = setInterval(() => this.expire(), EXPIRY_SWEEP_MS).unref();
 
   constructor(private readonly nc: NatsConnection) {
     this.subscription = nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.receive(err, msg) });
@@ -161,11 +172,7 @@ class Requester {
   ): Promise<Msg> {
     return new Promise<Msg>((resolve, reject) => {
       const token = (this.nextToken++).toString(36);
-      const timer = setTimeout(
-        () => this.settle(token, new TimeoutError(`no answer on ${subject} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.pending.set(token, { subject, timer, resolve, reject });
+      this.pending.set(token, { subject, deadline: Date.now() + timeoutMs, timeoutMs, resolve, reject });
       const request: OutgoingRequest = { subject, data, token, headers: options.headers };
       if (options.atOnce) {
         this.publish(request);
@@ -210,11 +217,18 @@ class Requester {
     this.settle(token, undefined, msg);
   }
 
+  private expire(): void {
+    const now = Date.now();
+    for (const [token, { subject, deadline, timeoutMs }] of this.pending) {
+      if (deadline <= now)
+        this.settle(token, new TimeoutError(`no answer on ${subject} within ${timeoutMs} ms`));
+    }
+  }
+
   private settle(token: string, err: unknown, answer?: Msg): void {
     const pending = this.pending.get(token);
     if (!pending) return;
     this.pending.delete(token);
-    clearTimeout(pending.timer);
     if (err === undefined) pending.resolve(answer!);
     else pending.reject(err);
   }
@@ -222,6 +236,7 @@ class Requester {
   private close(err?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.expirySweep);
     const text = err?.message ?? 'connection closed';
     for (const [token, pending] of this.pending) {
       this.settle(token, new UnavailableError(`request on ${pending.subject} failed: ${text}`));
