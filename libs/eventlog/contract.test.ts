@@ -143,4 +143,19 @@ describe('JetStream event log specifics', () => {
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toContain(`${prefix}.nowhere`);
   });
+
+  it('reads a large commit that follows many small ones without standing still', async () => {
+    // Pulls bounded by bytes left this read waiting 45 s for missed heartbeats (see PULL_COMMITS);
+    // the test's own time limit is what fails it then.
+    const prefix = uniquePrefix();
+    const nc = await server.connect();
+    await ensureEventStream(await jetstreamManager(nc), prefix.toUpperCase(), [`${prefix}.>`]);
+    const log = new JetStreamEventLog(nc, { stream: prefix.toUpperCase() });
+    await Promise.all(Array.from({ length: 1000 }, () => log.append(`${prefix}.a`, [ev('A', 'x')])));
+    await log.append(`${prefix}.a`, [ev('A', 'y'.repeat(200_000))]);
+    await log.append(`${prefix}.a`, [ev('A', 'x')]);
+    const records = await collect(log.read({}));
+    expect(records).toHaveLength(1002);
+    expect(records.filter((r) => r.kind === 'commit')).toHaveLength(1002);
+  });
 });

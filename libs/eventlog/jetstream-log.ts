@@ -21,10 +21,13 @@ import type { AppendOptions, AppendResult, EventLog, LogRecord, ReadOptions } fr
 /** Room left in a message for headers (message id, expected sequence). */
 const HEADER_ROOM = 1024;
 /**
- * How much one pull asks for while replaying: large pulls make replay fast, but bounded in bytes
- * so a log of big commits cannot overrun the client's buffers (a slow consumer loses messages).
+ * Commits one pull asks for while reading: at most this many are on their way at once, 64 MiB at
+ * worst. Counted in messages, not bytes: nats.js refills a pull bounded by bytes with the bytes read
+ * since the last one, and when the next commit is larger than that, nats-server 2.9 ends the pull
+ * with "409 Message Size Exceeds MaxBytes" and nats.js waits for two missed heartbeats before it
+ * pulls again. A read of 1,000 small commits followed by one of 200 KB stood still 45 s that way.
  */
-const REPLAY_PULL_BYTES = 8 * 1024 * 1024;
+const PULL_COMMITS = 64;
 /** How long an append waits for the stream's acknowledgement (nats.js' JetStream default). */
 const APPEND_ACK_TIMEOUT_MS = 5_000;
 
@@ -151,10 +154,7 @@ export class JetStreamEventLog implements EventLog {
       if (!options.follow) return;
     }
     if (options.signal?.aborted) return;
-    const pull = options.pullMessages
-      ? { max_messages: options.pullMessages }
-      : { max_bytes: REPLAY_PULL_BYTES };
-    const messages = await consumer.consume(pull);
+    const messages = await consumer.consume({ max_messages: PULL_COMMITS });
     const stop = () => messages.stop();
     options.signal?.addEventListener('abort', stop, { once: true });
     if (options.signal?.aborted) stop();

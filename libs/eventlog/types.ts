@@ -48,13 +48,6 @@ export interface ReadOptions {
   follow?: boolean;
   /** Called once every commit that existed when the read began has been yielded. */
   onCaughtUp?: () => void;
-  /**
-   * Pull this many messages at a time instead of 8 MiB. On nats-server 2.9.10 a filtered read of a
-   * job log of 60,000 commits over 20,000 subjects, pulling by bytes, stood still twice for 45 s (a
-   * pull held until it expired; a stream of the same size written by a test alone does not show
-   * it); by count the same read took 0.5 s.
-   */
-  pullMessages?: number;
   /** Ends the read (also a live one) when aborted. */
   signal?: AbortSignal;
 }

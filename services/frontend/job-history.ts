@@ -37,9 +37,6 @@ function applyRecord(
   }
 }
 
-/** Messages per pull of the sweep's read (see ReadOptions.pullMessages). */
-const SWEEP_PULL_MESSAGES = 256;
-
 /** Records read before the reader steps aside for other work on the event loop. */
 const READ_TURN_RECORDS = 64;
 
@@ -63,7 +60,6 @@ export async function readActiveJobs(
     filter: names.allJobEvents,
     fromSeq: fromSeq + 1,
     untilSeq,
-    pullMessages: SWEEP_PULL_MESSAGES,
   };
   for await (const record of log.read(read)) {
     // A long history is read while this frontend schedules: give its getTask and submits a turn.
