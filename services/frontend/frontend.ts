@@ -9,7 +9,9 @@ import {
   type MessageCounter,
   type NodeAdvert,
   openMembershipBucket,
+  type ReportBatch,
   type TaskEndedReport,
+  validReports,
 } from '@passerine/node-monitor';
 import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { adoptOrphans, chooseAdopter } from './adoption.ts';
@@ -17,6 +19,7 @@ import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
 import { MembershipView } from './membership-view.ts';
 import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOptions } from './options.ts';
+import { ReportAcks } from './report-acks.ts';
 import { Scheduler } from './scheduler.ts';
 import { SpecPump } from './spec-pump.ts';
 
@@ -42,6 +45,7 @@ export class Frontend implements Service {
   private frontends?: MembershipView<FrontendAdvert>;
   private frontendBucket?: KV;
   private scheduler?: Scheduler;
+  private acks?: ReportAcks;
   private pumps: SpecPump[] = [];
   private timers: NodeJS.Timeout[] = [];
   private adopting: Promise<void> = Promise.resolve();
@@ -121,6 +125,7 @@ export class Frontend implements Service {
       lendAfterMs: this.options.lendAfterMs,
     });
     this.scheduler = scheduler;
+    this.acks = new ReportAcks(nc, names, this.counter);
     const control = new JobControl(nc, names, log, scheduler, this.logger);
     await this.advertise();
     await Promise.all([this.nodes.start(), this.frontends.start()]);
@@ -178,6 +183,7 @@ export class Frontend implements Service {
     await this.frontendBucket?.delete(this.id).catch(() => undefined);
     await this.adopting.catch(() => undefined);
     this.scheduler?.close();
+    this.acks?.flush();
   }
 
   private async advertise(): Promise<void> {
@@ -223,6 +229,31 @@ export class Frontend implements Service {
     for (const id of dead) this.serveAdoptedSubjects(id, this.adopting);
   }
 
+  /** Records a task's end; resolves once it is durable. */
+  private async reported(report: TaskEndedReport): Promise<void> {
+    await this.scheduler!.taskEnded(report);
+    for (const pump of this.pumps) pump.taskReported(report.jobId);
+  }
+
+  /**
+   * Task ends carried on a getTask or in a batch: each is acknowledged once durable. Malformed ones
+   * are not acknowledged, so the node monitor sends them again as taskEnded requests, whose errors
+   * it sees.
+   */
+  private reportsArrived(nodeId: unknown, value: unknown): void {
+    const reports = validReports(value);
+    if (!reports || typeof nodeId !== 'string') {
+      this.logger.warn({ nodeId }, 'malformed task reports dropped');
+      return;
+    }
+    for (const report of reports) {
+      this.reported(report).then(
+        () => this.acks!.add(nodeId, report.attemptId),
+        (err) => this.logger.warn({ err, jobId: report.jobId }, 'task report not recorded'),
+      );
+    }
+  }
+
   private serveOwnSubjects(frontendId: string): void {
     const { nc, names } = this.ctx;
     const scheduler = this.scheduler!;
@@ -231,19 +262,32 @@ export class Frontend implements Service {
     this.subscriptions.push(
       serveRpc(nc, names.frontend(frontendId, 'getTask'), (req: GetTaskRequest) => {
         this.counter.add();
+        // The ends the node reports along are recorded first: the answer sees the slots they freed.
+        if (req?.ended !== undefined) this.reportsArrived(req.nodeId, req.ended);
         return scheduler.getTask(req);
       }),
       serveRpc(
         nc,
         names.frontend(frontendId, 'taskEnded'),
         async (report: TaskEndedReport) => {
-          await scheduler.taskEnded(report);
-          for (const pump of this.pumps) pump.taskReported(report.jobId);
+          await this.reported(report);
           this.counter.add();
           return true;
         },
         rpc,
       ),
+      nc.subscribe(names.frontend(frontendId, 'reports'), {
+        callback: (_err, msg) => {
+          let batch: Partial<ReportBatch>;
+          try {
+            batch = decode<Partial<ReportBatch>>(msg.data);
+          } catch (err) {
+            this.logger.warn({ err }, 'undecodable task reports dropped');
+            return;
+          }
+          this.reportsArrived(batch?.nodeId, batch?.reports);
+        },
+      }),
       serveRpc(nc, names.frontend(frontendId, 'cancel'), (req: { jobId: string; reason?: string }) =>
         scheduler.cancel(req.jobId, req.reason),
       ),
@@ -262,6 +306,8 @@ export class Frontend implements Service {
   /**
    * Serves a dead frontend's subjects for the jobs adopted from it. Requests about jobs this
    * frontend does not own get no answer: another adopter may own them and must be the one to reply.
+   * Task ends carried on a getTask or in a batch are left alone here: unacknowledged, each comes
+   * again as a taskEnded request, which names the one job it is about.
    */
   private serveAdoptedSubjects(frontendId: string, gate: Promise<void>): void {
     if (this.served.has(frontendId)) return;

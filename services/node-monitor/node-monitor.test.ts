@@ -1,59 +1,17 @@
-import { decode, encode, randomIdSource, silentLogger, systemClock } from '@passerine/core';
-import { type NatsConnection, serveRpc, type ServiceContext } from '@passerine/natsconn';
+import { encode, randomIdSource, silentLogger, systemClock } from '@passerine/core';
+import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeFrontend } from './fake-frontend.ts';
 import {
   encodePayload,
-  type GetTaskRequest,
   type LaunchSpec,
   NodeMonitor,
   type NodeMonitorOptions,
-  type OfferAnswer,
   type ReserveMessage,
-  type TaskEndedReport,
   type TaskRunner,
 } from './index.ts';
-
-/** Stands in for a frontend: hands out one task per getTask and records what the node did. */
-function fakeFrontend(ctx: ServiceContext, task: (jobId: string) => Partial<LaunchSpec> | null) {
-  const asked: string[] = [];
-  const reports: TaskEndedReport[] = [];
-  const offerAnswers: OfferAnswer[] = [];
-  let n = 0;
-  const subs = [
-    ctx.nc.subscribe(ctx.names.frontend('fe', 'offers'), {
-      callback: (_err, msg) => {
-        offerAnswers.push(decode<OfferAnswer>(msg.data));
-      },
-    }),
-    serveRpc(ctx.nc, ctx.names.frontend('fe', 'getTask'), (req: GetTaskRequest) => {
-      asked.push(req.jobId);
-      const spec = task(req.jobId);
-      if (!spec) return null;
-      return {
-        jobId: req.jobId,
-        taskId: `t${++n}`,
-        attemptId: `a${n}`,
-        user: 'u',
-        resources: { cpus: 0, memMb: 0, diskMb: 0 },
-        ...spec,
-      };
-    }),
-    serveRpc(ctx.nc, ctx.names.frontend('fe', 'taskEnded'), (report: TaskEndedReport) => {
-      reports.push(report);
-      return true;
-    }),
-  ];
-  return {
-    asked,
-    reports,
-    offerAnswers,
-    stop: () => {
-      for (const s of subs) s.unsubscribe();
-    },
-  };
-}
 
 const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
 

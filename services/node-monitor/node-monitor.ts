@@ -19,9 +19,11 @@ import type {
   LoadReply,
   NodeAdvert,
   OfferAnswer,
+  ReportAck,
   TaskEndedReport,
 } from './protocol.ts';
-import { sendReport } from './report-sender.ts';
+import { ReportOutbox } from './report-outbox.ts';
+import { validAttemptIds } from './report-validation.ts';
 import { createDefaultRunner } from './runners.ts';
 import { parseReserve } from './reserve-message.ts';
 import { outputSink } from './task-output.ts';
@@ -49,6 +51,7 @@ export class NodeMonitor implements Service {
   private readonly counter: MessageCounter;
   private readonly logger: Logger;
   private readonly running = new Map<string, RunningTask>();
+  private readonly reports: ReportOutbox;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -73,6 +76,17 @@ export class NodeMonitor implements Service {
         counter: this.counter,
         maxOutputLines: this.options.maxOutputLines,
       });
+    this.reports = new ReportOutbox({
+      nc: ctx.nc,
+      names: ctx.names,
+      nodeId: this.id,
+      counter: this.counter,
+      logger: this.logger,
+      now: () => ctx.clock.now(),
+      ackTimeoutMs: this.options.reportAckTimeoutMs,
+      resend: { deadlineMs: this.options.reportDeadlineMs, attemptTimeoutMs: 2_000 },
+      stopped: () => this.stopped,
+    });
   }
 
   async start(): Promise<void> {
@@ -82,6 +96,9 @@ export class NodeMonitor implements Service {
         callback: (_e, msg) => this.onReserve(msg.data),
       }),
       nc.subscribe(names.nodeMonitor(this.id, 'cancel'), { callback: (_e, msg) => this.onCancel(msg.data) }),
+      nc.subscribe(names.nodeMonitor(this.id, 'reported'), {
+        callback: (_e, msg) => this.onReported(msg.data),
+      }),
       nc.subscribe(names.nodeMonitor(this.id, 'load'), {
         callback: (_e, msg) => {
           this.counter.add();
@@ -92,6 +109,7 @@ export class NodeMonitor implements Service {
     this.bucket = await openMembershipBucket(nc, names.nodeBucket);
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.options.heartbeatMs);
+    this.reports.start();
   }
 
   /** Stops taking work, leaves the membership bucket and stops running tasks without reporting them:
@@ -100,15 +118,22 @@ export class NodeMonitor implements Service {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.heartbeat);
+    this.reports.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
     await this.bucket?.delete(this.id).catch(() => undefined);
     for (const task of this.running.values()) task.abort.abort();
     await Promise.allSettled([...this.running.values()].map((task) => task.done));
   }
 
-  /** Free slots and queued reservations right now (tests check that slots always come back). */
-  state(): { freeSlots: number; running: number; queued: number } {
-    return { freeSlots: this.ledger.free.slots, running: this.running.size, queued: this.queue.size() };
+  /** Free slots, queued reservations and unacknowledged reports right now (tests check that slots
+   *  always come back and reports are not left behind). */
+  state(): { freeSlots: number; running: number; queued: number; unreported: number } {
+    return {
+      freeSlots: this.ledger.free.slots,
+      running: this.running.size,
+      queued: this.queue.size(),
+      unreported: this.reports.pending,
+    };
   }
 
   private load(): LoadReply {
@@ -202,6 +227,19 @@ export class NodeMonitor implements Service {
     for (const task of this.running.values()) if (task.jobId === message.jobId) task.abort.abort();
   }
 
+  private onReported(data: Uint8Array): void {
+    let ack: ReportAck;
+    try {
+      ack = decode<ReportAck>(data);
+    } catch (err) {
+      this.logger.warn({ err }, 'undecodable report acknowledgement dropped');
+      return;
+    }
+    const attemptIds = validAttemptIds(ack?.attemptIds);
+    if (attemptIds) this.reports.acknowledged(attemptIds);
+    else this.logger.warn({ ack }, 'malformed report acknowledgement dropped');
+  }
+
   /** Serves reservations while the ledger has room for the one the policy picks next. */
   private pump(): void {
     while (!this.stopped) {
@@ -217,6 +255,7 @@ export class NodeMonitor implements Service {
     const requestedAt = this.ctx.clock.now();
     try {
       this.counter.add();
+      const ended = this.reports.takeFor(taken.frontendId);
       const request: GetTaskRequest = {
         jobId: taken.jobId,
         nodeId: this.id,
@@ -224,6 +263,7 @@ export class NodeMonitor implements Service {
         priority: taken.priority,
         resources: taken.resources,
         load: this.load(),
+        ...(ended && { ended }),
       };
       spec = await requestRpc<GetTaskReply>(
         this.ctx.nc,
@@ -274,15 +314,8 @@ export class NodeMonitor implements Service {
           ...(result.error !== undefined && { error: result.error }),
           load: this.load(),
         };
-        void sendReport(
-          this.ctx.nc,
-          this.ctx.names.frontend(taken.frontendId, 'taskEnded'),
-          report,
-          { deadlineMs: this.options.reportDeadlineMs, attemptTimeoutMs: 2_000 },
-          this.counter,
-          this.logger,
-          () => this.stopped,
-        );
+        // Carried by the getTask of the pump below when the slot goes to the same frontend.
+        this.reports.add(taken.frontendId, report);
       }
       this.pump();
     });

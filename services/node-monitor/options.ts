@@ -25,6 +25,11 @@ export interface NodeMonitorOptions {
   maxQueuedReservations?: number;
   /** How long a task report is retried while its frontend is away (ms). */
   reportDeadlineMs?: number;
+  /**
+   * A report carried on a getTask or in a batch and not acknowledged this long after is sent again
+   * as a taskEnded request (ms).
+   */
+  reportAckTimeoutMs?: number;
   /** Pool of the external workers this node hands opaque payloads to (default: its id). */
   workerPool?: string;
   workerTimeoutMs?: number;
@@ -47,6 +52,7 @@ export interface ResolvedNodeOptions {
   maxOutputLines: number;
   maxQueuedReservations: number;
   reportDeadlineMs: number;
+  reportAckTimeoutMs: number;
   workerTimeoutMs: number;
 }
 
@@ -72,6 +78,7 @@ export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOpt
     maxOutputLines: options.maxOutputLines ?? 10_000,
     maxQueuedReservations: options.maxQueuedReservations ?? 100_000,
     reportDeadlineMs: options.reportDeadlineMs ?? 60_000,
+    reportAckTimeoutMs: options.reportAckTimeoutMs ?? 1_000,
     workerTimeoutMs: options.workerTimeoutMs ?? 3_600_000,
   };
 }

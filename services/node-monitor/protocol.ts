@@ -4,7 +4,16 @@ import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passe
 /**
  * The messages between frontends and node monitors, in Sparrow's flow:
  * reserve → (reservation reaches the front) getTask → launch → taskEnded.
+ *
+ * A task's end travels on the next getTask to its frontend when the freed slot claims one of its
+ * reservations at once (GetTaskRequest.ended), else in one ReportBatch per frontend with the other
+ * reports of that event-loop turn; the frontend acknowledges each once it is durable (ReportAck).
+ * A report not acknowledged in time is sent again as a taskEnded request, which every frontend
+ * version and every adopter of a dead frontend answers.
  */
+
+/** Most task reports one getTask, batch or acknowledgement carries. */
+export const MAX_REPORTS_PER_MESSAGE = 64;
 
 /**
  * What a node monitor advertises in the node bucket on every heartbeat: the node as frontends see
@@ -63,6 +72,8 @@ export interface GetTaskRequest {
   resources?: Resources;
   /** The node's load as the slot is taken: frontends place their next probes by it. */
   load?: LoadReply;
+  /** Ends of this frontend's tasks at the node not reported yet (at most MAX_REPORTS_PER_MESSAGE). */
+  ended?: TaskEndedReport[];
 }
 
 /** The task to launch now. */
@@ -97,6 +108,17 @@ export interface TaskEndedReport {
   requestedAt?: number;
   /** The node's load once this attempt's slot is free again. */
   load?: LoadReply;
+}
+
+/** Node monitor → frontend (`reports`): task ends not carried on a getTask. */
+export interface ReportBatch {
+  nodeId: string;
+  reports: TaskEndedReport[];
+}
+
+/** Frontend → node monitor (`reported`): these attempts' ends are durable; the node may forget them. */
+export interface ReportAck {
+  attemptIds: string[];
 }
 
 /** A node's load: slots in use, reservations queued, and slots in all. */
