@@ -4,7 +4,13 @@ import { createNames } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
-import { encodePayload, NodeMonitor, type NodeMonitorOptions, type ReserveMessage } from './index.ts';
+import {
+  encodePayload,
+  NodeMonitor,
+  type NodeMonitorOptions,
+  type ReserveMessage,
+  type TaskRunner,
+} from './index.ts';
 
 const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
 
@@ -60,6 +66,24 @@ describe('task reports', () => {
       expect(frontend.paths).toEqual(['getTask', 'getTask', 'batch']);
       expect(frontend.reports.map((r) => r.taskId)).toEqual(['t1', 't2', 't3']);
       await waitFor(() => monitor.state().unreported === 0, { message: 'acknowledgements heard' });
+    } finally {
+      frontend.stop();
+    }
+  });
+
+  it('still go out when the node stops in the turn its task ended', async () => {
+    let monitor: NodeMonitor | undefined;
+    const runner: TaskRunner = async () => {
+      // Runs before the turn's end, where the report would have been sent.
+      setImmediate(() => void monitor?.stop());
+      return { status: 'finished', exitCode: 0, signal: null };
+    };
+    monitor = await node({ id: 'stopping', slots: 1, runner });
+    const frontend = fakeFrontend(ctx, () => sleep(1));
+    try {
+      reserve(monitor.id, 'last-words', 1);
+      await waitFor(() => frontend.reports.length === 1, { message: 'the report' });
+      expect(frontend.paths).toEqual(['batch']);
     } finally {
       frontend.stop();
     }

@@ -47,9 +47,12 @@ export class ReportOutbox {
     this.sweep.unref();
   }
 
+  /** Sends what waits for the turn's end now: a task that ended just before the stop is reported. */
   stop(): void {
     clearInterval(this.sweep);
-    if (this.flushing) clearImmediate(this.flushing);
+    if (!this.flushing) return;
+    clearImmediate(this.flushing);
+    this.flush();
   }
 
   /** A task ended: its report waits for a getTask to its frontend until the turn ends. */
@@ -89,7 +92,12 @@ export class ReportOutbox {
       for (let reports = this.takeFor(frontendId); reports; reports = this.takeFor(frontendId)) {
         const batch: ReportBatch = { nodeId: this.deps.nodeId, reports };
         this.deps.counter.add();
-        this.deps.nc.publish(this.deps.names.frontend(frontendId, 'reports'), encode(batch));
+        try {
+          this.deps.nc.publish(this.deps.names.frontend(frontendId, 'reports'), encode(batch));
+        } catch (err) {
+          // A closed connection: the overdue sweep retries them while the node runs.
+          this.deps.logger.debug({ err, frontendId }, 'task reports not sent');
+        }
       }
     }
   }
