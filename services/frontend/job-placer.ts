@@ -95,10 +95,13 @@ export class JobPlacer {
 
   /**
    * One more reservation (holding nothing, as batch sampling's do) for a job that gave one of its
-   * slots away, at the lighter of two live nodes that may run its tasks; none when no live node may.
+   * slots away or had one refused, at the lighter of two live nodes that may run its tasks (other
+   * than `avoid`); none when no live node may.
    */
-  reserveOneMore(owned: OwnedJob): void {
-    const allowed = this.deps.nodes.live().filter((node) => owned.binding.canOffer(node.id));
+  reserveOneMore(owned: OwnedJob, avoid?: string): void {
+    const allowed = this.deps.nodes
+      .live()
+      .filter((node) => node.id !== avoid && owned.binding.canOffer(node.id));
     const [node] = sampleLeastLoaded(allowed, 1, this.deps.random, this.loadOf);
     if (!node) return;
     owned.binding.addReservations(node.id, 1);

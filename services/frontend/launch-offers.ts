@@ -156,6 +156,7 @@ export function validOfferAnswer(value: unknown): OfferAnswer | undefined {
     answer.launched.every((l) => typeof l?.taskId === 'string' && typeof l?.attemptId === 'string') &&
     Array.isArray(answer.declined) &&
     answer.declined.length <= MAX_OFFERS &&
-    answer.declined.every((taskId) => typeof taskId === 'string');
+    answer.declined.every((taskId) => typeof taskId === 'string') &&
+    (answer.refused === undefined || (Number.isInteger(answer.refused) && answer.refused >= 0));
   return ok ? (answer as OfferAnswer) : undefined;
 }

@@ -130,7 +130,20 @@ export class SlotAnswers {
       }
       if (!counts) this.deps.reservations.stopAttempt(answer.jobId, answer.nodeId, attemptId);
     }
-    if (owned) for (const taskId of answer.declined) this.deps.offers.declined(owned, answer.nodeId, taskId);
+    if (!owned) return;
+    for (const taskId of answer.declined) this.deps.offers.declined(owned, answer.nodeId, taskId);
+    if (answer.refused) this.refused(owned, answer.nodeId, answer.refused);
+  }
+
+  /**
+   * The node's queue had no room for these reservation units: the job holds that many fewer there,
+   * and if it is left with fewer reservations than tasks to launch it reserves again elsewhere
+   * (not at that node, which would refuse again), instead of waiting for the re-placement tick.
+   */
+  private refused(owned: OwnedJob, nodeId: string, units: number): void {
+    for (let i = 0; i < units; i++) owned.binding.useReservation(nodeId);
+    for (let i = 0; i < units && owned.binding.reservationsHeld < owned.binding.unlaunchedCount; i++)
+      this.deps.placer.reserveOneMore(owned, nodeId);
   }
 
   /** Records the task as launched at the node; false (and the task placed again) if the job refuses. */

@@ -210,6 +210,28 @@ describe('node monitor', () => {
     }
   });
 
+  it('refuses reservations its queue has no room for, and tells their frontend', async () => {
+    const monitor = await node({ id: 'crowded', slots: 1, maxQueuedReservations: 1 });
+    const frontend = fakeFrontend(ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
+    try {
+      reserve(monitor.id, { jobId: 'blocker' });
+      await waitFor(() => monitor.state().running === 1, { message: 'blocker running' });
+      reserve(monitor.id, { jobId: 'fits' });
+      reserve(monitor.id, { jobId: 'offered', count: 2, offers: [offer('offered', 'o1', 1)] });
+      reserve(monitor.id, { jobId: 'plain' });
+      await waitFor(() => frontend.offerAnswers.length === 2, { message: 'two answers' });
+      expect(frontend.offerAnswers).toMatchObject([
+        { jobId: 'offered', launched: [], declined: ['o1'], refused: 2 },
+        { jobId: 'plain', launched: [], declined: [], refused: 1 },
+      ]);
+      expect(monitor.state().queued).toBe(1);
+    } finally {
+      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'blocker', kill: true }));
+      await waitFor(() => frontend.reports.length === 2, { message: 'queue served' });
+      frontend.stop();
+    }
+  });
+
   it('stops the one attempt a cancel names', async () => {
     const monitor = await node({ id: 'one-attempt', slots: 2 });
     const frontend = fakeFrontend(ctx, () => sleep(60_000));

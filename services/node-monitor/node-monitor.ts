@@ -169,23 +169,27 @@ export class NodeMonitor implements Service {
     const parsed = parseReserve(data, this.logger);
     if (!parsed) return;
     const { offers = [], ...reservation } = parsed;
-    const arrivedAt = this.ctx.clock.now();
-    const launched = offers.length > 0 ? this.launchOffers(offers, { ...reservation, arrivedAt }) : 0;
-    const queued = reservation.count - launched;
-    if (queued === 0) return;
-    if (this.queue.size() + queued > this.options.maxQueuedReservations) {
-      this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation dropped');
-      return;
-    }
-    this.queue.enqueue({ ...reservation, count: queued, arrivedAt });
+    const taken = { ...reservation, arrivedAt: this.ctx.clock.now() };
+    const { launched, declined } = this.launchOffers(offers, taken);
+    const queued = reservation.count - launched.length;
+    const full = queued > 0 && this.queue.size() + queued > this.options.maxQueuedReservations;
+    if (full) this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
+    // The frontend hears of every offer, and of reservations refused, so it places them elsewhere.
+    if (offers.length > 0 || full)
+      this.answerOffers(taken.frontendId, taken.jobId, launched, declined, full ? queued : 0);
+    if (queued === 0 || full) return;
+    this.queue.enqueue({ ...reservation, count: queued, arrivedAt: taken.arrivedAt });
     this.pump();
   }
 
   /**
-   * Launches the offers a slot is free for right now and declines the rest, then tells the
-   * frontend which went where. Only with nothing queued: a reservation waiting here comes first.
+   * Launches the offers a slot is free for right now and declines the rest. Only with nothing
+   * queued: a reservation waiting here comes first.
    */
-  private launchOffers(offers: LaunchSpec[], taken: TakenReservation): number {
+  private launchOffers(
+    offers: LaunchSpec[],
+    taken: TakenReservation,
+  ): Pick<OfferAnswer, 'launched' | 'declined'> {
     const launched: OfferAnswer['launched'] = [];
     const declined: string[] = [];
     for (const offer of offers) {
@@ -196,16 +200,27 @@ export class NodeMonitor implements Service {
         declined.push(offer.taskId);
       }
     }
+    return { launched, declined };
+  }
+
+  /** Tells the frontend which offers of `jobId` launched here, which it declined, and units refused. */
+  private answerOffers(
+    frontendId: string,
+    jobId: string,
+    launched: OfferAnswer['launched'],
+    declined: string[],
+    refused: number,
+  ): void {
     const answer: OfferAnswer = {
-      jobId: taken.jobId,
+      jobId,
       nodeId: this.id,
       launched,
       declined,
+      ...(refused > 0 && { refused }),
       load: this.load(),
     };
     this.counter.add();
-    this.ctx.nc.publish(this.ctx.names.frontend(taken.frontendId, 'offers'), encode(answer));
-    return answer.launched.length;
+    this.ctx.nc.publish(this.ctx.names.frontend(frontendId, 'offers'), encode(answer));
   }
 
   private onCancel(data: Uint8Array): void {

@@ -40,12 +40,17 @@ export interface ReserveMessage extends QueuedReservation {
   offers?: LaunchSpec[];
 }
 
-/** Node monitor → frontend: what became of the launch offers of one reservation message. */
+/**
+ * Node monitor → frontend: what became of the launch offers of one reservation message, and of the
+ * reservations themselves when the node's queue had no room for them.
+ */
 export interface OfferAnswer {
   jobId: string;
   nodeId: string;
   launched: Array<{ taskId: string; attemptId: string }>;
   declined: string[];
+  /** Reservation units refused (maxQueuedReservations): the frontend places them elsewhere. */
+  refused?: number;
   load: LoadReply;
 }
 
