@@ -5,6 +5,7 @@ import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
+  decodeOrDrop,
   type GetTaskRequest,
   type MessageCounter,
   type NodeAdvert,
@@ -278,14 +279,8 @@ export class Frontend implements Service {
       ),
       nc.subscribe(names.frontend(frontendId, 'reports'), {
         callback: (_err, msg) => {
-          let batch: Partial<ReportBatch>;
-          try {
-            batch = decode<Partial<ReportBatch>>(msg.data);
-          } catch (err) {
-            this.logger.warn({ err }, 'undecodable task reports dropped');
-            return;
-          }
-          this.reportsArrived(batch?.nodeId, batch?.reports);
+          const batch = decodeOrDrop<ReportBatch>(msg.data, this.logger, 'task report batch');
+          if (batch !== undefined) this.reportsArrived(batch?.nodeId, batch?.reports);
         },
       }),
       serveRpc(nc, names.frontend(frontendId, 'cancel'), (req: { jobId: string; reason?: string }) =>

@@ -1,17 +1,15 @@
-import { encode, randomIdSource, silentLogger, systemClock } from '@passerine/core';
-import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
-import { createNames } from '@passerine/subjects';
-import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encode } from '@passerine/core';
+import { waitFor } from '@passerine/test-support';
+import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
 import {
   encodePayload,
   type LaunchSpec,
-  NodeMonitor,
-  type NodeMonitorOptions,
+  type NodeMonitor,
   type ReserveMessage,
   type TaskRunner,
 } from './index.ts';
+import { nodeMonitorsPerDescribe } from './test-node-monitors.ts';
 
 const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
 
@@ -26,59 +24,24 @@ const offer = (jobId: string, taskId: string, ms: number): LaunchSpec => ({
 });
 
 describe('node monitor', () => {
-  let server: TestServer;
-  let nc: NatsConnection;
-  let ctx: ServiceContext;
-  const nodes: NodeMonitor[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    nc = await server.connect();
-    ctx = {
-      nc,
-      names: createNames(uniquePrefix('nm')),
-      logger: silentLogger(),
-      clock: systemClock,
-      ids: randomIdSource(),
-    };
-  });
-  afterAll(async () => {
-    for (const node of nodes) await node.stop();
-    await server?.stop();
-  });
-
-  async function node(options: NodeMonitorOptions): Promise<NodeMonitor> {
-    const monitor = new NodeMonitor(ctx, { heartbeatMs: 100, ...options });
-    await monitor.start();
-    nodes.push(monitor);
-    return monitor;
-  }
-
-  function reserve(nodeId: string, r: Partial<ReserveMessage> & { jobId: string }) {
-    const message: ReserveMessage = {
-      frontendId: 'fe',
-      user: 'u',
-      priority: 0,
-      count: 1,
-      resources: { cpus: 0, memMb: 0, diskMb: 0 },
-      ...r,
-    };
-    nc.publish(ctx.names.nodeMonitor(nodeId, 'reserve'), encode(message));
-  }
+  const bed = nodeMonitorsPerDescribe('nm');
 
   /** Occupies the node's one slot, queues the given reservations behind it, then frees the slot. */
   async function servedOrder(
     monitor: NodeMonitor,
     queued: Array<Partial<ReserveMessage> & { jobId: string }>,
   ) {
-    const frontend = fakeFrontend(ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
+    const frontend = fakeFrontend(bed.ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
     try {
-      reserve(monitor.id, { jobId: 'blocker' });
+      bed.reserve(monitor.id, { jobId: 'blocker' });
       await waitFor(() => monitor.state().running === 1, { message: 'blocker running' });
-      for (const r of queued) reserve(monitor.id, r);
+      for (const r of queued) bed.reserve(monitor.id, r);
       const units = queued.reduce((sum, r) => sum + (r.count ?? 1), 0);
       await waitFor(() => monitor.state().queued === units, { message: 'reservations queued' });
-      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'blocker', kill: true }));
+      bed.nc.publish(
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        encode({ jobId: 'blocker', kill: true }),
+      );
       await waitFor(() => frontend.reports.length === units + 1, { message: 'all tasks reported' });
       return frontend.asked.slice(1);
     } finally {
@@ -87,7 +50,7 @@ describe('node monitor', () => {
   }
 
   it('serves strict priorities, lower number first', async () => {
-    const monitor = await node({ id: 'prio', slots: 1, policy: 'priority' });
+    const monitor = await bed.node({ id: 'prio', slots: 1, policy: 'priority' });
     const order = await servedOrder(monitor, [
       { jobId: 'low-a', priority: 5 },
       { jobId: 'low-b', priority: 5 },
@@ -97,7 +60,7 @@ describe('node monitor', () => {
   });
 
   it('shares a node fairly between users by weight', async () => {
-    const monitor = await node({ id: 'fair', slots: 1, policy: 'fair', weights: { alice: 1, bob: 1 } });
+    const monitor = await bed.node({ id: 'fair', slots: 1, policy: 'fair', weights: { alice: 1, bob: 1 } });
     const order = await servedOrder(monitor, [
       { jobId: 'alice-job', user: 'alice', count: 4 },
       { jobId: 'bob-job', user: 'bob', count: 4 },
@@ -106,7 +69,7 @@ describe('node monitor', () => {
   });
 
   it('serves in arrival order under fifo', async () => {
-    const monitor = await node({ id: 'fifo', slots: 1 });
+    const monitor = await bed.node({ id: 'fifo', slots: 1 });
     const order = await servedOrder(monitor, [
       { jobId: 'first', priority: 9 },
       { jobId: 'second', priority: 0 },
@@ -123,9 +86,9 @@ describe('node monitor', () => {
       now--;
       return { status: 'finished', exitCode: 0, signal: null };
     };
-    const monitor = await node({ id: 'bounded', slots: 4, resources: { cpus: 2 }, runner });
-    const frontend = fakeFrontend(ctx, () => sleep(0));
-    reserve(monitor.id, { jobId: 'wide', count: 12, resources: { cpus: 1, memMb: 0, diskMb: 0 } });
+    const monitor = await bed.node({ id: 'bounded', slots: 4, resources: { cpus: 2 }, runner });
+    const frontend = fakeFrontend(bed.ctx, () => sleep(0));
+    bed.reserve(monitor.id, { jobId: 'wide', count: 12, resources: { cpus: 1, memMb: 0, diskMb: 0 } });
     await waitFor(() => frontend.reports.length === 12, { message: '12 reports' });
     frontend.stop();
     expect(most).toBe(2);
@@ -133,11 +96,11 @@ describe('node monitor', () => {
   });
 
   it('kills a task that never exits at its timeout and gets its slot back', async () => {
-    const monitor = await node({ id: 'timeouts', slots: 2 });
-    const frontend = fakeFrontend(ctx, () => ({
+    const monitor = await bed.node({ id: 'timeouts', slots: 2 });
+    const frontend = fakeFrontend(bed.ctx, () => ({
       command: { command: 'sleep', args: ['60'], timeoutMs: 200 },
     }));
-    reserve(monitor.id, { jobId: 'forever' });
+    bed.reserve(monitor.id, { jobId: 'forever' });
     await waitFor(() => frontend.reports.length === 1, { message: 'timeout reported' });
     frontend.stop();
     expect(frontend.reports[0]).toMatchObject({
@@ -148,10 +111,10 @@ describe('node monitor', () => {
   });
 
   it('drops a reservation whose frontend answers no task or is gone', async () => {
-    const monitor = await node({ id: 'dropper', slots: 1, getTaskTimeoutMs: 200 });
-    const frontend = fakeFrontend(ctx, () => null);
-    reserve(monitor.id, { jobId: 'none' });
-    reserve(monitor.id, { jobId: 'ghost', frontendId: 'nobody' });
+    const monitor = await bed.node({ id: 'dropper', slots: 1, getTaskTimeoutMs: 200 });
+    const frontend = fakeFrontend(bed.ctx, () => null);
+    bed.reserve(monitor.id, { jobId: 'none' });
+    bed.reserve(monitor.id, { jobId: 'ghost', frontendId: 'nobody' });
     await waitFor(() => frontend.asked.length === 1 && monitor.state().queued === 0, {
       message: 'queue drained',
     });
@@ -160,11 +123,11 @@ describe('node monitor', () => {
   });
 
   it('launches offered tasks on the slots free as they arrive, declines the rest and queues their reservations', async () => {
-    const monitor = await node({ id: 'offered', slots: 2 });
-    const frontend = fakeFrontend(ctx, () => sleep(1));
+    const monitor = await bed.node({ id: 'offered', slots: 2 });
+    const frontend = fakeFrontend(bed.ctx, () => sleep(1));
     try {
       const offers = ['t1', 't2', 't3'].map((taskId) => offer('eager', taskId, 300));
-      reserve(monitor.id, { jobId: 'eager', count: 4, offers });
+      bed.reserve(monitor.id, { jobId: 'eager', count: 4, offers });
       await waitFor(() => frontend.offerAnswers.length === 1, { message: 'offers answered' });
       expect(frontend.offerAnswers[0]).toMatchObject({
         jobId: 'eager',
@@ -192,33 +155,36 @@ describe('node monitor', () => {
   });
 
   it('declines offers while a reservation waits there, and takes malformed offers as a plain reservation', async () => {
-    const monitor = await node({ id: 'busy-offered', slots: 1 });
-    const frontend = fakeFrontend(ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
+    const monitor = await bed.node({ id: 'busy-offered', slots: 1 });
+    const frontend = fakeFrontend(bed.ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
     try {
-      reserve(monitor.id, { jobId: 'blocker' });
+      bed.reserve(monitor.id, { jobId: 'blocker' });
       await waitFor(() => monitor.state().running === 1, { message: 'blocker running' });
-      reserve(monitor.id, { jobId: 'late', offers: [offer('late', 'x', 1)] });
+      bed.reserve(monitor.id, { jobId: 'late', offers: [offer('late', 'x', 1)] });
       await waitFor(() => frontend.offerAnswers.length === 1, { message: 'offer answered' });
       expect(frontend.offerAnswers[0]).toMatchObject({ launched: [], declined: ['x'] });
-      reserve(monitor.id, { jobId: 'odd', offers: [{ ...offer('someone-else', 'y', 1) }] });
+      bed.reserve(monitor.id, { jobId: 'odd', offers: [{ ...offer('someone-else', 'y', 1) }] });
       await waitFor(() => monitor.state().queued === 2, { message: 'both reservations queued' });
       expect(frontend.offerAnswers).toHaveLength(1);
     } finally {
-      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'blocker', kill: true }));
+      bed.nc.publish(
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        encode({ jobId: 'blocker', kill: true }),
+      );
       await waitFor(() => frontend.reports.length === 3, { message: 'queue served' });
       frontend.stop();
     }
   });
 
   it('refuses reservations its queue has no room for, and tells their frontend', async () => {
-    const monitor = await node({ id: 'crowded', slots: 1, maxQueuedReservations: 1 });
-    const frontend = fakeFrontend(ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
+    const monitor = await bed.node({ id: 'crowded', slots: 1, maxQueuedReservations: 1 });
+    const frontend = fakeFrontend(bed.ctx, (jobId) => (jobId === 'blocker' ? sleep(60_000) : sleep(1)));
     try {
-      reserve(monitor.id, { jobId: 'blocker' });
+      bed.reserve(monitor.id, { jobId: 'blocker' });
       await waitFor(() => monitor.state().running === 1, { message: 'blocker running' });
-      reserve(monitor.id, { jobId: 'fits' });
-      reserve(monitor.id, { jobId: 'offered', count: 2, offers: [offer('offered', 'o1', 1)] });
-      reserve(monitor.id, { jobId: 'plain' });
+      bed.reserve(monitor.id, { jobId: 'fits' });
+      bed.reserve(monitor.id, { jobId: 'offered', count: 2, offers: [offer('offered', 'o1', 1)] });
+      bed.reserve(monitor.id, { jobId: 'plain' });
       await waitFor(() => frontend.offerAnswers.length === 2, { message: 'two answers' });
       expect(frontend.offerAnswers).toMatchObject([
         { jobId: 'offered', launched: [], declined: ['o1'], refused: 2 },
@@ -226,28 +192,34 @@ describe('node monitor', () => {
       ]);
       expect(monitor.state().queued).toBe(1);
     } finally {
-      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'blocker', kill: true }));
+      bed.nc.publish(
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        encode({ jobId: 'blocker', kill: true }),
+      );
       await waitFor(() => frontend.reports.length === 2, { message: 'queue served' });
       frontend.stop();
     }
   });
 
   it('stops the one attempt a cancel names', async () => {
-    const monitor = await node({ id: 'one-attempt', slots: 2 });
-    const frontend = fakeFrontend(ctx, () => sleep(60_000));
+    const monitor = await bed.node({ id: 'one-attempt', slots: 2 });
+    const frontend = fakeFrontend(bed.ctx, () => sleep(60_000));
     try {
-      reserve(monitor.id, {
+      bed.reserve(monitor.id, {
         jobId: 'pair',
         count: 2,
         offers: [offer('pair', 'p1', 60_000), offer('pair', 'p2', 60_000)],
       });
       await waitFor(() => monitor.state().running === 2, { message: 'both running' });
-      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', attemptId: 'p2-a' }));
+      bed.nc.publish(
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        encode({ jobId: 'pair', attemptId: 'p2-a' }),
+      );
       await waitFor(() => frontend.reports.length === 1, { message: 'one stopped' });
       expect(frontend.reports[0]).toMatchObject({ taskId: 'p2', status: 'cancelled' });
       expect(monitor.state().running).toBe(1);
     } finally {
-      nc.publish(ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', kill: true }));
+      bed.nc.publish(bed.ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', kill: true }));
       await waitFor(() => frontend.reports.length === 2, { message: 'both stopped' });
       frontend.stop();
     }
@@ -255,13 +227,13 @@ describe('node monitor', () => {
 
   it('hands opaque payloads to an external worker on its task subject', async () => {
     const { serveExternalWorker } = await import('./index.ts');
-    const monitor = await node({ id: 'with-worker', slots: 1 });
-    const worker = serveExternalWorker(nc, ctx.names.workerTasks('with-worker'), (task) => ({
+    const monitor = await bed.node({ id: 'with-worker', slots: 1 });
+    const worker = serveExternalWorker(bed.nc, bed.ctx.names.workerTasks('with-worker'), (task) => ({
       exitCode: 0,
       output: [`did ${new TextDecoder().decode(task.payload)}`],
     }));
-    const frontend = fakeFrontend(ctx, () => ({ payload: new TextEncoder().encode('job-x') }));
-    reserve(monitor.id, { jobId: 'external' });
+    const frontend = fakeFrontend(bed.ctx, () => ({ payload: new TextEncoder().encode('job-x') }));
+    bed.reserve(monitor.id, { jobId: 'external' });
     await waitFor(() => frontend.reports.length === 1, { message: 'worker result' });
     expect(frontend.reports[0]).toMatchObject({ status: 'finished', exitCode: 0 });
     worker.stop();
@@ -269,13 +241,13 @@ describe('node monitor', () => {
   });
 
   it('fails a task at once, naming the subject, when no external worker listens', async () => {
-    const monitor = await node({ id: 'no-worker', slots: 1 });
-    const frontend = fakeFrontend(ctx, () => ({ payload: new TextEncoder().encode('job-y') }));
-    reserve(monitor.id, { jobId: 'unserved' });
+    const monitor = await bed.node({ id: 'no-worker', slots: 1 });
+    const frontend = fakeFrontend(bed.ctx, () => ({ payload: new TextEncoder().encode('job-y') }));
+    bed.reserve(monitor.id, { jobId: 'unserved' });
     await waitFor(() => frontend.reports.length === 1, { message: 'task report' });
     expect(frontend.reports[0]).toMatchObject({ status: 'failed' });
     expect(frontend.reports[0].error).toContain(
-      `no external worker serves ${ctx.names.workerTasks('no-worker')}`,
+      `no external worker serves ${bed.ctx.names.workerTasks('no-worker')}`,
     );
     expect(monitor.state().freeSlots).toBe(1);
     frontend.stop();

@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
-import { decode, encode, type Logger } from '@passerine/core';
+import { encode, type Logger } from '@passerine/core';
 import { requestRpc, type Service, type ServiceContext } from '@passerine/natsconn';
 import {
   createReservationQueue,
@@ -26,6 +26,7 @@ import { ReportOutbox } from './report-outbox.ts';
 import { validAttemptIds } from './report-validation.ts';
 import { createDefaultRunner } from './runners.ts';
 import { parseReserve } from './reserve-message.ts';
+import { decodeOrDrop } from './wire-message.ts';
 import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
@@ -224,13 +225,7 @@ export class NodeMonitor implements Service {
   }
 
   private onCancel(data: Uint8Array): void {
-    let message: CancelMessage;
-    try {
-      message = decode<CancelMessage>(data);
-    } catch (err) {
-      this.logger.warn({ err }, 'malformed cancel dropped');
-      return;
-    }
+    const message = decodeOrDrop<CancelMessage>(data, this.logger, 'cancel');
     if (typeof message?.jobId !== 'string') return;
     if (typeof message.attemptId === 'string') {
       const task = this.running.get(message.attemptId);
@@ -243,13 +238,8 @@ export class NodeMonitor implements Service {
   }
 
   private onReported(data: Uint8Array): void {
-    let ack: ReportAck;
-    try {
-      ack = decode<ReportAck>(data);
-    } catch (err) {
-      this.logger.warn({ err }, 'undecodable report acknowledgement dropped');
-      return;
-    }
+    const ack = decodeOrDrop<ReportAck>(data, this.logger, 'report acknowledgement');
+    if (ack === undefined) return;
     const attemptIds = validAttemptIds(ack?.attemptIds);
     if (attemptIds) this.reports.acknowledged(attemptIds);
     else this.logger.warn({ ack }, 'malformed report acknowledgement dropped');

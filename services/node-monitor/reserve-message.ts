@@ -1,6 +1,7 @@
-import { decode, type Logger } from '@passerine/core';
+import type { Logger } from '@passerine/core';
 import { resources } from '@passerine/scheduling';
 import type { LaunchSpec, ReserveMessage } from './protocol.ts';
+import { decodeOrDrop } from './wire-message.ts';
 
 /** Largest count one reservation message may carry. */
 const MAX_COUNT = 100_000;
@@ -9,13 +10,8 @@ export const MAX_OFFERS = 1_024;
 
 /** Checks a reservation from the wire; a malformed one is logged and dropped, never thrown. */
 export function parseReserve(data: Uint8Array, logger: Logger): ReserveMessage | undefined {
-  let value: Partial<ReserveMessage>;
-  try {
-    value = decode<Partial<ReserveMessage>>(data);
-  } catch (err) {
-    logger.warn({ err }, 'undecodable reservation dropped');
-    return undefined;
-  }
+  const value = decodeOrDrop<ReserveMessage>(data, logger, 'reservation');
+  if (value === undefined) return undefined;
   const ok =
     typeof value === 'object' &&
     value !== null &&
