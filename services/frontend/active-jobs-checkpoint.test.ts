@@ -1,15 +1,12 @@
 import { encode, silentLogger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
-import { encodePayload } from '@passerine/node-monitor';
 import { initialJobState, type JobState, parseJob } from '@passerine/scheduling';
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveJobsCheckpoint, decodeActiveJobs, encodeActiveJobs } from './active-jobs-checkpoint.ts';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
 import { type JobHistory, readActiveJobs } from './job-history.ts';
-import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
-
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+import { type SchedulingCluster, sleepTask, startSchedulingCluster } from './test-cluster.ts';
 
 /** A job as the log would have it once submitted by `frontendId`, with one task running. */
 function activeJob(jobId: string, frontendId: string): JobHistory {

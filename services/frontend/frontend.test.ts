@@ -1,10 +1,7 @@
-import { encodePayload } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
-
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+import { type SchedulingCluster, sleepTask, startSchedulingCluster } from './test-cluster.ts';
 
 describe('frontend with node monitors', () => {
   let cluster: SchedulingCluster;

@@ -10,9 +10,7 @@ import {
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import { clusterPerDescribe, type SchedulingCluster } from './test-cluster.ts';
-
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+import { clusterPerDescribe, type SchedulingCluster, sleepTask } from './test-cluster.ts';
 
 /** Counts the getTask calls a frontend is asked (a plain subscriber gets a copy of each). */
 function countGetTasks(cluster: SchedulingCluster, frontendId: string) {

@@ -1,10 +1,8 @@
-import { encodePayload } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import { clusterPerDescribe } from './test-cluster.ts';
+import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
 /** A job of one task that may run only on `nodeId`. */
 const pinned = (id: string, nodeId: string, ms: number) => ({
   id,

@@ -1,11 +1,9 @@
 import { decode, encode } from '@passerine/core';
-import { encodePayload, type OfferAnswer, type ReserveMessage } from '@passerine/node-monitor';
+import type { OfferAnswer, ReserveMessage } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, submitJob } from './index.ts';
-import { clusterPerDescribe } from './test-cluster.ts';
-
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
 describe('reservations a node refuses', () => {
   const cluster = clusterPerDescribe(

@@ -1,6 +1,5 @@
 import { decode, encode } from '@passerine/core';
 import {
-  encodePayload,
   MAX_REPORTS_PER_MESSAGE,
   type ReportAck,
   type ReportBatch,
@@ -9,9 +8,7 @@ import {
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, submitJob } from './index.ts';
-import { clusterPerDescribe } from './test-cluster.ts';
-
-const sleepTask = (id: string, ms: number) => ({ id, payload: encodePayload({ kind: 'sleep', ms }) });
+import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
 const report = (attemptId: string): TaskEndedReport => ({
   jobId: 'no-such-job',

@@ -1,12 +1,18 @@
 import { provision } from '@passerine/cli';
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
-import { NodeMonitor, type NodeMonitorOptions } from '@passerine/node-monitor';
+import { encodePayload, NodeMonitor, type NodeMonitorOptions } from '@passerine/node-monitor';
 import { createNames, type Names } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll } from 'vitest';
 import { Frontend } from './frontend.ts';
 import type { FrontendOptions } from './options.ts';
+
+/** A task that sleeps `ms` in the node monitor: what the tests schedule. */
+export const sleepTask = (id: string, ms: number) => ({
+  id,
+  payload: encodePayload({ kind: 'sleep', ms }),
+});
 
 /** Fast membership for tests: dead members are noticed within about a second. */
 export const FAST = { heartbeatMs: 100, staleAfterMs: 600 } as const;

@@ -2,16 +2,8 @@ import { encode } from '@passerine/core';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
-import {
-  encodePayload,
-  type LaunchSpec,
-  type NodeMonitor,
-  type ReserveMessage,
-  type TaskRunner,
-} from './index.ts';
-import { nodeMonitorsPerDescribe } from './test-node-monitors.ts';
-
-const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
+import type { LaunchSpec, NodeMonitor, ReserveMessage, TaskRunner } from './index.ts';
+import { nodeMonitorsPerDescribe, sleep } from './test-node-monitors.ts';
 
 /** A task sent along with a reservation, as a frontend that believes the node idle sends it. */
 const offer = (jobId: string, taskId: string, ms: number): LaunchSpec => ({

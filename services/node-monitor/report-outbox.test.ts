@@ -2,10 +2,8 @@ import { encode } from '@passerine/core';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
-import { encodePayload, type NodeMonitor, type TaskRunner } from './index.ts';
-import { nodeMonitorsPerDescribe } from './test-node-monitors.ts';
-
-const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
+import type { NodeMonitor, TaskRunner } from './index.ts';
+import { nodeMonitorsPerDescribe, sleep } from './test-node-monitors.ts';
 
 describe('task reports', () => {
   const bed = nodeMonitorsPerDescribe('rep');

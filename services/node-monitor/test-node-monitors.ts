@@ -6,6 +6,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { NodeMonitor } from './node-monitor.ts';
 import type { NodeMonitorOptions } from './options.ts';
 import type { ReserveMessage } from './protocol.ts';
+import { encodePayload } from './runners.ts';
+
+/** The payload of a task that sleeps `ms` in the node monitor. */
+export const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });
 
 export interface NodeMonitorTestBed {
   readonly ctx: ServiceContext;
