@@ -1,4 +1,3 @@
-import { encode } from '@passerine/core';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
@@ -30,10 +29,7 @@ describe('node monitor', () => {
       for (const r of queued) bed.reserve(monitor.id, r);
       const units = queued.reduce((sum, r) => sum + (r.count ?? 1), 0);
       await waitFor(() => monitor.state().queued === units, { message: 'reservations queued' });
-      bed.nc.publish(
-        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
-        encode({ jobId: 'blocker', kill: true }),
-      );
+      bed.cancel(monitor.id, { jobId: 'blocker', kill: true });
       await waitFor(() => frontend.reports.length === units + 1, { message: 'all tasks reported' });
       return frontend.asked.slice(1);
     } finally {
@@ -159,10 +155,7 @@ describe('node monitor', () => {
       await waitFor(() => monitor.state().queued === 2, { message: 'both reservations queued' });
       expect(frontend.offerAnswers).toHaveLength(1);
     } finally {
-      bed.nc.publish(
-        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
-        encode({ jobId: 'blocker', kill: true }),
-      );
+      bed.cancel(monitor.id, { jobId: 'blocker', kill: true });
       await waitFor(() => frontend.reports.length === 3, { message: 'queue served' });
       frontend.stop();
     }
@@ -184,10 +177,7 @@ describe('node monitor', () => {
       ]);
       expect(monitor.state().queued).toBe(1);
     } finally {
-      bed.nc.publish(
-        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
-        encode({ jobId: 'blocker', kill: true }),
-      );
+      bed.cancel(monitor.id, { jobId: 'blocker', kill: true });
       await waitFor(() => frontend.reports.length === 2, { message: 'queue served' });
       frontend.stop();
     }
@@ -203,15 +193,12 @@ describe('node monitor', () => {
         offers: [offer('pair', 'p1', 60_000), offer('pair', 'p2', 60_000)],
       });
       await waitFor(() => monitor.state().running === 2, { message: 'both running' });
-      bed.nc.publish(
-        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
-        encode({ jobId: 'pair', attemptId: 'p2-a' }),
-      );
+      bed.cancel(monitor.id, { jobId: 'pair', attemptId: 'p2-a' });
       await waitFor(() => frontend.reports.length === 1, { message: 'one stopped' });
       expect(frontend.reports[0]).toMatchObject({ taskId: 'p2', status: 'cancelled' });
       expect(monitor.state().running).toBe(1);
     } finally {
-      bed.nc.publish(bed.ctx.names.nodeMonitor(monitor.id, 'cancel'), encode({ jobId: 'pair', kill: true }));
+      bed.cancel(monitor.id, { jobId: 'pair', kill: true });
       await waitFor(() => frontend.reports.length === 2, { message: 'both stopped' });
       frontend.stop();
     }

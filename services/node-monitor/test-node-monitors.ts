@@ -5,7 +5,7 @@ import { startTestServer, type TestServer, uniquePrefix } from '@passerine/test-
 import { afterAll, beforeAll } from 'vitest';
 import { NodeMonitor } from './node-monitor.ts';
 import type { NodeMonitorOptions } from './options.ts';
-import type { ReserveMessage } from './protocol.ts';
+import type { CancelMessage, ReserveMessage } from './protocol.ts';
 import { encodePayload } from './runners.ts';
 
 /** The payload of a task that sleeps `ms` in the node monitor. */
@@ -18,6 +18,8 @@ export interface NodeMonitorTestBed {
   node(options: NodeMonitorOptions): Promise<NodeMonitor>;
   /** Leaves a reservation of frontend `fe` (user u, priority 0, one unit, no resources unless given). */
   reserve(nodeId: string, reservation: Partial<ReserveMessage> & { jobId: string }): void;
+  /** Sends a cancel to the node monitor, as a frontend does. */
+  cancel(nodeId: string, message: CancelMessage): void;
 }
 
 /** A nats-server for one describe block and the node monitors its tests start on it. */
@@ -62,6 +64,9 @@ export function nodeMonitorsPerDescribe(prefix: string): NodeMonitorTestBed {
         ...reservation,
       };
       ctx.nc.publish(ctx.names.nodeMonitor(nodeId, 'reserve'), encode(message));
+    },
+    cancel(nodeId, message) {
+      ctx.nc.publish(ctx.names.nodeMonitor(nodeId, 'cancel'), encode(message));
     },
   };
 }
