@@ -10,23 +10,32 @@ import { waitFor } from '@passerine/test-support';
  * the same concurrency and no-op jobs: jobs added in bulk first, then processed by one worker
  * process with `concurrency` slots. Returns peer_bullmq_* fields, or peer_bullmq_error.
  */
-export async function runBullmqPeer(o: { jobs: number; concurrency: number }): Promise<Record<string, unknown>> {
+export async function runBullmqPeer(o: {
+  jobs: number;
+  concurrency: number;
+}): Promise<Record<string, unknown>> {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
     return { peer_bullmq_error: 'redis-server not installed (Debian: apt-get install redis-server)' };
   }
   const { Queue, Worker } = await import('bullmq');
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'passerine-redis-'));
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
   const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
   try {
     const queue = new Queue('peer', { connection });
     await waitFor(() => queue.waitUntilReady().then(() => true), { timeoutMs: 10_000 });
     const addStarted = performance.now();
     for (let i = 0; i < o.jobs; i += 1000) {
-      await queue.addBulk(Array.from({ length: Math.min(1000, o.jobs - i) }, (_, j) => ({ name: 'noop', data: { i: i + j } })));
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, o.jobs - i) }, (_, j) => ({ name: 'noop', data: { i: i + j } })),
+      );
     }
     const addSeconds = (performance.now() - addStarted) / 1000;
     let processed = 0;

@@ -5,7 +5,13 @@
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { decode, encode, type EventEnvelope } from '@passerine/core';
-import { ensureEventStream, GroupCommitter, JetStreamEventLog, runProjector, SnapshotStore } from '@passerine/eventlog';
+import {
+  ensureEventStream,
+  GroupCommitter,
+  JetStreamEventLog,
+  runProjector,
+  SnapshotStore,
+} from '@passerine/eventlog';
 import { startTestServer } from '@passerine/test-support';
 import { print } from './support.ts';
 
@@ -15,7 +21,13 @@ const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 500);
 const WINDOW = 1000;
 
 function event(i: number): EventEnvelope {
-  return { type: 'UnitAdded', v: 1, time: 1_700_000_000_000 + i, id: `e${i}`, data: { key: `unit-${i}`, p: i % 7 } };
+  return {
+    type: 'UnitAdded',
+    v: 1,
+    time: 1_700_000_000_000 + i,
+    id: `e${i}`,
+    data: { key: `unit-${i}`, p: i % 7 },
+  };
 }
 
 const server = await startTestServer();
@@ -37,7 +49,14 @@ const common = { server_version: server.version.text, node: process.version };
   }
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
-  print({ bench: 'eventlog', result: 'baseline', baseline_appends_per_s: Math.round(BASELINE_EVENTS / seconds), events: BASELINE_EVENTS, window: WINDOW, ...common });
+  print({
+    bench: 'eventlog',
+    result: 'baseline',
+    baseline_appends_per_s: Math.round(BASELINE_EVENTS / seconds),
+    events: BASELINE_EVENTS,
+    window: WINDOW,
+    ...common,
+  });
   baselineRate = BASELINE_EVENTS / seconds;
 }
 
@@ -84,7 +103,13 @@ let checkpoint = 0;
   await projector.done;
   checkpoint = projector.checkpoint();
   const seconds = (performance.now() - started) / 1000;
-  print({ bench: 'eventlog', result: 'replay', replay_events_per_s: Math.round(projection.size / seconds), events: projection.size, ...common });
+  print({
+    bench: 'eventlog',
+    result: 'replay',
+    replay_events_per_s: Math.round(projection.size / seconds),
+    events: projection.size,
+    ...common,
+  });
 }
 
 // Snapshot, a tail of 10,000 more events, then restore = newest snapshot + tail.

@@ -149,7 +149,8 @@ function cpuNow() {
 /** Microseconds of CPU per cycle that each process spent in a window. */
 function cpuPerCycle(before: ReturnType<typeof cpuNow>, cycles: number) {
   const after = cpuNow();
-  const per = (key: keyof typeof after) => Math.round(((after[key] - before[key]) * 1e6) / Math.max(1, cycles));
+  const per = (key: keyof typeof after) =>
+    Math.round(((after[key] - before[key]) * 1e6) / Math.max(1, cycles));
   return { bench_us: per('bench'), gateway_us: per('gateway'), store_us: per('store'), nats_us: per('nats') };
 }
 

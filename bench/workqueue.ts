@@ -31,7 +31,9 @@ let store = startStore();
 const client = new WorkQueueClient(nc, names, { timeoutMs: 60_000 });
 const common = { server_version: server.version.text, node: process.version, units: UNITS, workers: WORKERS };
 
-await client.call('setWorkSpec', { spec: encodeValue(CborMap.fromObject({ name: 'bench', max_getwork: 1 })) });
+await client.call('setWorkSpec', {
+  spec: encodeValue(CborMap.fromObject({ name: 'bench', max_getwork: 1 })),
+});
 const unitData = encodeValue(CborMap.fromObject({ payload: 'x'.repeat(40) }));
 
 // 1. Add UNITS units in chunks of CHUNK, a few requests in flight.
@@ -45,7 +47,8 @@ const unitData = encodeValue(CborMap.fromObject({ payload: 'x'.repeat(40) }));
         const from = next;
         next += CHUNK;
         const units = [];
-        for (let i = from; i < Math.min(from + CHUNK, UNITS); i++) units.push({ key: `unit-${String(i).padStart(8, '0')}`, data: unitData });
+        for (let i = from; i < Math.min(from + CHUNK, UNITS); i++)
+          units.push({ key: `unit-${String(i).padStart(8, '0')}`, data: unitData });
         await client.call('addWorkUnits', { spec: 'bench', units });
         done += units.length;
         progress(`added ${done}/${UNITS}`);
@@ -81,7 +84,10 @@ async function cycles(workMs: number) {
       if (workMs > 0) await new Promise((r) => setTimeout(r, Math.random() * workMs));
       while (performance.now() < until) {
         const t0 = performance.now();
-        const work = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', { workerId, maxJobs: 1 });
+        const work = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', {
+          workerId,
+          maxJobs: 1,
+        });
         getLatency.push(performance.now() - t0);
         if (work.length === 0) break;
         if (workMs > 0) await new Promise((r) => setTimeout(r, workMs));
@@ -119,12 +125,22 @@ const cyclesPerS = Math.max(withWork.cycles_per_s, saturated.cycles_per_s);
   const started = performance.now();
   store = startStore();
   const counts = await waitFor(
-    () => client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'bench' }).catch(() => null),
+    () =>
+      client
+        .call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'bench' })
+        .catch(() => null),
     { timeoutMs: 120_000, intervalMs: 50, message: 'the restarted store to answer' },
   );
   const seconds = (performance.now() - started) / 1000;
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  print({ bench: 'workqueue', result: 'restart', restart_seconds: round(seconds), units_after_restart: total, store_rss_mb: rssMb(store.child.pid!), ...common });
+  print({
+    bench: 'workqueue',
+    result: 'restart',
+    restart_seconds: round(seconds),
+    units_after_restart: total,
+    store_rss_mb: rssMb(store.child.pid!),
+    ...common,
+  });
 }
 
 store.child.kill('SIGTERM');
@@ -134,4 +150,11 @@ await server.stop();
 
 // 4. The peer: BullMQ on a local Redis, same concurrency, no-op jobs.
 const peer = await runBullmqPeer({ jobs: envNumber('BENCH_PEER_JOBS', 100_000), concurrency: WORKERS });
-print({ bench: 'workqueue', result: 'peer', ...peer, cycles_per_s: Math.round(cyclesPerS), ratio_to_bullmq: 'peer_bullmq_jobs_per_s' in peer ? round(cyclesPerS / (peer.peer_bullmq_jobs_per_s as number)) : null });
+print({
+  bench: 'workqueue',
+  result: 'peer',
+  ...peer,
+  cycles_per_s: Math.round(cyclesPerS),
+  ratio_to_bullmq:
+    'peer_bullmq_jobs_per_s' in peer ? round(cyclesPerS / (peer.peer_bullmq_jobs_per_s as number)) : null,
+});

@@ -46,7 +46,12 @@ export class WorkQueueClient {
       } catch (err) {
         if (!nobodyServes(err) || Date.now() > deadline) throw err;
       }
-      await requestRpc(this.nc, this.names.openNamespace, { namespace: this.namespace }, this.timeoutMs).catch((err) => {
+      await requestRpc(
+        this.nc,
+        this.names.openNamespace,
+        { namespace: this.namespace },
+        this.timeoutMs,
+      ).catch((err) => {
         if (!nobodyServes(err)) throw err;
       });
       await new Promise((r) => setTimeout(r, wait));

@@ -5,6 +5,7 @@ export function positiveNumberFromEnv(env: NodeJS.ProcessEnv, name: string): num
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new ValidationError(`${name} must be a number > 0 (got ${text})`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ValidationError(`${name} must be a number > 0 (got ${text})`);
   return value;
 }

@@ -27,8 +27,17 @@ export interface EnvelopeContext {
   cause?: string;
 }
 
-export function envelop<T extends string, D>(event: NewEvent<T, D>, ctx: EnvelopeContext): EventEnvelope<T, D> {
-  const out: EventEnvelope<T, D> = { type: event.type, v: event.v ?? 1, time: ctx.time, id: ctx.nextId(), data: event.data };
+export function envelop<T extends string, D>(
+  event: NewEvent<T, D>,
+  ctx: EnvelopeContext,
+): EventEnvelope<T, D> {
+  const out: EventEnvelope<T, D> = {
+    type: event.type,
+    v: event.v ?? 1,
+    time: ctx.time,
+    id: ctx.nextId(),
+    data: event.data,
+  };
   if (ctx.corr !== undefined) out.corr = ctx.corr;
   if (ctx.cause !== undefined) out.cause = ctx.cause;
   return out;

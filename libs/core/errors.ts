@@ -108,13 +108,19 @@ export interface WireError {
 
 export function toWireError(err: unknown): WireError {
   const e = asPasserineError(err);
-  return e.details ? { code: e.code, message: e.message, details: e.details } : { code: e.code, message: e.message };
+  return e.details
+    ? { code: e.code, message: e.message, details: e.details }
+    : { code: e.code, message: e.message };
 }
 
 export function fromWireError(wire: WireError): PasserineError {
   if (wire.code === 'concurrency') {
     const d = wire.details ?? {};
-    return new ConcurrencyError(wire.message, d.expected as number | undefined, d.actual as number | undefined);
+    return new ConcurrencyError(
+      wire.message,
+      d.expected as number | undefined,
+      d.actual as number | undefined,
+    );
   }
   return new PasserineError(wire.code, wire.message, wire.details);
 }

@@ -24,11 +24,15 @@ describe('group commit', () => {
     const { log, subject } = await freshLog(server);
     const committer = new GroupCommitter(log, subject('g'), { maxInFlight: 1 });
     const results = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => committer.append([ev('E', { caller: i }), ev('E', { caller: i })])),
+      Array.from({ length: 300 }, (_, i) =>
+        committer.append([ev('E', { caller: i }), ev('E', { caller: i })]),
+      ),
     );
     const stored = await commits(log.read({}));
     expect(stored.length).toBeLessThan(300);
-    const events = stored.flatMap((c) => c.events.map((e) => ({ seq: c.seq, caller: (e.data as { caller: number }).caller })));
+    const events = stored.flatMap((c) =>
+      c.events.map((e) => ({ seq: c.seq, caller: (e.data as { caller: number }).caller })),
+    );
     expect(events).toHaveLength(600);
     results.forEach((r, i) => {
       const commit = stored.find((c) => c.seq === r.seq)!;
@@ -51,7 +55,9 @@ describe('group commit', () => {
     const committer = new GroupCommitter(log, subject('s'), { maxBytes: 100 });
     const alone = await committer.append([ev('E', 'z'.repeat(500))]);
     expect(alone.index).toBe(0);
-    await expect(committer.append([ev('E', 'z'.repeat(2 * 1024 * 1024))])).rejects.toBeInstanceOf(TooLargeError);
+    await expect(committer.append([ev('E', 'z'.repeat(2 * 1024 * 1024))])).rejects.toBeInstanceOf(
+      TooLargeError,
+    );
     const manyEvents = Array.from({ length: 10_001 }, () => ev('E', 1));
     await expect(committer.append(manyEvents)).rejects.toThrow(/over the limit of 10000 events/);
   });

@@ -74,7 +74,9 @@ export class GroupCommitter {
     // commit. The log refuses it if it does not fit in a message.
     if (parts.length > this.maxEvents) {
       return Promise.reject(
-        new TooLargeError(`one append of ${parts.length} events is over the limit of ${this.maxEvents} events; split it`),
+        new TooLargeError(
+          `one append of ${parts.length} events is over the limit of ${this.maxEvents} events; split it`,
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -115,7 +117,11 @@ export class GroupCommitter {
     let events = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0];
-      if (batch.length > 0 && (bytes + next.bytes > this.maxBytes || events + next.parts.length > this.maxEvents)) break;
+      if (
+        batch.length > 0 &&
+        (bytes + next.bytes > this.maxBytes || events + next.parts.length > this.maxEvents)
+      )
+        break;
       batch.push(next);
       this.queue.shift();
       bytes += next.bytes;

@@ -1,4 +1,12 @@
-export type { AppendOptions, AppendResult, CommitRecord, CorruptRecord, EventLog, LogRecord, ReadOptions } from './types.ts';
+export type {
+  AppendOptions,
+  AppendResult,
+  CommitRecord,
+  CorruptRecord,
+  EventLog,
+  LogRecord,
+  ReadOptions,
+} from './types.ts';
 export { JetStreamEventLog, type JetStreamEventLogOptions } from './jetstream-log.ts';
 export { ensureEventStream, defaultEventStreamLimits, type EventStreamLimits } from './stream.ts';
 export { encodeCommit, decodeCommit } from './commit-codec.ts';

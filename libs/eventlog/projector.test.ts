@@ -38,7 +38,11 @@ describe('projector', () => {
     await projector.stop();
 
     const again = counter();
-    const fromCheckpoint = runProjector({ log, evolve: again.evolve, checkpoint: projector.checkpoint() - 1 });
+    const fromCheckpoint = runProjector({
+      log,
+      evolve: again.evolve,
+      checkpoint: projector.checkpoint() - 1,
+    });
     await fromCheckpoint.caughtUp;
     expect(again.state.total).toBe(100);
     await fromCheckpoint.stop();

@@ -11,7 +11,11 @@ export interface ProblemPolicy {
   versionMismatch: 'skip' | 'stop';
 }
 
-export const defaultProblemPolicy: ProblemPolicy = { corrupt: 'skip', unknownType: 'skip', versionMismatch: 'stop' };
+export const defaultProblemPolicy: ProblemPolicy = {
+  corrupt: 'skip',
+  unknownType: 'skip',
+  versionMismatch: 'stop',
+};
 
 export interface Problem {
   seq: number;
@@ -59,9 +63,13 @@ function kindOf(err: unknown): keyof ProblemPolicy | 'apply' {
 
 export class ProjectionStoppedError extends PasserineError {
   constructor(readonly problem: Problem) {
-    super('corrupt', `projection stopped at sequence ${problem.seq} (${problem.subject}): ${problem.reason}`, {
-      ...problem,
-    });
+    super(
+      'corrupt',
+      `projection stopped at sequence ${problem.seq} (${problem.subject}): ${problem.reason}`,
+      {
+        ...problem,
+      },
+    );
   }
 }
 
@@ -103,14 +111,25 @@ export function runProjector(options: ProjectorOptions): Projector {
     for await (const record of records as AsyncIterable<LogRecord>) {
       if (abort.signal.aborted) break;
       if (record.kind === 'corrupt') {
-        const stop = report({ seq: record.seq, subject: record.subject, kind: 'corrupt', reason: record.reason });
+        const stop = report({
+          seq: record.seq,
+          subject: record.subject,
+          kind: 'corrupt',
+          reason: record.reason,
+        });
         if (stop) throw new ProjectionStoppedError(problems[problems.length - 1]);
       } else {
         for (let i = 0; i < record.events.length; i++) {
           try {
             options.evolve(record.events[i], record);
           } catch (err) {
-            const problem = { seq: record.seq, subject: record.subject, kind: kindOf(err), reason: (err as Error).message, index: i };
+            const problem = {
+              seq: record.seq,
+              subject: record.subject,
+              kind: kindOf(err),
+              reason: (err as Error).message,
+              index: i,
+            };
             if (report(problem)) throw new ProjectionStoppedError(problem);
           }
         }

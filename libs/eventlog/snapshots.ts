@@ -24,7 +24,10 @@ export class SnapshotStore {
   ) {}
 
   private store(): Promise<ObjectStore> {
-    this.storePromise ??= new Objm(this.nc).create(this.bucket, { replicas: this.replicas, storage: 'file' as never });
+    this.storePromise ??= new Objm(this.nc).create(this.bucket, {
+      replicas: this.replicas,
+      storage: 'file' as never,
+    });
     return this.storePromise;
   }
 

@@ -10,5 +10,11 @@ export async function freshLog(server: TestServer) {
   const nc = await server.connect();
   const stream = prefix.toUpperCase();
   await ensureEventStream(await jetstreamManager(nc), stream, [`${prefix}.>`]);
-  return { nc, prefix, stream, log: new JetStreamEventLog(nc, { stream }), subject: (s: string) => `${prefix}.${s}` };
+  return {
+    nc,
+    prefix,
+    stream,
+    log: new JetStreamEventLog(nc, { stream }),
+    subject: (s: string) => `${prefix}.${s}`,
+  };
 }

@@ -30,5 +30,10 @@ export const DEFAULT_KILL_GRACE_MS = 2_000;
 
 /** The answer for a task whose abort signal fired before it started: nothing was run. */
 export function cancelledBeforeStart(): Promise<ExecutionResult> {
-  return Promise.resolve({ status: 'cancelled', exitCode: null, signal: null, error: 'cancelled before start' });
+  return Promise.resolve({
+    status: 'cancelled',
+    exitCode: null,
+    signal: null,
+    error: 'cancelled before start',
+  });
 }

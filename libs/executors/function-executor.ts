@@ -1,6 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { cancelledBeforeStart, type ExecuteOptions, type ExecutionResult, type Executor } from './executor.ts';
+import {
+  cancelledBeforeStart,
+  type ExecuteOptions,
+  type ExecutionResult,
+  type Executor,
+} from './executor.ts';
 import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from './line-splitter.ts';
 
 export interface FunctionTask {

@@ -31,7 +31,9 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new UnavailableError(`cannot connect to NATS at ${options.servers} (${(lastError as Error)?.message})`);
+  throw new UnavailableError(
+    `cannot connect to NATS at ${options.servers} (${(lastError as Error)?.message})`,
+  );
 }
 
 /** Waits until JetStream answers on this connection (a fresh cluster needs a meta leader first). */

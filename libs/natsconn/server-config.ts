@@ -28,7 +28,10 @@ export function stripBlock(conf: string, block: string): string {
 /** Drops the keys we set ourselves so the file never says them twice. */
 function withoutOwnKeys(conf: string): string {
   let out = stripBlock(stripBlock(conf, 'cluster'), 'jetstream');
-  out = out.replace(/^\s*(port|http_port|https_port|monitor_port|host|listen|server_name|max_payload)\s*[:=].*$/gm, '');
+  out = out.replace(
+    /^\s*(port|http_port|https_port|monitor_port|host|listen|server_name|max_payload)\s*[:=].*$/gm,
+    '',
+  );
   return out.trim();
 }
 

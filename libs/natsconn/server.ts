@@ -36,7 +36,12 @@ export interface NatsServerHandle {
 
 const RECENT_LINES = 50;
 
-async function waitForPortsFile(dir: string, pid: number, child: ChildProcess, deadline: number): Promise<string> {
+async function waitForPortsFile(
+  dir: string,
+  pid: number,
+  child: ChildProcess,
+  deadline: number,
+): Promise<string> {
   const file = join(dir, `nats-server_${pid}.ports`);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new UnavailableError(`nats-server exited with code ${child.exitCode}`);
@@ -49,7 +54,9 @@ async function waitForPortsFile(dir: string, pid: number, child: ChildProcess, d
     await new Promise((r) => setTimeout(r, 20));
   }
   const files = await readdir(dir).catch(() => []);
-  throw new UnavailableError(`nats-server did not report its ports within the timeout (dir has ${files.join(', ')})`);
+  throw new UnavailableError(
+    `nats-server did not report its ports within the timeout (dir has ${files.join(', ')})`,
+  );
 }
 
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServerHandle> {

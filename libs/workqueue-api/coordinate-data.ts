@@ -1,4 +1,13 @@
-import { CborMap, type CborValue, decodeValue, encodeValue, fromUtf8, isCborMap, mapGet, Tuple } from '@passerine/cbor';
+import {
+  CborMap,
+  type CborValue,
+  decodeValue,
+  encodeValue,
+  fromUtf8,
+  isCborMap,
+  mapGet,
+  Tuple,
+} from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import type { WorkSpecMeta } from '@passerine/workqueue';
 import { readRunner } from './runner.ts';
@@ -92,14 +101,22 @@ export function readOutputs(dataBytes: Uint8Array | null | undefined, thenSpec: 
   const output = mapGet(data, 'output');
   if (output === undefined || output === null) return [];
   if (isCborMap(output)) {
-    return output.entries.map(([key, value]) => ({ spec: thenSpec, key: asName(key, 'output key'), data: unitData(value) }));
+    return output.entries.map(([key, value]) => ({
+      spec: thenSpec,
+      key: asName(key, 'output key'),
+      data: unitData(value),
+    }));
   }
   const items = itemsOf(output);
   if (!items) throw new ValidationError('output must be a dict or a list', { field: 'output' });
   return items.map((item) => {
     const parts = itemsOf(item);
     if (!parts) return { spec: thenSpec, key: asName(item, 'output key'), data: EMPTY_MAP };
-    const unit: OutputUnit = { spec: thenSpec, key: asName(parts[0], 'output key'), data: unitData(parts[1]) };
+    const unit: OutputUnit = {
+      spec: thenSpec,
+      key: asName(parts[0], 'output key'),
+      data: unitData(parts[1]),
+    };
     const meta = parts[2];
     if (meta !== undefined && isCborMap(meta)) {
       const priority = mapGet(meta, 'priority');

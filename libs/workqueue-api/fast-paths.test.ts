@@ -5,7 +5,16 @@ import { type Operation, schemas } from './schemas.ts';
 const bytes = new Uint8Array([0xa0]);
 const samples: Array<[Operation, unknown]> = [
   ['getWork', { workerId: 'w1', maxJobs: 1 }],
-  ['getWork', { workerId: 'w1', maxJobs: 2, leaseSeconds: 300, specs: ['a', new Uint8Array([0x62])], availableGb: null }],
+  [
+    'getWork',
+    {
+      workerId: 'w1',
+      maxJobs: 2,
+      leaseSeconds: 300,
+      specs: ['a', new Uint8Array([0x62])],
+      availableGb: null,
+    },
+  ],
   ['getWork', { workerId: '', maxJobs: 1 }],
   ['getWork', { workerId: 'w1', maxJobs: 0 }],
   ['getWork', { workerId: 'w1', maxJobs: null }],
@@ -36,8 +45,12 @@ describe('request fast paths', () => {
   });
 
   it('takes the plain requests a worker sends every cycle', () => {
-    expect(passesFastPath('getWork', { workerId: 'w1', maxJobs: 1, leaseSeconds: 300, specs: ['s'] })).toBe(true);
+    expect(passesFastPath('getWork', { workerId: 'w1', maxJobs: 1, leaseSeconds: 300, specs: ['s'] })).toBe(
+      true,
+    );
     expect(passesFastPath('finishAttempt', { attemptId: 'a1' })).toBe(true);
-    expect(passesFastPath('updateWorkUnit', { spec: 's', key: 'k', status: 4, data: bytes, workerId: 'w' })).toBe(true);
+    expect(
+      passesFastPath('updateWorkUnit', { spec: 's', key: 'k', status: 4, data: bytes, workerId: 'w' }),
+    ).toBe(true);
   });
 });

@@ -16,7 +16,10 @@ const isFiniteNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(
 const isStatus = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5;
 const isMaxJobs = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= 1);
 const isNames = (v: unknown) => Array.isArray(v) && v.every(isName);
-const nullish = (check: Check): Check => (v) => v === undefined || v === null || check(v);
+const nullish =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || v === null || check(v);
 
 const fastShapes: Partial<Record<Operation, Record<string, Check>>> = {
   getWork: {

@@ -73,10 +73,18 @@ export const schemas = {
     specs: z.array(name).nullish(),
     availableGb: z.number().finite().nullish(),
   }),
-  renewAttempt: z.object({ attemptId: z.string().min(1), leaseSeconds: seconds.nullish(), data: bytes.nullish() }),
+  renewAttempt: z.object({
+    attemptId: z.string().min(1),
+    leaseSeconds: seconds.nullish(),
+    data: bytes.nullish(),
+  }),
   finishAttempt: z.object({ attemptId: z.string().min(1), data: bytes.nullish() }),
   failAttempt: z.object({ attemptId: z.string().min(1), data: bytes.nullish() }),
-  retryAttempt: z.object({ attemptId: z.string().min(1), data: bytes.nullish(), delaySeconds: seconds.min(0).nullish() }),
+  retryAttempt: z.object({
+    attemptId: z.string().min(1),
+    data: bytes.nullish(),
+    delaySeconds: seconds.min(0).nullish(),
+  }),
   getChildWorkUnits: z.object({ workerId: z.string().min(1) }),
   workerHeartbeat: z.object({
     workerId: z.string().min(1),

@@ -64,11 +64,30 @@ export interface AttemptColumns {
 }
 
 function emptyUnitColumns(): UnitColumns {
-  return { key: [], data: [], priority: [], status: [], availableAt: [], tries: [], endedAt: [], traceback: [], attemptCount: [] };
+  return {
+    key: [],
+    data: [],
+    priority: [],
+    status: [],
+    availableAt: [],
+    tries: [],
+    endedAt: [],
+    traceback: [],
+    attemptCount: [],
+  };
 }
 
 function emptyAttemptColumns(): AttemptColumns {
-  return { id: [], workerId: [], status: [], startedAt: [], expiresAt: [], endedAt: [], data: [], traceback: [] };
+  return {
+    id: [],
+    workerId: [],
+    status: [],
+    startedAt: [],
+    expiresAt: [],
+    endedAt: [],
+    data: [],
+    traceback: [],
+  };
 }
 
 function pushAttempts(unit: WorkUnitState, to: AttemptColumns): number {
@@ -102,7 +121,14 @@ function specSnapshot(spec: WorkSpecState): SpecSnapshot {
     units.traceback.push(u.traceback);
     units.attemptCount.push(pushAttempts(u, attempts));
   }
-  return { name: spec.name, data: spec.data, meta: { ...spec.meta }, lastContinuousAt: spec.lastContinuousAt, units, attempts };
+  return {
+    name: spec.name,
+    data: spec.data,
+    meta: { ...spec.meta },
+    lastContinuousAt: spec.lastContinuousAt,
+    units,
+    attempts,
+  };
 }
 
 export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
@@ -170,7 +196,9 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
 
 export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
   if (snapshot.version !== 2) {
-    throw new CorruptError(`namespace snapshot version ${snapshot.version} is not readable here (expected 2)`);
+    throw new CorruptError(
+      `namespace snapshot version ${snapshot.version} is not readable here (expected 2)`,
+    );
   }
   const state = createNamespaceState();
   state.ignoredEvents = snapshot.ignoredEvents;

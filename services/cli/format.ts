@@ -26,6 +26,7 @@ export function formatRecord(record: LogRecord, json: boolean): string[] {
 export function parseUntil(text: string): { untilSeq?: number; untilTime?: number } {
   if (/^\d+$/.test(text)) return { untilSeq: Number(text) };
   const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new Error(`--until ${JSON.stringify(text)} is neither a sequence number nor a time`);
+  if (Number.isNaN(time))
+    throw new Error(`--until ${JSON.stringify(text)} is neither a sequence number nor a time`);
   return { untilTime: time };
 }

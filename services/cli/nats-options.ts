@@ -11,7 +11,10 @@ export interface Connected {
 /** Adds the connection options every client command shares. */
 export function withNatsOptions(command: Command): Command {
   return command
-    .option('--nats-url <url>', 'NATS to talk to (default: this directory\'s `passerine up`, else PASSERINE_NATS_URL, else 127.0.0.1:4222)')
+    .option(
+      '--nats-url <url>',
+      "NATS to talk to (default: this directory's `passerine up`, else PASSERINE_NATS_URL, else 127.0.0.1:4222)",
+    )
     .option('--prefix <prefix>', 'prefix of subjects and streams (default: the running one, else psr)');
 }
 

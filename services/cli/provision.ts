@@ -10,7 +10,11 @@ export interface ProvisionOptions {
 }
 
 /** Creates (or brings up to date) the streams every service relies on. */
-export async function provision(nc: NatsConnection, names: Names, options: ProvisionOptions = {}): Promise<void> {
+export async function provision(
+  nc: NatsConnection,
+  names: Names,
+  options: ProvisionOptions = {},
+): Promise<void> {
   const jsm = await jetstreamManager(nc);
   await ensureEventStream(jsm, names.eventStream, [names.allEvents], options.events);
   await ensureEventStream(jsm, names.logStream, [names.allJobLogs], {

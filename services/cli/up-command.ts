@@ -7,7 +7,11 @@ function serviceOptions(command: Command): Command {
     .option('--cbor-host <host>', 'address the CBOR-RPC server listens on', '127.0.0.1')
     .option('--grpc-port <port>', 'gRPC port', Number, 5933)
     .option('--prefix <prefix>', 'prefix of every subject, stream and bucket', 'psr')
-    .option('--replicas <n>', 'stream replicas (3 on a NATS cluster; default PASSERINE_REPLICAS or 1)', Number)
+    .option(
+      '--replicas <n>',
+      'stream replicas (3 on a NATS cluster; default PASSERINE_REPLICAS or 1)',
+      Number,
+    )
     .option('--log-level <level>', 'pino level (default warn)');
 }
 
@@ -30,19 +34,30 @@ export function registerUp(program: Command): void {
   serviceOptions(
     program
       .command('up')
-      .description('run Passerine: an embedded nats-server (data in ./.passerine/) and every service in this process')
+      .description(
+        'run Passerine: an embedded nats-server (data in ./.passerine/) and every service in this process',
+      )
       .option('--nats-url <url>', 'use this NATS instead of starting one')
-      .option('--nats-port <port>', 'client port of the embedded nats-server (default 4222, or a free one if taken)', Number),
+      .option(
+        '--nats-port <port>',
+        'client port of the embedded nats-server (default 4222, or a free one if taken)',
+        Number,
+      ),
   ).action(async (opts) => {
     serveUntilSignalled(await up(opts), 'Passerine is up.');
   });
   serviceOptions(
     program
       .command('serve <services...>')
-      .description('run some services (a replica each) against an existing NATS, e.g. `passerine serve store`')
+      .description(
+        'run some services (a replica each) against an existing NATS, e.g. `passerine serve store`',
+      )
       .option('--nats-url <url>', 'NATS to join (default PASSERINE_NATS_URL, else 127.0.0.1:4222)'),
   ).action(async (services: string[], opts) => {
     const natsUrl = opts.natsUrl ?? process.env.PASSERINE_NATS_URL ?? 'nats://127.0.0.1:4222';
-    serveUntilSignalled(await up({ ...opts, natsUrl, only: services }), `Passerine ${services.join(', ')} serving.`);
+    serveUntilSignalled(
+      await up({ ...opts, natsUrl, only: services }),
+      `Passerine ${services.join(', ')} serving.`,
+    );
   });
 }

@@ -51,7 +51,9 @@ async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServe
 export async function up(options: UpCommandOptions = {}): Promise<RunningPasserine> {
   const running = options.natsUrl ? null : readEndpoints();
   if (running) {
-    throw new UnavailableError(`Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`);
+    throw new UnavailableError(
+      `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
+    );
   }
   const logger = createLogger({ level: options.logLevel });
   let server: NatsServerHandle | undefined;
@@ -82,7 +84,10 @@ export async function up(options: UpCommandOptions = {}): Promise<RunningPasseri
     }
     const chosen = registeredServices.filter((s) => !options.only || options.only.includes(s.name));
     for (const entry of chosen) {
-      const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) }, upOptions);
+      const service = await entry.create(
+        { ...ctx, logger: logger.child({ service: entry.name }) },
+        upOptions,
+      );
       await service.start();
       started.push(service);
     }

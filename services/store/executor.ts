@@ -23,10 +23,16 @@ export function runOperation(
 ): Decided {
   const handler = handlers[op];
   const req = validateRequest(op, request);
-  if (handler.kind === 'query') return { events: [], reply: (handler.run as (s: unknown, r: unknown, n: number) => unknown)(state, req, now) };
+  if (handler.kind === 'query')
+    return {
+      events: [],
+      reply: (handler.run as (s: unknown, r: unknown, n: number) => unknown)(state, req, now),
+    };
   const command = (handler.command as (s: unknown, r: unknown) => wq.WorkQueueCommand)(state, req);
   const { decided, events } = decideAndApply(state, command, now, ids, random);
-  const reply = handler.reply ? (handler.reply as (s: unknown, e: readonly NewEvent[], r: unknown) => unknown)(state, decided, req) : true;
+  const reply = handler.reply
+    ? (handler.reply as (s: unknown, e: readonly NewEvent[], r: unknown) => unknown)(state, decided, req)
+    : true;
   return { events, reply };
 }
 

@@ -1,5 +1,11 @@
 import type { NewEvent } from '@passerine/core';
-import { type Operation, readOutputs, readSpecSettings, readTraceback, type validateRequest } from '@passerine/workqueue-api';
+import {
+  type Operation,
+  readOutputs,
+  readSpecSettings,
+  readTraceback,
+  type validateRequest,
+} from '@passerine/workqueue-api';
 import * as wq from '@passerine/workqueue';
 
 /**
@@ -24,11 +30,18 @@ export interface CommandHandler<Op extends Operation> {
 
 export type Handler<Op extends Operation> = QueryHandler<Op> | CommandHandler<Op>;
 
-const query = <Op extends Operation>(run: QueryHandler<Op>['run']): QueryHandler<Op> => ({ kind: 'query', run });
+const query = <Op extends Operation>(run: QueryHandler<Op>['run']): QueryHandler<Op> => ({
+  kind: 'query',
+  run,
+});
 
 function countOf(events: readonly NewEvent[], type: string): number {
   const e = events.find((x) => x.type === type);
-  return e ? ((e.data as { count?: number; specCount?: number }).count ?? (e.data as { specCount?: number }).specCount ?? 0) : 0;
+  return e
+    ? ((e.data as { count?: number; specCount?: number }).count ??
+        (e.data as { specCount?: number }).specCount ??
+        0)
+    : 0;
 }
 
 /**
@@ -46,7 +59,11 @@ function outputsFor(
   const stored = specState.units.get(wq.canonicalName(key))?.data;
   const current = data ?? (stored === undefined ? undefined : wq.unpackBytes(stored));
   if (!current) return undefined;
-  return readOutputs(current, specState.meta.then).map(({ key: k, data: d, priority }) => ({ key: k, data: d, priority }));
+  return readOutputs(current, specState.meta.then).map(({ key: k, data: d, priority }) => ({
+    key: k,
+    data: d,
+    priority,
+  }));
 }
 
 function unitOfAttempt(state: State, attemptId: string): { spec: wq.Name; key: wq.Name } | undefined {
@@ -69,9 +86,15 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
     const [specs, next] = wq.listWorkSpecs(s, { start: r.start, limit: r.limit });
     return { specs: specs.map((x) => x.data), next };
   }),
-  controlWorkSpec: { kind: 'command', command: (_s, r) => ({ type: 'ControlWorkSpec', name: r.name, changes: r.changes }) },
+  controlWorkSpec: {
+    kind: 'command',
+    command: (_s, r) => ({ type: 'ControlWorkSpec', name: r.name, changes: r.changes }),
+  },
   getWorkSpecMeta: query((s, r) => wq.getWorkSpecMeta(s, r.name)),
-  addWorkUnits: { kind: 'command', command: (_s, r) => ({ type: 'AddWorkUnits', spec: r.spec, units: r.units }) },
+  addWorkUnits: {
+    kind: 'command',
+    command: (_s, r) => ({ type: 'AddWorkUnits', spec: r.spec, units: r.units }),
+  },
   countWorkUnits: query((s, r) => wq.countWorkUnits(s, r.spec)),
   getWorkUnits: query((s, r) =>
     wq.getWorkUnits(s, r.spec, { work_unit_keys: r.keys, state: r.state, start: r.start, limit: r.limit }),
@@ -79,7 +102,13 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   getWorkUnitStatus: query((s, r) => wq.getWorkUnitStatus(s, r.spec, r.keys)),
   prioritizeWorkUnits: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'PrioritizeWorkUnits', spec: r.spec, keys: r.keys, priority: r.priority, adjustment: r.adjustment }),
+    command: (_s, r) => ({
+      type: 'PrioritizeWorkUnits',
+      spec: r.spec,
+      keys: r.keys,
+      priority: r.priority,
+      adjustment: r.adjustment,
+    }),
   },
   delWorkUnits: {
     kind: 'command',
@@ -114,7 +143,12 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   },
   renewAttempt: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'RenewAttempt', attemptId: r.attemptId, leaseSeconds: r.leaseSeconds, data: r.data }),
+    command: (_s, r) => ({
+      type: 'RenewAttempt',
+      attemptId: r.attemptId,
+      leaseSeconds: r.leaseSeconds,
+      data: r.data,
+    }),
   },
   finishAttempt: {
     kind: 'command',
@@ -126,11 +160,21 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   },
   failAttempt: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'FailAttempt', attemptId: r.attemptId, data: r.data, traceback: readTraceback(r.data) }),
+    command: (_s, r) => ({
+      type: 'FailAttempt',
+      attemptId: r.attemptId,
+      data: r.data,
+      traceback: readTraceback(r.data),
+    }),
   },
   retryAttempt: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'RetryAttempt', attemptId: r.attemptId, data: r.data, delaySeconds: r.delaySeconds }),
+    command: (_s, r) => ({
+      type: 'RetryAttempt',
+      attemptId: r.attemptId,
+      data: r.data,
+      delaySeconds: r.delaySeconds,
+    }),
   },
   getChildWorkUnits: query((s, r) => wq.getChildWorkUnits(s, r.workerId)),
   workerHeartbeat: {
@@ -144,7 +188,10 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
       parent: r.parent,
     }),
   },
-  workerUnregister: { kind: 'command', command: (_s, r) => ({ type: 'UnregisterWorker', workerId: r.workerId }) },
+  workerUnregister: {
+    kind: 'command',
+    command: (_s, r) => ({ type: 'UnregisterWorker', workerId: r.workerId }),
+  },
   getWorkerInfo: query((s, r) => wq.getWorkerInfo(s, r.workerId)),
   listWorkerModes: query((s) => wq.listWorkerModes(s)),
   modeCounts: query((s) => wq.modeCounts(s)),

@@ -141,7 +141,12 @@ export class NamespacePartition {
         const loaded = performance.now();
         this.state = wq.restoreNamespace(decode(snapshot.data));
         this.logger.info(
-          { seq: snapshot.seq, bytes: snapshot.data.length, loadMs: loaded - started, restoreMs: performance.now() - loaded },
+          {
+            seq: snapshot.seq,
+            bytes: snapshot.data.length,
+            loadMs: loaded - started,
+            restoreMs: performance.now() - loaded,
+          },
           'snapshot restored',
         );
       }
@@ -177,7 +182,13 @@ export class NamespacePartition {
     this.committer = new GroupCommitter(this.o.log, this.subject, { fenced: true, lastSeq: fence });
     const now = this.o.ctx.clock.now();
     await this.committer.append([
-      { type: LEADER_ELECTED, v: 1, time: now, id: this.o.ctx.ids.next(), data: { holder: this.o.holderId, fence } },
+      {
+        type: LEADER_ELECTED,
+        v: 1,
+        time: now,
+        id: this.o.ctx.ids.next(),
+        data: { holder: this.o.holderId, fence },
+      },
     ]);
     if ((this.role as Role) !== 'taking-over') return;
     this.role = 'leader';
@@ -206,7 +217,9 @@ export class NamespacePartition {
         const op = msg.subject.slice(prefix.length);
         if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
         this.assertLeading();
-        return this.commit(runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
+        return this.commit(
+          runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
+        );
       },
       { logger: this.logger },
     );
@@ -249,7 +262,8 @@ export class NamespacePartition {
     if (this.role !== 'leader') return;
     const now = this.o.ctx.clock.now();
     const next = wq.nextDeadline(this.state);
-    const wait = next === null ? MAX_TICK_INTERVAL_MS : Math.min(MAX_TICK_INTERVAL_MS, Math.max(0, next - now));
+    const wait =
+      next === null ? MAX_TICK_INTERVAL_MS : Math.min(MAX_TICK_INTERVAL_MS, Math.max(0, next - now));
     if (now + wait >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = now + wait;
@@ -262,7 +276,9 @@ export class NamespacePartition {
     for (const command of tickCommands) {
       if (this.role !== 'leader') return;
       try {
-        await this.execute(() => runCommand(this.state, command, this.o.ctx.clock.now(), this.o.ctx.ids, this.random));
+        await this.execute(() =>
+          runCommand(this.state, command, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
+        );
       } catch (err) {
         this.logger.warn({ err, command: command.type }, 'tick failed');
       }

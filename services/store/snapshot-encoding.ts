@@ -26,7 +26,9 @@ export async function encodeSnapshot(snapshot: wq.NamespaceSnapshot): Promise<Ui
 }
 
 function isPlainObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
 }
 
 async function write(parts: Uint8Array[], value: unknown): Promise<void> {

@@ -25,7 +25,10 @@ const NAMESPACE = /^[A-Za-z0-9_.-]{1,128}$/;
  * The store: every replica follows every namespace; each namespace has one leader at a time
  * (a lease in a KV bucket) that alone writes its events and answers its requests.
  */
-export function createStoreService(ctx: ServiceContext, options: StoreOptions = {}): Service & {
+export function createStoreService(
+  ctx: ServiceContext,
+  options: StoreOptions = {},
+): Service & {
   partitions: Map<string, NamespacePartition>;
 } {
   const ttl = options.leaseTtlMs ?? 3_000;
@@ -77,7 +80,9 @@ export function createStoreService(ctx: ServiceContext, options: StoreOptions = 
         async (request: { namespace?: unknown }) => {
           const namespace = request?.namespace;
           if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
-            throw new ValidationError('namespace must be 1-128 letters, digits, _ . or -', { field: 'namespace' });
+            throw new ValidationError('namespace must be 1-128 letters, digits, _ . or -', {
+              field: 'namespace',
+            });
           }
           await registry.create(encodeToken(namespace), namespace).catch(() => undefined);
           ensurePartition(namespace);
@@ -85,9 +90,12 @@ export function createStoreService(ctx: ServiceContext, options: StoreOptions = 
         },
         { queue: ctx.names.queueGroup('store-open'), logger: ctx.logger },
       );
-      leaseTimer = setInterval(() => {
-        for (const p of partitions.values()) void p.onLeaseTick();
-      }, Math.max(100, Math.floor(ttl / 3)));
+      leaseTimer = setInterval(
+        () => {
+          for (const p of partitions.values()) void p.onLeaseTick();
+        },
+        Math.max(100, Math.floor(ttl / 3)),
+      );
     },
     async stop() {
       stopped = true;

@@ -28,10 +28,13 @@ describe('store service over NATS', () => {
         { key: new Uint8Array([0xff, 0x00]), data: data({ x: 2 }), priority: 5 },
       ],
     });
-    const work = await client.call<'getWork', Array<{ work_unit_key: unknown; attempt_id: string }>>('getWork', {
-      workerId: 'w1',
-      maxJobs: 1,
-    });
+    const work = await client.call<'getWork', Array<{ work_unit_key: unknown; attempt_id: string }>>(
+      'getWork',
+      {
+        workerId: 'w1',
+        maxJobs: 1,
+      },
+    );
     expect(work).toHaveLength(1);
     expect([...(work[0].work_unit_key as Uint8Array)]).toEqual([0xff, 0x00]);
     await client.call('updateWorkUnit', {
@@ -49,7 +52,9 @@ describe('store service over NATS', () => {
 
   it('answers bad input with an error naming the field, and unknown specs like Coordinate', async () => {
     const { client, store } = await startStore(await server.connect());
-    await expect(client.call('addWorkUnits', { spec: 'nope', units: [] })).rejects.toThrow(/no such work_spec/);
+    await expect(client.call('addWorkUnits', { spec: 'nope', units: [] })).rejects.toThrow(
+      /no such work_spec/,
+    );
     await expect(client.call('getWork', { workerId: '' } as never)).rejects.toThrow(/getWork: workerId/);
     await expect(client.call('getWorkSpec', { name: 'missing' })).resolves.toBeNull();
     await store.stop();
@@ -68,7 +73,9 @@ describe('store snapshots', () => {
 
     const snapshots = new SnapshotStore(nc, first.names.snapshotBucket);
     const log = new JetStreamEventLog(nc, { stream: first.names.eventStream });
-    const snap = await snapshots.load(`workqueue-${first.names.namespaceEvents('default')}`.replace(/[^A-Za-z0-9_-]/g, '_'));
+    const snap = await snapshots.load(
+      `workqueue-${first.names.namespaceEvents('default')}`.replace(/[^A-Za-z0-9_-]/g, '_'),
+    );
     expect(snap?.seq).toBe(await log.lastSubjectSeq(first.names.namespaceEvents('default')));
 
     const second = await startStore(nc, { prefix: first.names.prefix });

@@ -17,7 +17,8 @@ const empty = encodeValue(new CborMap());
 /** Event types appended to a namespace so far. */
 async function eventTypes(log: JetStreamEventLog, filter: string): Promise<string[]> {
   const types: string[] = [];
-  for await (const record of log.read({ filter })) if (record.kind === 'commit') types.push(...record.events.map((e) => e.type));
+  for await (const record of log.read({ filter }))
+    if (record.kind === 'commit') types.push(...record.events.map((e) => e.type));
   return types;
 }
 
@@ -28,13 +29,19 @@ describe('expiry is driven by the clock', () => {
     const log = new JetStreamEventLog(nc, { stream: names.eventStream });
     await client.call('setWorkSpec', { spec: encodeValue(CborMap.fromObject({ name: 'lease' })) });
     await client.call('addWorkUnits', { spec: 'lease', units: [{ key: 'k', data: empty }] });
-    const [work] = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', { workerId: 'w', leaseSeconds: 1 });
+    const [work] = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', {
+      workerId: 'w',
+      leaseSeconds: 1,
+    });
     expect(work).toBeDefined();
     // Nobody calls the store now: the expiry must come from its own timer.
-    await waitFor(async () => (await eventTypes(log, names.namespaceFilter('default'))).includes('AttemptsExpired'), {
-      timeoutMs: 5_000,
-      message: 'the lease to expire',
-    });
+    await waitFor(
+      async () => (await eventTypes(log, names.namespaceFilter('default'))).includes('AttemptsExpired'),
+      {
+        timeoutMs: 5_000,
+        message: 'the lease to expire',
+      },
+    );
     expect(await client.call('countWorkUnits', { spec: 'lease' })).toEqual({ 1: 1 });
     await expect(client.call('finishAttempt', { attemptId: work.attempt_id })).rejects.toThrow();
     const again = await client.call<'getWork', unknown[]>('getWork', { workerId: 'w2' });
@@ -50,10 +57,14 @@ describe('expiry is driven by the clock', () => {
     await client.call('workerHeartbeat', { workerId: 'gone', mode: 'RUN', expireSeconds: 1 });
     await client.call('getWork', { workerId: 'gone', leaseSeconds: 300 });
     expect(await client.call('countWorkUnits', { spec: 'w' })).toEqual({ 3: 1 });
-    await waitFor(async () => (await client.call<'workerStats', { num_workers: number }>('workerStats', {})).num_workers === 0, {
-      timeoutMs: 5_000,
-      message: 'the worker to expire',
-    });
+    await waitFor(
+      async () =>
+        (await client.call<'workerStats', { num_workers: number }>('workerStats', {})).num_workers === 0,
+      {
+        timeoutMs: 5_000,
+        message: 'the worker to expire',
+      },
+    );
     expect(await client.call('countWorkUnits', { spec: 'w' })).toEqual({ 1: 1 });
     await store.stop();
   });

@@ -5,7 +5,14 @@ import { provision } from '@passerine/cli';
 import { PasserineError } from '@passerine/core';
 import { JetStreamEventLog } from '@passerine/eventlog';
 import { createNames, encodeToken } from '@passerine/subjects';
-import { projectRoot, spawnCli, startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
+import {
+  projectRoot,
+  spawnCli,
+  startTestServer,
+  type TestServer,
+  uniquePrefix,
+  waitFor,
+} from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const UNITS = 1500;
@@ -25,13 +32,18 @@ describe('store leader failover under load', () => {
     const names = createNames(prefix);
     const nc = await server.connect();
     await provision(nc, names);
-    const stores = [0, 1].map(() => spawnCli(['serve', 'store', '--nats-url', server.url, '--prefix', prefix], projectRoot));
+    const stores = [0, 1].map(() =>
+      spawnCli(['serve', 'store', '--nats-url', server.url, '--prefix', prefix], projectRoot),
+    );
     try {
       const client = new WorkQueueClient(nc, names, { leaderWaitMs: 30_000 });
       await client.call('setWorkSpec', { spec: encodeValue(CborMap.fromObject({ name: 'jobs' })) });
       const data = encodeValue(CborMap.fromObject({}));
       for (let i = 0; i < UNITS; i += 500) {
-        const units = Array.from({ length: 500 }, (_, j) => ({ key: `u${String(i + j).padStart(5, '0')}`, data }));
+        const units = Array.from({ length: 500 }, (_, j) => ({
+          key: `u${String(i + j).padStart(5, '0')}`,
+          data,
+        }));
         await client.call('addWorkUnits', { spec: 'jobs', units });
       }
 
@@ -60,7 +72,10 @@ describe('store leader failover under load', () => {
         }
       });
 
-      await waitFor(() => finished > UNITS / 3, { timeoutMs: 60_000, message: 'a third of the units finished' });
+      await waitFor(() => finished > UNITS / 3, {
+        timeoutMs: 60_000,
+        message: 'a third of the units finished',
+      });
       const leases = await new Kvm(nc).open(names.leaderBucket);
       const holder = (await leases.get(encodeToken('default')))!.string();
       const leaderPid = Number(/-(\d+)-[^-]+$/.exec(holder)![1]);
@@ -70,7 +85,9 @@ describe('store leader failover under load', () => {
 
       await waitFor(
         async () => {
-          const counts = await client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', { spec: 'jobs' });
+          const counts = await client.call<'countWorkUnits', Record<number, number>>('countWorkUnits', {
+            spec: 'jobs',
+          });
           return counts[4] === UNITS;
         },
         { timeoutMs: 90_000, intervalMs: 200, message: 'every unit finished after the failover' },

@@ -13,7 +13,8 @@ interface Common {
 
 function positiveInt(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${JSON.stringify(text)} is not a positive whole number`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`${JSON.stringify(text)} is not a positive whole number`);
   return n;
 }
 
@@ -54,7 +55,9 @@ export function registerJobs(program: Command): void {
   withNatsOptions(
     jobs
       .command('submit')
-      .description('run a command as a job of one or more tasks: passerine jobs submit [options] -- CMD [ARGS...]')
+      .description(
+        'run a command as a job of one or more tasks: passerine jobs submit [options] -- CMD [ARGS...]',
+      )
       .argument('<command>', 'the program to run')
       .argument('[args...]', 'its arguments')
       .option('--id <id>', 'job id (default: a new one)')
@@ -83,21 +86,24 @@ export function registerJobs(program: Command): void {
     ['wait', 'wait for a job to end'],
     ['cancel', 'cancel a job (its running tasks are killed)'],
   ] as const) {
-    withNatsOptions(jobs.command(`${name} <id>`).description(description).option('--json', 'print JSON')).action(
-      async (id: string, opts: Common) => {
-        const { nc, names } = await connectFromOptions(opts);
-        const result =
-          name === 'status'
-            ? await jobStatus(nc, names, id)
-            : name === 'wait'
-              ? await awaitJob(nc, names, id, 24 * 3600_000)
-              : await cancelJob(nc, names, id, 'cancelled from the command line');
-        printResult(result, opts.json);
-        await nc.drain();
-      },
-    );
+    withNatsOptions(
+      jobs.command(`${name} <id>`).description(description).option('--json', 'print JSON'),
+    ).action(async (id: string, opts: Common) => {
+      const { nc, names } = await connectFromOptions(opts);
+      const result =
+        name === 'status'
+          ? await jobStatus(nc, names, id)
+          : name === 'wait'
+            ? await awaitJob(nc, names, id, 24 * 3600_000)
+            : await cancelJob(nc, names, id, 'cancelled from the command line');
+      printResult(result, opts.json);
+      await nc.drain();
+    });
   }
-  withNatsOptions(jobs.command('logs <id>').description("print the output lines of a job's tasks").option('--json', 'JSON lines')).action(
-    (id: string, opts: Common) => printLogs(opts, id),
-  );
+  withNatsOptions(
+    jobs
+      .command('logs <id>')
+      .description("print the output lines of a job's tasks")
+      .option('--json', 'JSON lines'),
+  ).action((id: string, opts: Common) => printLogs(opts, id));
 }

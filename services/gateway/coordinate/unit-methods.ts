@@ -1,7 +1,7 @@
 import { CborMap, type CborValue, encodeValue, Tuple } from '@passerine/cbor';
 import { isRefusal, pairOrRefusal } from './domain-answers.ts';
 import { batchUnits, readUnits } from './add-unit-batches.ts';
-import type { MethodGroup, } from './method.ts';
+import type { MethodGroup } from './method.ts';
 import {
   type Name,
   option,
