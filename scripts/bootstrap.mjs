@@ -21,12 +21,11 @@ function dependenciesMissing() {
 
 function ensureDependencies() {
   if (!dependenciesMissing()) return;
-  // `npm install` rather than `npm ci`: it follows the lock file too, and npm 11 refuses `ci`
-  // when the lock leaves out optional packages of other platforms (biome's, cbor-extract's).
-  say('installing npm dependencies (npm install)...');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm ci`: exactly the lock file, so every machine installs the same tree.
+  say('installing npm dependencies (npm ci)...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    say(`npm install failed (exit ${result.status}); fix the error above and run the command again.`);
+    say(`npm ci failed (exit ${result.status}); fix the error above and run the command again.`);
     process.exit(1);
   }
 }
