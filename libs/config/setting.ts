@@ -34,7 +34,7 @@ function shown(value: unknown): string {
 
 /** A setting with a default; one that has none is undefined when not given. */
 export function setting<T>(
-  spec: SettingSpec<T> & { default: T | Computed<T>; defaultText?: string },
+  spec: SettingSpec<T> & { default: NoInfer<T> | Computed<NoInfer<T>>; defaultText?: string },
 ): Setting<T>;
 export function setting<T>(spec: SettingSpec<T> & { defaultText: string }): Setting<T | undefined>;
 export function setting<T>(

@@ -52,14 +52,14 @@ const natsUrl = setting({
   flag: '--nats-url <url>',
   kind: natsUrls(),
   default: 'nats://127.0.0.1:4222',
-  does: 'the NATS to join (a cluster: its URLs, comma-separated); client commands try the `passerine up` of their directory first',
+  does: 'the NATS to join (a cluster: its URLs, comma-separated)',
 });
 
 const prefix = setting({
   flag: '--prefix <prefix>',
   kind: checked('1 to 32 lower-case letters, digits, - or _, starting with a letter', validPrefix),
   default: 'psr',
-  does: 'prefix of every subject, stream and bucket; client commands take the running one first',
+  does: 'prefix of every subject, stream and bucket',
 });
 
 // A beat beyond a minute would leave a dead node or frontend unnoticed for minutes.
