@@ -28,9 +28,9 @@ export function registerUp(program: Command): void {
   addSettingFlags(upCommand, commandGroups.up).action(async (_opts, command: Command) => {
     // Every setting is read and checked before anything starts.
     const sources = settingSources(command, commandGroups.up);
+    const run = readSettings(runSettings, sources);
     const { natsUrl, natsPort } = readSettings(upSettings, sources);
     const services = chooseServices().map((s) => ({ name: s.name, create: s.prepare(sources) }));
-    const run = readSettings(runSettings, sources);
     serveUntilSignalled(await up({ run, natsUrl, natsPort, services }), 'Passerine is up.');
   });
 
@@ -40,9 +40,9 @@ export function registerUp(program: Command): void {
   addSettingFlags(serveCommand, commandGroups.serve).action(
     async (names: string[], _opts, command: Command) => {
       const sources = settingSources(command, commandGroups.serve);
+      const run = readSettings(runSettings, sources);
       const { natsUrl } = readSettings(serveSettings, sources);
       const services = chooseServices(names).map((s) => ({ name: s.name, create: s.prepare(sources) }));
-      const run = readSettings(runSettings, sources);
       serveUntilSignalled(await up({ run, natsUrl, services }), `Passerine ${names.join(', ')} serving.`);
     },
   );
