@@ -22,7 +22,8 @@ import { setting } from './setting.ts';
  * Every setting of Passerine: each is one entry here, in the group of the part that reads it (a
  * setting two parts read is defined once above them). `passerine up` and `passerine serve` take the
  * flags of their groups, the README's table is rendered from these groups, and a test keeps the two
- * equal. Adding a setting is adding its entry.
+ * equal. Adding a setting is adding its entry (then `node bin/tsx.js libs/config/update-readme.ts`
+ * rewrites the table).
  */
 
 const validPrefix = (prefix: string) => {
