@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { readGiven, serveSettings } from '@passerine/config';
+import { benchSettings, readGiven } from '@passerine/config';
 import type { PlacementMode } from '@passerine/frontend';
 import { connectNats, startNatsServer, waitForJetStream } from '@passerine/natsconn';
 import { idealResponseMs, poissonGaps } from './sparrow/arrivals.ts';
@@ -142,7 +142,7 @@ async function runNoopMode(url: string): Promise<void> {
 async function runBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'passerine-bench-'));
   // PASSERINE_NATS_URL, when set, is a NATS to run against instead of one of the benchmark's own.
-  const given = readGiven(serveSettings.settings.natsUrl, { env: process.env });
+  const given = readGiven(benchSettings.settings.natsUrl, { env: process.env });
   const server = given ? undefined : await startNatsServer({ dir, serverName: 'bench' });
   const url = given ?? server!.url;
   const probe = await connectNats({ servers: url });

@@ -131,6 +131,9 @@ export const upSettings = group(['`up`'], {
 /** `passerine serve` joins a NATS that runs already. */
 export const serveSettings = group(['`serve`'], { natsUrl });
 
+/** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
+export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
+
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
 export const clientSettings = group(['client commands'], { natsUrl, prefix });
 
@@ -248,4 +251,5 @@ export const settingGroups: readonly SettingGroup[] = [
   clientSettings,
   ...Object.values(serviceSettings),
   natsServerSettings,
+  benchSettings,
 ];

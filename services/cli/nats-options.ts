@@ -29,6 +29,6 @@ export function withNatsOptions(command: Command): Command {
 export async function connectFromOptions(opts: { natsUrl?: string; prefix?: string }): Promise<Connected> {
   const url = resolveNatsUrl(opts.natsUrl);
   const nc = await connectNats({ servers: url, name: 'passerine-cli', timeoutMs: 5_000 });
-  const running = opts.prefix ?? readEndpoints()?.prefix;
-  return { nc, names: createNames(running ?? readSetting(prefix, {})) };
+  const chosen = opts.prefix ?? readEndpoints()?.prefix;
+  return { nc, names: createNames(chosen ?? readSetting(prefix, {})) };
 }
