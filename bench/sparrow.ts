@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { benchSettings, readGiven } from '@passerine/config';
 import type { PlacementMode } from '@passerine/frontend';
 import { connectNats, startNatsServer, waitForJetStream } from '@passerine/natsconn';
 import { idealResponseMs, poissonGaps } from './sparrow/arrivals.ts';
@@ -140,10 +141,10 @@ async function runNoopMode(url: string): Promise<void> {
 
 async function runBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'passerine-bench-'));
-  const server = process.env.PASSERINE_NATS_URL
-    ? undefined
-    : await startNatsServer({ dir, serverName: 'bench' });
-  const url = process.env.PASSERINE_NATS_URL ?? server!.url;
+  // PASSERINE_NATS_URL, when set, is a NATS to run against instead of one of the benchmark's own.
+  const given = readGiven(benchSettings.settings.natsUrl, { env: process.env });
+  const server = given ? undefined : await startNatsServer({ dir, serverName: 'bench' });
+  const url = given ?? server!.url;
   const probe = await connectNats({ servers: url });
   await waitForJetStream(probe);
   await probe.close();

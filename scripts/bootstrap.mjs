@@ -35,6 +35,8 @@ function onPath(binary) {
 }
 
 function ensureNatsServer() {
+  // Every other reading of a setting goes through @passerine/config; this script runs before npm
+  // install, when that module's dependencies may not be there yet, so it reads this one itself.
   const explicit = process.env.PASSERINE_NATS_SERVER;
   if (explicit) {
     if (existsSync(explicit)) return;

@@ -5,5 +5,4 @@ export * from './codec.ts';
 export * from './envelope.ts';
 export * from './logger.ts';
 export * from './limits.ts';
-export * from './env.ts';
 export { type Random, seededRandom } from './random.ts';

@@ -1,12 +1,14 @@
 import { type CborValue, fromJsonValue, type JsonValue } from '@passerine/cbor';
+import { OUTPUT_LINE_PREFIX } from '@passerine/config';
 
 /**
  * What a pumped command says back besides its exit status. A stdout line `PASSERINE_OUTPUT=<json>`
  * is the unit's output (a JSON object key → data, or a list of keys, as Coordinate's `output`),
  * which the spec's `then` turns into units of the next spec; the last such line counts. Stderr's
- * last lines go into the traceback of a failure.
+ * last lines go into the traceback of a failure. The prefix belongs to the contract with commands
+ * that `@passerine/config` names, beside the variables they are given.
  */
-export const OUTPUT_LINE_PREFIX = 'PASSERINE_OUTPUT=';
+export { OUTPUT_LINE_PREFIX };
 
 /** Stderr lines kept per task for the traceback of a failure. */
 export const STDERR_TAIL_LINES = 20;

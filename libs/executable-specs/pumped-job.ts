@@ -1,3 +1,4 @@
+import { CommandVariable } from '@passerine/config';
 import type { JobSpec } from '@passerine/scheduling';
 
 /** A job that runs work units carries this user: `work-spec:<spec name>`. */
@@ -9,8 +10,9 @@ export function pumpedAttempts(job: JobSpec, namespace: string): string[] | unde
   const attempts: string[] = [];
   for (const task of job.tasks) {
     const env = task.command?.env;
-    if (env?.PASSERINE_NAMESPACE !== namespace || !env.PASSERINE_ATTEMPT_ID) return undefined;
-    attempts.push(env.PASSERINE_ATTEMPT_ID);
+    const attempt = env?.[CommandVariable.attemptId];
+    if (env?.[CommandVariable.namespace] !== namespace || !attempt) return undefined;
+    attempts.push(attempt);
   }
   return attempts;
 }

@@ -1,5 +1,6 @@
 import type { StartedWork } from '@passerine/workqueue';
 import { CborMap, type CborValue, decodeValue, encodeValue, isCborMap, toJsonValue } from '@passerine/cbor';
+import { CommandVariable } from '@passerine/config';
 import { ValidationError } from '@passerine/core';
 import type { JobInput } from '@passerine/scheduling';
 import { type Name, nameText } from '@passerine/workqueue-api';
@@ -50,11 +51,11 @@ export function unitTask(
       args,
       env: {
         ...env,
-        PASSERINE_NAMESPACE: namespace,
-        PASSERINE_WORK_SPEC: nameText(spec.name),
-        PASSERINE_WORK_UNIT_KEY: keyText(unit.work_unit_key),
-        PASSERINE_WORK_UNIT_DATA: data,
-        PASSERINE_ATTEMPT_ID: unit.attempt_id,
+        [CommandVariable.namespace]: namespace,
+        [CommandVariable.workSpec]: nameText(spec.name),
+        [CommandVariable.workUnitKey]: keyText(unit.work_unit_key),
+        [CommandVariable.workUnitData]: data,
+        [CommandVariable.attemptId]: unit.attempt_id,
       },
       ...(cwd !== undefined && { cwd }),
       ...(timeoutMs !== undefined && timeoutMs > 0 && { timeoutMs }),

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { natsServerSettings, readSetting } from '@passerine/config';
 import { UnavailableError } from '@passerine/core';
 
 const run = promisify(execFile);
 
 /** Where the nats-server binary is: PASSERINE_NATS_SERVER, else the one on PATH. */
 export function natsServerBinary(): string {
-  return process.env.PASSERINE_NATS_SERVER || 'nats-server';
+  return readSetting(natsServerSettings.settings.binary, { env: process.env });
 }
 
 export interface ServerVersion {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { clientSettings, readSetting } from '@passerine/config';
 import { processAlive } from '@passerine/executors';
 
 /** Where `passerine up` records what it serves, so commands run from the same directory find it. */
@@ -38,7 +39,9 @@ export async function removeEndpoints(cwd = process.cwd()): Promise<void> {
   await rm(join(dataDir(cwd), FILE), { force: true });
 }
 
-/** The NATS URL commands use: --nats-url, else this directory's `passerine up`, else the environment, else 4222. */
+/** The NATS URL commands use: --nats-url, else this directory's `passerine up`, else PASSERINE_NATS_URL, else 4222. */
 export function resolveNatsUrl(explicit?: string, cwd = process.cwd()): string {
-  return explicit ?? readEndpoints(cwd)?.nats ?? process.env.PASSERINE_NATS_URL ?? 'nats://127.0.0.1:4222';
+  return (
+    explicit ?? readEndpoints(cwd)?.nats ?? readSetting(clientSettings.settings.natsUrl, { env: process.env })
+  );
 }

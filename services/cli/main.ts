@@ -1,5 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
+import { Command, CommanderError } from 'commander';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
@@ -16,16 +17,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A bad setting is its one sentence; other errors carry their code. */
+function oneLine(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof PasserineError) return `${err.message} (${err.code})`;
+  return (err as Error).message;
+}
+
 /** Entry point of the `passerine` command; errors are printed as one clear line, not a stack. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
+  let debug = false;
   try {
+    debug = readSetting(commandSettings.settings.debug, { env: process.env });
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
-    const message = err instanceof PasserineError ? `${err.message} (${err.code})` : (err as Error).message;
-    console.error(`passerine: ${message}`);
-    if (process.env.PASSERINE_DEBUG) console.error(err);
+    console.error(`passerine: ${oneLine(err)}`);
+    if (debug) console.error(err);
     process.exit(1);
   }
 }

@@ -1,39 +1,50 @@
-import type { Service, ServiceContext } from '@passerine/natsconn';
-import { createFrontendService } from '@passerine/frontend';
+import { readSettings, type SettingValues, type Sources, serviceSettings } from '@passerine/config';
+import { UnavailableError } from '@passerine/core';
+import { Frontend } from '@passerine/frontend';
 import { createGatewayService } from '@passerine/gateway';
-import { createNodeMonitorService } from '@passerine/node-monitor';
+import type { Service, ServiceContext } from '@passerine/natsconn';
+import { NodeMonitor } from '@passerine/node-monitor';
 import { createStoreService } from '@passerine/store';
 
-export interface UpOptions {
-  cborPort: number;
-  cborHost: string;
-  grpcPort: number;
-}
-
-/** Builds one service; services stay independent packages that can also run alone as replicas. */
-export type ServiceFactory = (ctx: ServiceContext, options: UpOptions) => Service | Promise<Service>;
+/** Builds one service from its checked options; services stay packages that can also run alone as replicas. */
+export type ServiceFactory = (ctx: ServiceContext) => Service | Promise<Service>;
 
 export interface RegisteredService {
-  name: string;
-  create: ServiceFactory;
+  name: keyof Services;
+  /** Reads and checks the service's settings (before anything starts), giving what builds it. */
+  prepare(sources: Sources): ServiceFactory;
 }
 
-/** Every service, in start order: `passerine up` runs them all, `passerine serve NAME` one of them. */
+type Services = typeof serviceSettings;
+
+function service<K extends keyof Services>(
+  name: K,
+  create: (ctx: ServiceContext, options: SettingValues<Services[K]>) => Service,
+): RegisteredService {
+  return {
+    name,
+    prepare(sources) {
+      const options = readSettings(serviceSettings[name], sources);
+      return (ctx) => create(ctx, options);
+    },
+  };
+}
+
+/** Every service, in start order: `passerine up` runs them all, `passerine serve NAME` some of them. */
 export const registeredServices: RegisteredService[] = [
-  {
-    name: 'store',
-    create: (ctx) => createStoreService(ctx, { replicas: Number(process.env.PASSERINE_REPLICAS ?? 1) }),
-  },
-  {
-    name: 'gateway',
-    create: (ctx, o) =>
-      createGatewayService(ctx, {
-        cborHost: o.cborHost,
-        cborPort: o.cborPort,
-        grpcPort: o.grpcPort,
-        namespace: process.env.PASSERINE_NAMESPACE ?? 'default',
-      }),
-  },
-  { name: 'frontend', create: (ctx) => createFrontendService(ctx) },
-  { name: 'node-monitor', create: (ctx) => createNodeMonitorService(ctx) },
+  service('store', (ctx, options) => createStoreService(ctx, options)),
+  service('gateway', (ctx, options) => createGatewayService(ctx, options)),
+  service('frontend', (ctx, options) => new Frontend(ctx, options)),
+  service('node-monitor', (ctx, options) => new NodeMonitor(ctx, options)),
 ];
+
+/** The services to run: all of them, or those named (a name no service has is refused). */
+export function chooseServices(only?: readonly string[]): RegisteredService[] {
+  const unknown = (only ?? []).filter((n) => !registeredServices.some((s) => s.name === n));
+  if (unknown.length) {
+    throw new UnavailableError(
+      `no such service ${unknown.join(', ')} (known: ${registeredServices.map((s) => s.name).join(', ')})`,
+    );
+  }
+  return registeredServices.filter((s) => !only || only.includes(s.name));
+}

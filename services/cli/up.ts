@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
 import {
   connectNats,
@@ -14,19 +15,19 @@ import {
 import { createNames } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import { provision } from './provision.ts';
-import { registeredServices, type UpOptions } from './registry.ts';
+import type { RegisteredService, ServiceFactory } from './registry.ts';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface UpCommandOptions extends Partial<UpOptions> {
+/** What `passerine up` and `passerine serve` run, every setting read and checked already. */
+export interface UpCommandOptions {
+  run: SettingValues<typeof runSettings>;
+  /** Run against this NATS; when omitted, start the embedded nats-server. */
   natsUrl?: string;
-  /** Run only these services (by name); all when omitted. */
-  only?: string[];
-  /** Stream replicas (3 on a NATS cluster). */
-  replicas?: number;
-  prefix?: string;
+  /** Client port of the embedded nats-server (-1: any free one). */
   natsPort?: number;
-  logLevel?: string;
+  /** The services to start, in order, each ready to build from its options. */
+  services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
 
 export interface RunningPasserine {
@@ -47,15 +48,16 @@ async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServe
   });
 }
 
-/** Brings Passerine up: NATS (embedded unless a URL is given), streams, then every registered service. */
-export async function up(options: UpCommandOptions = {}): Promise<RunningPasserine> {
+/** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
+export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const running = options.natsUrl ? null : readEndpoints();
   if (running) {
     throw new UnavailableError(
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const logger = createLogger({ level: options.logLevel });
+  const { logLevel, prefix, replicas } = options.run;
+  const logger = createLogger({ level: logLevel });
   let server: NatsServerHandle | undefined;
   if (!options.natsUrl) {
     const dir = dataDir();
@@ -63,31 +65,15 @@ export async function up(options: UpCommandOptions = {}): Promise<RunningPasseri
     server = await embeddedServer(dir, options.natsPort);
   }
   const natsUrl = options.natsUrl ?? server!.url;
-  const names = createNames(options.prefix);
+  const names = createNames(prefix);
   const started: Service[] = [];
   const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
   try {
     await waitForJetStream(nc);
-    const replicas = options.replicas ?? Number(process.env.PASSERINE_REPLICAS ?? 1);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
-    const upOptions: UpOptions = {
-      cborPort: options.cborPort ?? 5932,
-      cborHost: options.cborHost ?? '127.0.0.1',
-      grpcPort: options.grpcPort ?? 5933,
-    };
     const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
-    const unknown = (options.only ?? []).filter((n) => !registeredServices.some((s) => s.name === n));
-    if (unknown.length) {
-      throw new UnavailableError(
-        `no such service ${unknown.join(', ')} (known: ${registeredServices.map((s) => s.name).join(', ')})`,
-      );
-    }
-    const chosen = registeredServices.filter((s) => !options.only || options.only.includes(s.name));
-    for (const entry of chosen) {
-      const service = await entry.create(
-        { ...ctx, logger: logger.child({ service: entry.name }) },
-        upOptions,
-      );
+    for (const entry of options.services) {
+      const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
       await service.start();
       started.push(service);
     }

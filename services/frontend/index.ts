@@ -5,4 +5,3 @@ export type { SubmitReply } from './scheduler.ts';
 export { isTerminal, type JobResult, type TaskResult } from './job-result.ts';
 export { submitJob, jobStatus, cancelJob, awaitJob } from './client.ts';
 export { chooseAdopter } from './adoption.ts';
-export { createFrontendService, frontendOptionsFromEnv } from './from-env.ts';

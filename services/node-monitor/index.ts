@@ -13,7 +13,6 @@ export {
 } from './runners.ts';
 export type { OutputLine } from './task-output.ts';
 export { MAX_OFFERS } from './reserve-message.ts';
-export { createNodeMonitorService, nodeMonitorOptionsFromEnv } from './from-env.ts';
 export { MAX_REPORTS_PER_MESSAGE } from './protocol.ts';
 export { validReports } from './report-validation.ts';
 export { decodeOrDrop } from './wire-message.ts';

@@ -5,6 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { registeredServices } from '@passerine/cli';
+import {
+  commandGroups,
+  flagName,
+  parseFlag,
+  readSettings,
+  runSettings,
+  serveSettings,
+  serviceSettings,
+  settingGroups,
+} from '@passerine/config';
 import { buildServerConfig, natsServerBinary } from '@passerine/natsconn';
 import { projectRoot } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +77,24 @@ describe('docker-compose.yml', () => {
       expect(service.command.slice(0, 3)).toEqual(['passerine', 'serve', name]);
       expect(service.deploy.replicas).toBeGreaterThanOrEqual(1);
       expect(service.environment.PASSERINE_NATS_URL.split(',')).toHaveLength(3);
+    }
+  });
+
+  it('sets only settings there are, to values they accept', () => {
+    const variables = new Set(settingGroups.flatMap((g) => Object.values(g.settings).map((s) => s.env)));
+    const flags = commandGroups.serve.flatMap((g) => Object.values(g.settings)).filter((s) => s.flag);
+    for (const name of registeredServices.map((s) => s.name)) {
+      const { environment, command } = compose.services[name];
+      for (const variable of Object.keys(environment)) expect(variables, variable).toContain(variable);
+      for (const group of [runSettings, serveSettings, serviceSettings[name]]) {
+        expect(() => readSettings(group, { env: environment }), name).not.toThrow();
+      }
+      const args: string[] = command.slice(3);
+      for (let i = 0; i < args.length; i += 2) {
+        const setting = flags.find((s) => flagName(s) === args[i]);
+        expect(setting, args[i]).toBeDefined();
+        expect(() => parseFlag(setting!, args[i + 1]), args[i]).not.toThrow();
+      }
     }
   });
 });

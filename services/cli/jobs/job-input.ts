@@ -1,3 +1,4 @@
+import { CommandVariable } from '@passerine/config';
 import type { JobInput } from '@passerine/scheduling';
 
 export interface SubmitOptions {
@@ -17,7 +18,7 @@ export function commandJob(command: string, args: string[], o: SubmitOptions, ne
     priority: o.priority,
     tasks: Array.from({ length: o.tasks }, (_, i) => ({
       id: `t${i}`,
-      command: { command, args, env: { PASSERINE_TASK_INDEX: String(i) }, timeoutMs: o.timeout },
+      command: { command, args, env: { [CommandVariable.taskIndex]: String(i) }, timeoutMs: o.timeout },
     })),
   };
 }

@@ -1,0 +1,255 @@
+import { availableParallelism } from 'node:os';
+import type { QueuePolicyName } from '@passerine/scheduling';
+import { createNames } from '@passerine/subjects';
+import { group, type SettingGroup } from './group.ts';
+import {
+  checked,
+  command,
+  duration,
+  host,
+  integer,
+  labels,
+  list,
+  natsUrls,
+  onOff,
+  oneOf,
+  pattern,
+  port,
+} from './kinds.ts';
+import { setting } from './setting.ts';
+
+/*
+ * Every setting of Passerine: each is one entry here, in the group of the part that reads it (a
+ * setting two parts read is defined once above them). `passerine up` and `passerine serve` take the
+ * flags of their groups, the README's table is rendered from these groups, and a test keeps the two
+ * equal. Adding a setting is adding its entry (then `node bin/tsx.js libs/config/update-readme.ts`
+ * rewrites the table).
+ */
+
+const validPrefix = (prefix: string) => {
+  try {
+    createNames(prefix);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Membership ids are keys of a KV bucket, which takes these characters. */
+const memberId = pattern(
+  /^(?=.{1,64}$)[A-Za-z0-9_=-]+(\.[A-Za-z0-9_=-]+)*$/,
+  '1 to 64 letters, digits, -, _ or =, with single dots between them',
+);
+
+/** The names the store opens a namespace under. */
+const namespaceName = pattern(/^[A-Za-z0-9_.-]{1,128}$/, '1 to 128 letters, digits, _, . or -');
+
+// A record, so that a policy added to the scheduler and not here fails to compile.
+const policyNames: Record<QueuePolicyName, true> = { fifo: true, priority: true, fair: true };
+const policies = Object.keys(policyNames) as [QueuePolicyName, ...QueuePolicyName[]];
+
+const natsUrl = setting({
+  env: 'PASSERINE_NATS_URL',
+  flag: '--nats-url <url>',
+  kind: natsUrls(),
+  default: 'nats://127.0.0.1:4222',
+  does: 'the NATS to join (a cluster: its URLs, comma-separated)',
+});
+
+const prefix = setting({
+  flag: '--prefix <prefix>',
+  kind: checked('1 to 32 lower-case letters, digits, - or _, starting with a letter', validPrefix),
+  default: 'psr',
+  does: 'prefix of every subject, stream and bucket',
+});
+
+// A beat beyond a minute would leave a dead node or frontend unnoticed for minutes.
+const heartbeatMs = setting({
+  env: 'PASSERINE_HEARTBEAT_MS',
+  kind: duration(10, 60_000),
+  default: 1_000,
+  does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
+});
+
+/** What every command reads. */
+export const commandSettings = group(['every command'], {
+  debug: setting({
+    env: 'PASSERINE_DEBUG',
+    kind: onOff(),
+    default: false,
+    defaultText: 'off',
+    does: 'print the stack of an error after its one-line message',
+  }),
+});
+
+/** Where the nats-server binary is, for whatever starts one (`passerine up`, tests, benchmarks). */
+export const natsServerSettings = group(['`up`', 'tests', 'benchmarks'], {
+  binary: setting({
+    env: 'PASSERINE_NATS_SERVER',
+    kind: command(),
+    default: 'nats-server',
+    does: 'the nats-server binary to start (the bootstrap script installs one when it is missing)',
+  }),
+});
+
+/** How `passerine up` and `passerine serve` run, whichever services they start. */
+export const runSettings = group(['`up`', '`serve`'], {
+  logLevel: setting({
+    env: 'PASSERINE_LOG_LEVEL',
+    flag: '--log-level <level>',
+    kind: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'warn',
+    does: 'how much the services log (pino JSON on stdout)',
+  }),
+  prefix,
+  replicas: setting({
+    env: 'PASSERINE_REPLICAS',
+    flag: '--replicas <n>',
+    // JetStream keeps at most five replicas of a stream.
+    kind: integer(1, 5),
+    default: 1,
+    does: 'replicas of every stream and bucket (3 on a NATS cluster)',
+  }),
+});
+
+/** `passerine up` alone: it starts a nats-server unless told of one. */
+export const upSettings = group(['`up`'], {
+  natsUrl: setting({
+    flag: '--nats-url <url>',
+    kind: natsUrls(),
+    defaultText: 'none: `up` starts a nats-server with its data in `./.passerine/`',
+    does: 'an existing NATS to run against instead of starting one',
+  }),
+  natsPort: setting({
+    flag: '--nats-port <port>',
+    kind: port({ value: -1, means: 'any free port' }),
+    defaultText: '`4222`, or a free port when it is taken',
+    does: 'client port of the nats-server `up` starts',
+  }),
+});
+
+/** `passerine serve` joins a NATS that runs already. */
+export const serveSettings = group(['`serve`'], { natsUrl });
+
+/** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
+export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
+
+/** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
+export const clientSettings = group(['client commands'], { natsUrl, prefix });
+
+export const storeSettings = group(['`up`', '`serve store`'], {
+  replicas: runSettings.settings.replicas,
+});
+
+export const gatewaySettings = group(['`up`', '`serve gateway`'], {
+  cborHost: setting({
+    flag: '--cbor-host <host>',
+    kind: host(),
+    default: '127.0.0.1',
+    does: 'address the Coordinate CBOR-RPC and gRPC servers listen on (Coordinate has no authentication: exposing it is a choice)',
+  }),
+  cborPort: setting({
+    flag: '--cbor-port <port>',
+    kind: port({ value: 0, means: 'any free port' }),
+    default: 5932,
+    does: "Coordinate's CBOR-RPC port",
+  }),
+  grpcPort: setting({
+    flag: '--grpc-port <port>',
+    kind: port({ value: 0, means: 'any free port' }),
+    default: 5933,
+    does: 'gRPC port',
+  }),
+  namespace: setting({
+    env: 'PASSERINE_NAMESPACE',
+    kind: namespaceName,
+    default: 'default',
+    does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+});
+
+export const frontendSettings = group(['`up`', '`serve frontend`'], {
+  id: setting({
+    env: 'PASSERINE_FRONTEND_ID',
+    kind: memberId,
+    defaultText: 'a fresh id',
+    does: "the frontend's id in membership and subjects",
+  }),
+  heartbeatMs,
+  staleAfterMs: setting({
+    env: 'PASSERINE_STALE_AFTER_MS',
+    kind: duration(10, 3_600_000),
+    defaultText: '3 × the heartbeat, at least `3000`',
+    does: 'a node monitor or frontend silent this long is taken for dead (its tasks retried, its jobs adopted)',
+  }),
+  pumpNamespaces: setting({
+    env: 'PASSERINE_PUMP_NAMESPACES',
+    kind: list(namespaceName, 1_000),
+    default: ['default'],
+    does: 'namespaces whose executable work specs the frontend pumps onto node monitors',
+  }),
+});
+
+export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
+  id: setting({
+    env: 'PASSERINE_NODE_ID',
+    kind: memberId,
+    defaultText: 'a fresh id',
+    does: "the node monitor's id in membership and subjects",
+  }),
+  slots: setting({
+    env: 'PASSERINE_NODE_SLOTS',
+    kind: integer(1, 10_000),
+    default: () => availableParallelism(),
+    defaultText: "the machine's cores (`os.availableParallelism()`)",
+    does: 'tasks the node runs at once',
+  }),
+  labels: setting({
+    env: 'PASSERINE_NODE_LABELS',
+    kind: labels(),
+    default: {},
+    defaultText: 'none',
+    does: "the node's labels, which job and task constraints match",
+  }),
+  policy: setting({
+    env: 'PASSERINE_NODE_POLICY',
+    kind: oneOf(policies),
+    default: 'fifo',
+    does: 'the order reservations wait in: arrival, priority, or fair shares per user',
+  }),
+  heartbeatMs,
+  taskTimeoutMs: setting({
+    env: 'PASSERINE_TASK_TIMEOUT_MS',
+    // Node's timers fire at once beyond 2^31 - 1 ms.
+    kind: duration(1, 2_147_483_647),
+    defaultText: 'none',
+    does: 'deadline of the tasks that set none themselves',
+  }),
+});
+
+/** The services `passerine up` runs, by the name `passerine serve` takes. */
+export const serviceSettings = {
+  store: storeSettings,
+  gateway: gatewaySettings,
+  frontend: frontendSettings,
+  'node-monitor': nodeMonitorSettings,
+} as const;
+
+/** The groups whose flags each command takes. */
+export const commandGroups = {
+  up: [runSettings, upSettings, ...Object.values(serviceSettings)],
+  serve: [runSettings, serveSettings, ...Object.values(serviceSettings)],
+  client: [clientSettings],
+} as const satisfies Record<string, readonly SettingGroup[]>;
+
+/** Every group, in the order the README lists their settings. */
+export const settingGroups: readonly SettingGroup[] = [
+  commandSettings,
+  runSettings,
+  upSettings,
+  serveSettings,
+  clientSettings,
+  ...Object.values(serviceSettings),
+  natsServerSettings,
+  benchSettings,
+];
