@@ -6,4 +6,5 @@ export * from './envelope.ts';
 export * from './logger.ts';
 export * from './limits.ts';
 export * from './env.ts';
+export type { Decider } from './decider.ts';
 export { type Random, seededRandom } from './random.ts';
