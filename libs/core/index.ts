@@ -7,4 +7,5 @@ export * from './logger.ts';
 export * from './limits.ts';
 export * from './env.ts';
 export type { Decider } from './decider.ts';
+export { deriveTransitionTable, type TransitionTable } from './transition-table.ts';
 export { type Random, seededRandom } from './random.ts';

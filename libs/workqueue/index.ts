@@ -22,7 +22,6 @@ export { canonicalName, compareCanonical, describeName, isName, type Name, nameO
 export { attemptMachine } from './lifecycle/attempt-machine.ts';
 export { workUnitMachine } from './lifecycle/work-unit-machine.ts';
 export { workerMachine } from './lifecycle/worker-machine.ts';
-export { deriveTransitionTable, type TransitionTable } from './lifecycle/transition-table.ts';
 export { EMPTY_CBOR_MAP, unpackBytes } from './opaque-bytes.ts';
 export * from './queries/attempt-queries.ts';
 export { nextDeadline } from './queries/deadline.ts';
