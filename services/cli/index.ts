@@ -1,5 +1,4 @@
 export { main, buildProgram } from './main.ts';
 export { up, type RunningPasserine, type UpCommandOptions } from './up.ts';
-export { provision } from './provision.ts';
 export { registeredServices, type ServiceFactory, type UpOptions } from './registry.ts';
 export { resolveNatsUrl, readEndpoints } from './endpoints.ts';

@@ -11,9 +11,9 @@ import {
   startNatsServer,
   waitForJetStream,
 } from '@passerine/natsconn';
+import { provision } from '@passerine/eventlog';
 import { createNames } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
-import { provision } from './provision.ts';
 import { registeredServices, type UpOptions } from './registry.ts';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
