@@ -9,3 +9,5 @@ export * from './env.ts';
 export type { Decider } from './decider.ts';
 export { deriveTransitionTable, type TransitionTable } from './transition-table.ts';
 export { type Random, seededRandom } from './random.ts';
+export { Backoff } from './backoff.ts';
+export { PacedLoop } from './paced-loop.ts';
