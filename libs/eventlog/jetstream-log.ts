@@ -25,7 +25,8 @@ const HEADER_ROOM = 1024;
  * worst. Counted in messages, not bytes: nats.js refills a pull bounded by bytes with the bytes read
  * since the last one, and when the next commit is larger than that, nats-server 2.9 ends the pull
  * with "409 Message Size Exceeds MaxBytes" and nats.js waits for two missed heartbeats before it
- * pulls again. A read of 1,000 small commits followed by one of 200 KB stood still 45 s that way.
+ * pulls again: a read of many small commits followed by a large one stood still that long
+ * (bench/RESULTS.md).
  */
 const PULL_COMMITS = 64;
 /** How long an append waits for the stream's acknowledgement (nats.js' JetStream default). */
@@ -96,8 +97,8 @@ export class JetStreamEventLog implements EventLog {
     let ack: PubAck;
     try {
       // Straight through the shared requester rather than nats.js' JetStream publish, which builds a
-      // request object, a timer wrapper and a stack-traced error for each append (about a tenth of
-      // a busy frontend's CPU).
+      // request object, a timer wrapper and a stack-traced error for each append (a share of a busy
+      // frontend's CPU: bench/RESULTS.md).
       const answer = await requestMessage(this.nc, subject, payload, APPEND_ACK_TIMEOUT_MS, {
         headers: appendHeaders(options.msgId, expected),
         atOnce: true,
