@@ -20,7 +20,7 @@ import {
   type RpcParams,
   type Tuple,
 } from '@passerine/cbor';
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { createNames } from '@passerine/subjects';
 import { spawnCli, startTestServer, waitFor } from '@passerine/test-support';
 import { envNumber, percentile, print, progress, round, rssMb } from './support.ts';

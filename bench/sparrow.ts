@@ -12,7 +12,7 @@
  * `ideal_*` ones: what one global FIFO queue with no cost at all achieves on that trace. Each load
  * mode first runs `warmup_jobs` jobs of another trace at the same rate, uncounted, and waits for
  * them to end: the first few hundred milliseconds of a cluster's life compile code in every process
- * and measured up to 40 ms stalls (see bench/RESULTS.md). The trace also starts only after the
+ * and stall it (see bench/RESULTS.md). The trace also starts only after the
  * frontends' start-up sweep for orphaned jobs, which reads the job log.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,7 +65,7 @@ async function runLoadMode(url: string, mode: string, placement: PlacementMode):
     );
   }
   // Each frontend's start-up sweep for orphaned jobs reads the job log (the warm-up's with it),
-  // staleAfterMs after start: inside the trace it left timers up to 64 ms late for a few hundred ms.
+  // staleAfterMs after start: inside the trace it left timers late for a while (bench/RESULTS.md).
   await Promise.all(cluster.frontends.map((f) => f.startupSwept));
   lag.reset();
   const gaps = poissonGaps(p.jobs, jobsPerSecond, p.seed);

@@ -6,7 +6,7 @@
  */
 import { WorkQueueClient } from '@passerine/client';
 import { CborMap, encodeValue } from '@passerine/cbor';
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { createNames } from '@passerine/subjects';
 import { spawnCli, startTestServer, waitFor } from '@passerine/test-support';
 import { runBullmqPeer } from './bullmq-peer.ts';

@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../services/cli/main.ts');
+const { main } = await import('@passerine/cli');
 await main(process.argv);

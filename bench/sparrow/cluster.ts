@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { type Clock, randomIdSource, silentLogger } from '@passerine/core';
 import { Frontend, type PlacementMode } from '@passerine/frontend';
 import { connectNats, type NatsConnection, type ServiceContext } from '@passerine/natsconn';

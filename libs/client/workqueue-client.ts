@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { limits, PasserineError, UnavailableError } from '@passerine/core';
+import { Backoff, limits, PasserineError, UnavailableError } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
 import type { Names } from '@passerine/subjects';
 import type { Operation, RequestOf } from '@passerine/workqueue-api';
@@ -39,7 +39,7 @@ export class WorkQueueClient {
   async call<Op extends Operation, Res = unknown>(op: Op, request: RequestOf<Op>): Promise<Res> {
     const subject = this.names.workQueueRpc(this.namespace, op);
     const deadline = Date.now() + this.leaderWaitMs;
-    let wait = 10;
+    const wait = new Backoff(10, 250);
     for (;;) {
       try {
         return await requestRpc<Res>(this.nc, subject, request, this.timeoutMs);
@@ -54,8 +54,7 @@ export class WorkQueueClient {
       ).catch((err) => {
         if (!nobodyServes(err)) throw err;
       });
-      await new Promise((r) => setTimeout(r, wait));
-      wait = Math.min(wait * 2, 250);
+      await new Promise((r) => setTimeout(r, wait.next()));
       if (Date.now() > deadline) throw new UnavailableError(`no store leads namespace ${this.namespace}`);
     }
   }

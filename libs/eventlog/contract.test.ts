@@ -145,7 +145,7 @@ describe('JetStream event log specifics', () => {
   });
 
   it('reads a large commit that follows many small ones without standing still', async () => {
-    // Pulls bounded by bytes left this read waiting 45 s for missed heartbeats (see PULL_COMMITS);
+    // Pulls bounded by bytes left this read waiting for two missed heartbeats (see PULL_COMMITS);
     // the test's own time limit is what fails it then.
     const prefix = uniquePrefix();
     const nc = await server.connect();

@@ -9,6 +9,7 @@ export type {
 } from './types.ts';
 export { JetStreamEventLog, type JetStreamEventLogOptions } from './jetstream-log.ts';
 export { ensureEventStream, defaultEventStreamLimits, type EventStreamLimits } from './stream.ts';
+export { provision, type ProvisionOptions } from './provision.ts';
 export { encodeCommit, decodeCommit } from './commit-codec.ts';
 export { GroupCommitter, type GroupCommitOptions, type GroupAppendResult } from './group-commit.ts';
 export {

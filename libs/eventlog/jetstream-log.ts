@@ -1,5 +1,7 @@
 import {
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -25,7 +27,8 @@ const HEADER_ROOM = 1024;
  * worst. Counted in messages, not bytes: nats.js refills a pull bounded by bytes with the bytes read
  * since the last one, and when the next commit is larger than that, nats-server 2.9 ends the pull
  * with "409 Message Size Exceeds MaxBytes" and nats.js waits for two missed heartbeats before it
- * pulls again. A read of 1,000 small commits followed by one of 200 KB stood still 45 s that way.
+ * pulls again: a read of many small commits followed by a large one stood still that long
+ * (bench/RESULTS.md).
  */
 const PULL_COMMITS = 64;
 /** How long an append waits for the stream's acknowledgement (nats.js' JetStream default). */
@@ -43,11 +46,6 @@ export interface JetStreamEventLogOptions {
   stream: string;
   /** Largest commit payload; NATS' max_payload minus header room when omitted. */
   maxCommitBytes?: number;
-}
-
-function wrongLastSequence(description: string): number | undefined {
-  const m = /wrong last sequence: (\d+)/i.exec(description);
-  return m ? Number(m[1]) : undefined;
 }
 
 const ackText = new TextDecoder();
@@ -96,8 +94,8 @@ export class JetStreamEventLog implements EventLog {
     let ack: PubAck;
     try {
       // Straight through the shared requester rather than nats.js' JetStream publish, which builds a
-      // request object, a timer wrapper and a stack-traced error for each append (about a tenth of
-      // a busy frontend's CPU).
+      // request object, a timer wrapper and a stack-traced error for each append (a share of a busy
+      // frontend's CPU: bench/RESULTS.md).
       const answer = await requestMessage(this.nc, subject, payload, APPEND_ACK_TIMEOUT_MS, {
         headers: appendHeaders(options.msgId, expected),
         atOnce: true,
@@ -107,15 +105,10 @@ export class JetStreamEventLog implements EventLog {
       throw new UnavailableError(`append to ${subject} failed: ${(err as Error).message}`);
     }
     if (ack.error) {
-      const description = ack.error.description ?? `error ${ack.error.err_code ?? ack.error.code}`;
-      const actual = wrongLastSequence(description);
-      if (actual !== undefined) {
-        throw new ConcurrencyError(
-          `append to ${subject} expected last sequence ${expected} but it is ${actual}`,
-          expected,
-          actual,
-        );
+      if (ack.error.err_code === JetStreamApiCodes.StreamWrongLastSequence) {
+        throw await this.conflict(subject, expected);
       }
+      const description = ack.error.description ?? `error ${ack.error.err_code ?? ack.error.code}`;
       throw new UnavailableError(`append to ${subject} failed: ${description}`);
     }
     if (typeof ack.seq !== 'number' || !ack.stream) {
@@ -124,13 +117,28 @@ export class JetStreamEventLog implements EventLog {
     return { seq: ack.seq, duplicate: ack.duplicate === true };
   }
 
+  /**
+   * The error for an append refused because the subject had moved past `expected`. JetStream names
+   * the sequence it found only in its description text, so the subject's last sequence is read
+   * again (it may have moved on since); the error stands without it if that read fails.
+   */
+  private async conflict(subject: string, expected: number | undefined): Promise<ConcurrencyError> {
+    const actual = await this.lastSubjectSeq(subject).catch(() => undefined);
+    const found = actual === undefined ? 'someone else wrote first' : `it is ${actual}`;
+    return new ConcurrencyError(
+      `append to ${subject} expected last sequence ${expected} but ${found}`,
+      expected,
+      actual,
+    );
+  }
+
   async lastSubjectSeq(subject: string): Promise<number> {
     const jsm = await this.jsm();
     try {
       const msg = await jsm.streams.getMessage(this.stream, { last_by_subj: subject });
       return msg?.seq ?? 0;
     } catch (err) {
-      if (/no message found|not found/i.test((err as Error).message)) return 0;
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) return 0;
       throw err;
     }
   }

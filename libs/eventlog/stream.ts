@@ -1,4 +1,11 @@
-import { type JetStreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
 export interface EventStreamLimits {
@@ -46,7 +53,7 @@ export async function ensureEventStream(
     await jsm.streams.info(name);
     await jsm.streams.update(name, config);
   } catch (err) {
-    if (!/stream not found/i.test((err as Error).message)) throw err;
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
     await jsm.streams.add(config);
   }
 }

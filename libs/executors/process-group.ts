@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Backoff } from '@passerine/core';
 
 /** Sends a signal to every process in a group; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -62,11 +63,10 @@ export function processAlive(pid: number): boolean {
 export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return;
   const deadline = Date.now() + graceMs;
-  let pause = 5;
+  const pause = new Backoff(5, 100);
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    await new Promise((resolve) => setTimeout(resolve, pause.next()));
     if (!groupAlive(pgid)) return;
-    pause = Math.min(pause * 2, 100);
   }
   signalGroup(pgid, 'SIGKILL');
 }

@@ -1,18 +1,15 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import type { OutputStream } from './executor.ts';
 import { groupAlive, processAlive } from './process-group.ts';
 import { ShellExecutor } from './shell-executor.ts';
 
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Polls until a process the test saw is gone (no event tells when a grandchild dies). */
+const gone = (what: string, check: () => boolean) =>
+  waitFor(check, { timeoutMs: 5_000, intervalMs: 10, message: `${what} to be gone` });
 
 const executor = new ShellExecutor({ killGraceMs: 500 });
 
@@ -80,7 +77,7 @@ describe('shell executor', () => {
     expect(result.error).toBe('timed out after 300 ms');
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(grandchild).toBeGreaterThan(0);
-    await waitFor(() => !processAlive(grandchild));
+    await gone('the grandchild', () => !processAlive(grandchild));
   });
 
   it('stops the whole group on abort', async () => {
@@ -98,7 +95,7 @@ describe('shell executor', () => {
     );
     const result = await running;
     expect(result.status).toBe('cancelled');
-    await waitFor(() => !processAlive(grandchild));
+    await gone('the grandchild', () => !processAlive(grandchild));
   });
 
   it('does not leave background processes behind after the command exits', async () => {
@@ -108,7 +105,7 @@ describe('shell executor', () => {
       { onOutput: (line) => (pgid = Number(line)) },
     );
     expect(result.status).toBe('finished');
-    await waitFor(() => !groupAlive(pgid));
+    await gone('the process group', () => !groupAlive(pgid));
   });
 
   it('splits overlong lines', async () => {

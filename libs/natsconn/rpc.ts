@@ -144,8 +144,8 @@ const requesters = new WeakMap<NatsConnection, Requester>();
 /**
  * Request/reply over one inbox subscription per connection. nats.js `request` costs a stack
  * trace (a "cancelled" error built for every answered request), a deferred and a timer wrapper
- * per call; at tens of thousands of requests a second that was a tenth of a client's CPU. Here a
- * request is a map entry, and one sweep every EXPIRY_SWEEP_MS times them out.
+ * per call, which at a busy client's request rates is a share of its CPU (bench/RESULTS.md). Here
+ * a request is a map entry, and one sweep every EXPIRY_SWEEP_MS times them out.
  * Requests made in one event-loop turn are published together, so nats.js writes them to the
  * socket once instead of once per request (each socket read of a gateway starts one request).
  */

@@ -5,7 +5,6 @@ export * from './node-view.ts';
 export { parseJob, checkPlaceable } from './validate-job.ts';
 export * from './job-machine.ts';
 export * from './task-machine.ts';
-export * from './transition-table.ts';
 export type * from './job-events.ts';
 export type * from './job-commands.ts';
 export * from './job-state.ts';

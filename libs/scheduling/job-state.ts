@@ -1,9 +1,8 @@
-import { IllegalStateError } from '@passerine/core';
+import { deriveTransitionTable, IllegalStateError } from '@passerine/core';
 import type { JobEvent } from './job-events.ts';
 import { type JobLifecycleEvent, type JobStatus, jobMachine } from './job-machine.ts';
 import type { JobSpec } from './job-spec.ts';
 import { type TaskLifecycleEvent, type TaskStatus, taskMachine } from './task-machine.ts';
-import { deriveTransitionTable } from './transition-table.ts';
 
 /** Derived once at load time from the machines; see transition-table.ts for why. */
 export const jobTransitions = deriveTransitionTable<JobStatus, JobLifecycleEvent>(jobMachine);

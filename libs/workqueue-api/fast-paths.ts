@@ -4,7 +4,7 @@ import type { Operation } from './schemas.ts';
  * Checks for the requests a busy worker sends on every cycle. A request that passes is exactly
  * what its zod schema accepts and returns unchanged (known fields only, right types), so it is
  * used as it is; anything else — including every invalid request — goes through zod, which names
- * the wrong field. Parsing with zod was a few percent of the store's CPU per request.
+ * the wrong field. Parsing every request with zod showed in the store's CPU (bench/RESULTS.md).
  */
 type Check = (value: unknown) => boolean;
 

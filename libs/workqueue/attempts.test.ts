@@ -115,7 +115,7 @@ describe('attempts', () => {
     };
     ns.ctx.advance(1000);
     ns.run({ type: 'ExpireLeases' });
-    evolve(ns.state, late);
+    ns.state = evolve(ns.state, late);
     expect(ns.state.ignoredEvents).toBe(1);
     expect(countWorkUnits(ns.state, 'sa')).toEqual({ 1: 1 });
     expect(() => evolve(ns.state, { type: 'Bogus', data: {} })).toThrow(UnknownEventError);

@@ -1,10 +1,10 @@
 /**
- * The Coordinate-compatible work queue of one namespace: pure deciders, an in-place evolve and
- * queries. No I/O: time, ids and randomness come in through DecideContext.
+ * The Coordinate-compatible work queue of one namespace: a Decider (libs/core) whose evolve changes
+ * the namespace in place, and queries. No I/O: time, ids and randomness come in through DecideContext.
  *
  * How the store drives it:
- *   const events = decide(state, command, { now, nextId, random }); // throws PasserineError, changes nothing
- *   append(events) ... then for (const e of events) evolve(state, e); // evolve mutates in place
+ *   const events = decide(command, state, { now, nextId, random }); // throws PasserineError, changes nothing
+ *   append(events) ... then for (const e of events) state = evolve(state, e); // the same object, changed
  *   reply from the events (counts, ids) and from queries, e.g. startedWork(state, events) for get_work.
  *   After each commit, arm the timer at nextDeadline(state); when it fires run, each in turn,
  *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits, GenerateContinuousUnits (decide + evolve each).
@@ -13,6 +13,7 @@
  */
 export * from './commands.ts';
 export { decide } from './decide/decide.ts';
+export { workQueueDecider } from './decider.ts';
 export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
 export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export * from './events.ts';
@@ -21,7 +22,6 @@ export { canonicalName, compareCanonical, describeName, isName, type Name, nameO
 export { attemptMachine } from './lifecycle/attempt-machine.ts';
 export { workUnitMachine } from './lifecycle/work-unit-machine.ts';
 export { workerMachine } from './lifecycle/worker-machine.ts';
-export { deriveTransitionTable, type TransitionTable } from './lifecycle/transition-table.ts';
 export { EMPTY_CBOR_MAP, unpackBytes } from './opaque-bytes.ts';
 export * from './queries/attempt-queries.ts';
 export { nextDeadline } from './queries/deadline.ts';

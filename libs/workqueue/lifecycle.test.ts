@@ -1,7 +1,7 @@
+import { deriveTransitionTable } from '@passerine/core';
 import { describe, expect, it } from 'vitest';
 import { attemptMachine } from './lifecycle/attempt-machine.ts';
 import { nextAttemptStatus, nextUnitStatus, nextWorkerState } from './lifecycle/tables.ts';
-import { deriveTransitionTable } from './lifecycle/transition-table.ts';
 import { WorkUnitStatus } from './status.ts';
 
 describe('lifecycle tables derived from the machines', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkQueueCommand } from './commands.ts';
 import { decide } from './decide/decide.ts';
-import { evolve } from './evolve/evolve.ts';
+import { workQueueDecider } from './decider.ts';
 import { compareCanonical, canonicalName } from './keys.ts';
 import { attemptHistory, startedWork } from './queries/attempt-queries.ts';
 import { nextDeadline } from './queries/deadline.ts';
@@ -11,7 +11,7 @@ import { countWorkUnits, listWorkSpecs } from './queries/spec-queries.ts';
 import { getWorkUnitStatus, getWorkUnits } from './queries/unit-queries.ts';
 import { listWorkerModes } from './queries/worker-queries.ts';
 import { restoreNamespace, snapshotNamespace } from './snapshot.ts';
-import { createNamespaceState, type NamespaceState } from './state.ts';
+import type { NamespaceState } from './state.ts';
 import { blob, bytes, Namespace } from './test-support/specification.ts';
 
 /** Everything a client can observe, in plain values. */
@@ -88,8 +88,8 @@ describe('replay', () => {
   it('replaying the events of a decided sequence reproduces the same state', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const ns = randomSession(seed, 400);
-      const replayed = createNamespaceState();
-      for (const e of ns.log) evolve(replayed, e);
+      let replayed = workQueueDecider.initialState();
+      for (const e of ns.log) replayed = workQueueDecider.evolve(replayed, e);
       expect(observe(replayed)).toEqual(observe(ns.state));
     }
   });
@@ -100,9 +100,9 @@ describe('replay', () => {
     expect(observe(restored)).toEqual(observe(ns.state));
     const ctx = () => ({ now: ns.ctx.now + 2000, nextId: () => 'next', random: () => 0.5 });
     const command: WorkQueueCommand = { type: 'GetWork', workerId: 'w1', maxJobs: 3 };
-    expect(decide(restored, command, ctx())).toEqual(decide(ns.state, command, ctx()));
-    expect(decide(restored, { type: 'ExpireLeases' }, ctx())).toEqual(
-      decide(ns.state, { type: 'ExpireLeases' }, ctx()),
+    expect(decide(command, restored, ctx())).toEqual(decide(command, ns.state, ctx()));
+    expect(decide({ type: 'ExpireLeases' }, restored, ctx())).toEqual(
+      decide({ type: 'ExpireLeases' }, ns.state, ctx()),
     );
   });
 
@@ -120,7 +120,7 @@ describe('replay', () => {
     ];
     for (const command of commands) {
       try {
-        decide(ns.state, command, ctx);
+        decide(command, ns.state, ctx);
       } catch {
         // A refusal is fine; a change is not.
       }

@@ -12,9 +12,9 @@ import {
   startNatsServer,
   waitForJetStream,
 } from '@passerine/natsconn';
+import { provision } from '@passerine/eventlog';
 import { createNames } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
-import { provision } from './provision.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

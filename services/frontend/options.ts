@@ -20,10 +20,8 @@ export interface FrontendOptions {
    * A job this old with tasks still waiting may take the slot of a reservation whose own job has
    * nothing left to launch, or of a younger job's (older jobs first), and idle slots pull it (ms).
    * Younger jobs are left to their own reservations, which are usually still on their way and
-   * would find free slots anyway. In bench:sparrow (80% load), 5 ms lowered the median response
-   * and scheduling delay against 50 ms in each of four paired runs; once launch offers spared the
-   * getTask round trip at idle slots, 2 ms lowered p95 in nine paired runs of nine and p99 in eight
-   * (means 1.316 / 1.480 against 1.338 / 1.514).
+   * would find free slots anyway. A few milliseconds did better in bench:sparrow's paired runs than
+   * longer waits (bench/RESULTS.md).
    */
   lendAfterMs?: number;
   /**

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { WorkQueueClient } from '@passerine/client';
-import { type Clock, type IdSource, type Logger, UnavailableError } from '@passerine/core';
+import { type Clock, type IdSource, type Logger, PacedLoop, UnavailableError } from '@passerine/core';
 import type { NodeAdvert } from '@passerine/node-monitor';
 import {
   type ExecutableSpec,
@@ -18,7 +18,6 @@ import { canonicalName, type StartedWork } from '@passerine/workqueue';
 import { nameText } from '@passerine/workqueue-api';
 import { readExecutableSpecs } from './executable-specs.ts';
 import type { Scheduler } from './scheduler.ts';
-import { PacedLoop } from './paced-loop.ts';
 import { releaseAdoptedJob } from './spec-pump-adopted.ts';
 import { launchesNotAdvertised, PumpedJob, type PumpedUnit } from './spec-pump-job.ts';
 import type { SpecPumpOptions } from './spec-pump-options.ts';

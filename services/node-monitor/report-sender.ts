@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '@passerine/core';
+import { Backoff, type Logger } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
 import type { MessageCounter } from './message-counter.ts';
 import type { TaskEndedReport } from './protocol.ts';
@@ -26,14 +26,16 @@ export async function sendReport(
   stopped: () => boolean,
 ): Promise<boolean> {
   const deadline = Date.now() + options.deadlineMs;
-  let backoff = 50;
+  const backoff = new Backoff(50, 1_000);
   for (;;) {
     counter.add();
+    let wait: number;
     try {
       await requestRpc(nc, subject, report, options.attemptTimeoutMs);
       return true;
     } catch (err) {
-      if (stopped() || Date.now() + backoff > deadline) {
+      wait = backoff.next();
+      if (stopped() || Date.now() + wait > deadline) {
         logger.warn(
           { err, subject, taskId: report.taskId, jobId: report.jobId },
           'task report not delivered',
@@ -41,7 +43,6 @@ export async function sendReport(
         return false;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, backoff));
-    backoff = Math.min(backoff * 2, 1_000);
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -17,8 +17,8 @@ export function failed(error: string): ExecutionResult {
 /**
  * Runs a task under a deadline. One mechanism for every kind of task: the deadline aborts the
  * controller a cancel aborts, and the result says `timeout` rather than `cancelled`. One controller
- * per task, not one chained to another: at a thousand tasks a second, making abort signals and
- * listening on them was a tenth of a node monitor's CPU.
+ * per task, not one chained to another: at a busy node's task rates, making abort signals and
+ * listening on them showed in its CPU (bench/RESULTS.md).
  */
 export async function runWithDeadline(
   runner: TaskRunner,

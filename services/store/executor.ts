@@ -59,10 +59,11 @@ function decideAndApply(
   random: () => number,
 ): { decided: NewEvent[]; events: EventEnvelope[] } {
   const nextId = ids.next.bind(ids);
-  const decided = wq.decide(state, command, { now, nextId, random }) as NewEvent[];
+  const decided = wq.decide(command, state, { now, nextId, random }) as NewEvent[];
   const meta = { time: now, nextId };
   const events: EventEnvelope[] = new Array(decided.length);
   for (let i = 0; i < decided.length; i++) events[i] = envelop(decided[i], meta);
+  // The work queue's evolve changes the namespace in place (and returns it): the caller's state is this one.
   for (const e of events) wq.evolve(state, e);
   return { decided, events };
 }

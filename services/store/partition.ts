@@ -164,7 +164,7 @@ export class NamespacePartition {
 
   private apply(event: EventEnvelope): void {
     if (event.type === LEADER_ELECTED) return;
-    wq.evolve(this.state, event);
+    this.state = wq.evolve(this.state, event);
   }
 
   private async takeOver(): Promise<void> {

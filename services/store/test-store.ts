@@ -1,6 +1,6 @@
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { WorkQueueClient } from '@passerine/client';
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import type { NatsConnection } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
 import { uniquePrefix } from '@passerine/test-support';

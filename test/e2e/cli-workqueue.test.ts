@@ -5,7 +5,7 @@ import { CborMap, encodeValue } from '@passerine/cbor';
 import type { WorkQueueClient } from '@passerine/client';
 import { runCli, startTestServer, type TestServer, uniquePrefix } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStore } from '../../services/store/test-store.ts';
+import { startStore } from '@passerine/store/testing';
 
 /**
  * The work-queue commands run as real `passerine` processes against a real nats-server and a store

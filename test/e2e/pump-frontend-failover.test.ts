@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CborMap, encodeValue } from '@passerine/cbor';
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { WorkQueueClient } from '@passerine/client';
 import { processAlive } from '@passerine/executors';
 import type { NatsConnection } from '@passerine/natsconn';

@@ -1,4 +1,4 @@
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { awaitJob, jobStatus, submitJob } from '@passerine/frontend';
 import type { NatsConnection } from '@passerine/natsconn';
 import { encodePayload } from '@passerine/node-monitor';

@@ -1,4 +1,4 @@
-import { provision } from '@passerine/cli';
+import { provision } from '@passerine/eventlog';
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { awaitJob, Frontend, jobStatus, submitJob } from '@passerine/frontend';
 import type { NatsConnection, ServiceContext } from '@passerine/natsconn';

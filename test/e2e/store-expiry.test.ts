@@ -2,7 +2,7 @@ import { CborMap, encodeValue } from '@passerine/cbor';
 import { JetStreamEventLog } from '@passerine/eventlog';
 import { startTestServer, type TestServer, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStore } from '../../services/store/test-store.ts';
+import { startStore } from '@passerine/store/testing';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,9 +1,8 @@
 import { Kvm } from '@nats-io/kv';
 import { CborMap, encodeValue } from '@passerine/cbor';
 import { WorkQueueClient } from '@passerine/client';
-import { provision } from '@passerine/cli';
 import { PasserineError } from '@passerine/core';
-import { JetStreamEventLog } from '@passerine/eventlog';
+import { JetStreamEventLog, provision } from '@passerine/eventlog';
 import { createNames, encodeToken } from '@passerine/subjects';
 import {
   projectRoot,

@@ -30,14 +30,15 @@ import { decideExpireWorkers, decideUnregisterWorker, decideWorkerHeartbeat } fr
 import { decideGetWork } from './get-work.ts';
 
 /**
- * Validates the command against the state and returns the events that record what was decided.
- * Never mutates the state; throws a PasserineError (ValidationError naming the field,
- * NotFoundError, IllegalStateError) and then nothing has happened. An empty list means there was
- * nothing to do (no work for get_work, nothing matched, nothing due).
+ * The work queue's decide (the Decider convention of libs/core): validates the command against the
+ * state and returns the events that record what was decided. Never mutates the state; throws a
+ * PasserineError (ValidationError naming the field, NotFoundError, IllegalStateError) and then
+ * nothing has happened. An empty list means there was nothing to do (no work for get_work, nothing
+ * matched, nothing due).
  */
 export function decide(
-  state: NamespaceState,
   command: WorkQueueCommand,
+  state: NamespaceState,
   ctx: DecideContext,
 ): WorkQueueEvent[] {
   switch (command.type) {

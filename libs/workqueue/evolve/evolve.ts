@@ -59,15 +59,17 @@ const appliers: Appliers = {
 };
 
 /**
- * Applies one event to the state, IN PLACE (replay speed over millions of units demands it).
+ * The work queue's evolve (the Decider convention of libs/core): applies one event to the state IN
+ * PLACE and returns that same object, since replay runs over millions of units.
  * The log is the truth: an event that refers to something no longer there (a finish for an
  * attempt that already expired, units of a deleted spec) is applied as far as it can be and
  * counted in `state.ignoredEvents`; it never throws. Only an unknown event type throws.
  */
-export function evolve(state: NamespaceState, event: EventEnvelope | NewEvent): void {
+export function evolve(state: NamespaceState, event: EventEnvelope | NewEvent): NamespaceState {
   const apply = (appliers as Record<string, ((s: NamespaceState, d: unknown) => boolean) | undefined>)[
     event.type
   ];
   if (!apply || !Object.hasOwn(appliers, event.type)) throw new UnknownEventError(event.type);
   if (apply(state, event.data) === false) state.ignoredEvents++;
+  return state;
 }

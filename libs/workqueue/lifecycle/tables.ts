@@ -1,6 +1,6 @@
+import { deriveTransitionTable } from '@passerine/core';
 import { type AttemptStatus, WorkUnitStatus } from '../status.ts';
 import { type AttemptTransition, attemptMachine } from './attempt-machine.ts';
-import { deriveTransitionTable } from './transition-table.ts';
 import { type WorkUnitTransition, workUnitMachine } from './work-unit-machine.ts';
 import { type WorkerTransition, workerMachine } from './worker-machine.ts';
 

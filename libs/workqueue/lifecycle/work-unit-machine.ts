@@ -2,7 +2,7 @@ import { setup } from 'xstate';
 
 /**
  * The one definition of a work unit's legal transitions. Projections never run it as an actor;
- * `transition-table.ts` walks it once into a lookup table for the hot path.
+ * `deriveTransitionTable` (libs/core) walks it once into a lookup table for the hot path.
  * States are named after Coordinate's statuses (BLOCKED is never entered).
  */
 export const workUnitMachine = setup({

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { DecideContext, WorkQueueCommand } from '../commands.ts';
 import { decide } from '../decide/decide.ts';
 import { evolve } from '../evolve/evolve.ts';
+import type { WorkQueueEvent } from '../events.ts';
 import { createNamespaceState, type NamespaceState } from '../state.ts';
 
 /** A deterministic DecideContext whose clock moves only when told to. */
@@ -25,15 +26,15 @@ export function testContext(start = 1_000_000, seed = 7): TestContext {
 
 /** Decides and applies, as the store does after a successful append; keeps a log for replays. */
 export class Namespace {
-  readonly state: NamespaceState = createNamespaceState();
-  readonly log: NewEvent[] = [];
+  state: NamespaceState = createNamespaceState();
+  readonly log: WorkQueueEvent[] = [];
 
   constructor(readonly ctx: TestContext = testContext()) {}
 
-  run(command: WorkQueueCommand): NewEvent[] {
-    const events = decide(this.state, command, this.ctx);
+  run(command: WorkQueueCommand): WorkQueueEvent[] {
+    const events = decide(command, this.state, this.ctx);
     for (const e of events) {
-      evolve(this.state, e);
+      this.state = evolve(this.state, e);
       this.log.push(e);
     }
     return events;
@@ -42,12 +43,12 @@ export class Namespace {
 
 /** given(events).when(command).then(events) / .thenThrows(ErrorClass, message). */
 export function given(...events: NewEvent[]) {
-  const state = createNamespaceState();
-  for (const e of events) evolve(state, e);
+  let state = createNamespaceState();
+  for (const e of events) state = evolve(state, e);
   return {
     state,
     when(command: WorkQueueCommand, ctx: DecideContext = testContext()) {
-      const run = () => decide(state, command, ctx);
+      const run = () => decide(command, state, ctx);
       return {
         // biome-ignore lint/suspicious/noThenProperty: the specification style reads given/when/then.
         then(expected: NewEvent[]) {

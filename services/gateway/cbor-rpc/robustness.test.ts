@@ -6,10 +6,11 @@ import {
   type RpcParams,
   wrapFrame,
 } from '@passerine/cbor';
+import { waitFor } from '@passerine/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CborRpcHandler, CborRpcServerOptions } from './handler.ts';
 import { type CborRpcServer, createCborRpcServer } from './server.ts';
-import { TestClient, waitFor } from './test-client.ts';
+import { TestClient } from './test-client.ts';
 
 const servers: CborRpcServer[] = [];
 const clients: TestClient[] = [];
@@ -121,7 +122,10 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
       error: { message: expect.stringMatching(/busy/) },
     });
     a.close();
-    await waitFor(() => server.connectionCount === 1, 'the server to notice the departure');
+    await waitFor(() => server.connectionCount === 1, {
+      message: 'the server to notice the departure',
+      intervalMs: 5,
+    });
     await expectServing(await client());
   });
 
@@ -132,10 +136,10 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
     const { client } = await start({ handler, maxInFlightPerConnection: 8 });
     const c = await client();
     c.write(Buffer.concat(Array.from({ length: 2000 }, (_, i) => request(i + 1))));
-    await waitFor(() => waiting.length === 8, 'eight requests in flight');
+    await waitFor(() => waiting.length === 8, { message: 'eight requests in flight', intervalMs: 5 });
     waiting[0]();
     // Answering one frees one slot, and the next request starts in the same turn.
-    await waitFor(() => waiting.length === 9, 'a ninth request');
+    await waitFor(() => waiting.length === 9, { message: 'a ninth request', intervalMs: 5 });
     expect(waiting.length).toBe(9);
     const releaseAll = () => {
       for (const release of waiting.splice(0)) release();
@@ -157,7 +161,7 @@ describe('CBOR-RPC server under hostile or broken clients', () => {
     const c = await client();
     c.socket.pause();
     c.write(Buffer.concat(Array.from({ length: 500 }, (_, i) => request(i + 1))));
-    await waitFor(() => served > 0, 'the first request');
+    await waitFor(() => served > 0, { message: 'the first request', intervalMs: 5 });
     c.socket.resume();
     const answers = await c.responses(500);
     expect(answers.map((a) => a.id)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));

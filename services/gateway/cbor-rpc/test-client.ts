@@ -74,12 +74,3 @@ export class TestClient {
     this.socket.destroy();
   }
 }
-
-/** Polls a condition that no client event signals (server-side state), failing after the timeout. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

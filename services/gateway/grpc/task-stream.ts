@@ -1,5 +1,5 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { type Logger, PasserineError, ValidationError } from '@passerine/core';
+import { type Logger, PacedLoop, PasserineError, ValidationError } from '@passerine/core';
 import type { WorkQueueApi } from '../coordinate/index.ts';
 import { nameOf, type ProtoName, positiveInteger } from './proto-values.ts';
 import { type StartedWork, startedWorkMessage } from './started-work.ts';
@@ -65,27 +65,18 @@ export async function streamTasks(
 ): Promise<void> {
   const r = call.request;
   let done = false;
-  let wakeUp: (() => void) | undefined;
+  let loop: PacedLoop | undefined;
   const subscriber: Subscriber = {
-    wake: () => wakeUp?.(),
+    wake: () => loop?.wake(),
     stop: () => {
       done = true;
-      wakeUp?.();
+      void loop?.stop();
     },
   };
   const stop = subscriber.stop;
   registry.add(subscriber);
   call.on('cancelled', stop);
   call.on('close', stop);
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  let pause = MIN_POLL_MS;
   try {
     const workerId: string = r.worker_id ?? '';
     if (!workerId) throw new ValidationError('worker_id must be set', { field: 'worker_id' });
@@ -93,7 +84,8 @@ export async function streamTasks(
     const specs = r.work_spec_names?.length
       ? r.work_spec_names.map((n: ProtoName, i: number) => nameOf(n, `work_spec_names[${i}]`))
       : null;
-    while (!done) {
+    /** One poll: tops the worker up to max_in_flight; returns how many attempts it sent. */
+    const topUp = async (): Promise<number> => {
       try {
         const held = await api.call<'workerAttempts', unknown[]>('workerAttempts', { workerId });
         const room = maxInFlight - held.length;
@@ -111,16 +103,17 @@ export async function streamTasks(
           if (w.attempt_id) registry.delivered(w.attempt_id, subscriber);
           call.write(startedWorkMessage(w));
         }
-        if (work.length > 0) {
-          pause = MIN_POLL_MS;
-          continue;
-        }
+        return work.length;
       } catch (err) {
         if (err instanceof PasserineError && err.code === 'validation') throw err;
         logger.warn({ err, workerId }, 'task stream: store call failed; retrying');
+        return 0;
       }
-      if (!done) await sleep(pause);
-      pause = Math.min(pause * 2, MAX_POLL_MS);
+    };
+    loop = new PacedLoop(topUp, MIN_POLL_MS, MAX_POLL_MS);
+    if (!done) {
+      loop.start();
+      await loop.finished;
     }
     call.end();
   } catch (err) {

@@ -4,7 +4,7 @@ import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
 import { startTestServer, type TestServer, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStore } from '../../store/test-store.ts';
+import { startStore } from '@passerine/store/testing';
 import { createGatewayService, type GatewayService } from '../gateway-service.ts';
 import { loadProtos } from '../grpc/index.ts';
 

@@ -1,7 +1,7 @@
 import { type Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { encodePayload } from '@passerine/node-monitor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SchedulingCluster, startSchedulingCluster } from '../../frontend/test-cluster.ts';
+import { type SchedulingCluster, startSchedulingCluster } from '@passerine/frontend/testing';
 import { createGatewayService, type GatewayService } from '../gateway-service.ts';
 import { loadProtos } from '../grpc/index.ts';
 

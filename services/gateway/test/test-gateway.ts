@@ -3,7 +3,7 @@ import { silentLogger } from '@passerine/core';
 import { createCborRpcServer } from '../cbor-rpc/index.ts';
 import { createCoordinateHandler } from '../coordinate/index.ts';
 import { TestClient } from '../cbor-rpc/test-client.ts';
-import { startStore } from '../../store/test-store.ts';
+import { startStore } from '@passerine/store/testing';
 
 /**
  * A store replica on a fresh prefix and the gateway's CBOR-RPC edge in front of it on a free

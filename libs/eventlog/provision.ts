@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ensureEventStream, type EventStreamLimits } from '@passerine/eventlog';
 import type { Names } from '@passerine/subjects';
+import { ensureEventStream, type EventStreamLimits } from './stream.ts';
 
 export interface ProvisionOptions {
   events?: EventStreamLimits;
@@ -9,7 +9,10 @@ export interface ProvisionOptions {
   logs?: EventStreamLimits;
 }
 
-/** Creates (or brings up to date) the streams every service relies on. */
+/**
+ * Creates (or brings up to date) the streams every service relies on: the event log's, and the one
+ * of task output lines. `passerine up` runs it before the services start; so do test beds and benches.
+ */
 export async function provision(
   nc: NatsConnection,
   names: Names,
