@@ -1,8 +1,16 @@
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import { decode, encode, type Logger, toWireError } from '@passerine/core';
+import { decode, encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
-import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
+import {
+  errReply,
+  okReply,
+  type Reply,
+  type Service,
+  type ServiceContext,
+  sendReply,
+  serveRpc,
+} from '@passerine/natsconn';
 import {
   createMessageCounter,
   decodeOrDrop,
@@ -320,11 +328,13 @@ export class Frontend implements Service {
             return;
           }
           if (typeof request?.jobId !== 'string' || !scheduler.owned(request.jobId)) return;
+          let reply: Reply<unknown>;
           try {
-            msg.respond(encode({ ok: await handle(msg, request.jobId) }));
+            reply = okReply(await handle(msg, request.jobId));
           } catch (err) {
-            msg.respond(encode({ err: toWireError(err) }));
+            reply = errReply(err);
           }
+          sendReply(msg, reply, this.logger);
         })();
       };
     this.subscriptions.push(

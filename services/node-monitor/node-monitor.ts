@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
-import { requestRpc, type Service, type ServiceContext } from '@passerine/natsconn';
+import { okReply, requestRpc, type Service, type ServiceContext, sendReply } from '@passerine/natsconn';
 import {
   createReservationQueue,
   type ReservationQueue,
@@ -103,7 +103,7 @@ export class NodeMonitor implements Service {
       nc.subscribe(names.nodeMonitor(this.id, 'load'), {
         callback: (_e, msg) => {
           this.counter.add();
-          msg.respond(encode({ ok: this.load() }));
+          sendReply(msg, okReply(this.load()), this.logger);
         },
       }),
     );
