@@ -5,7 +5,8 @@ import { provision } from '@passerine/cli';
 import { type Clock, randomIdSource, silentLogger } from '@passerine/core';
 import { Frontend, type PlacementMode } from '@passerine/frontend';
 import { connectNats, type NatsConnection, type ServiceContext } from '@passerine/natsconn';
-import { createMessageCounter, NodeMonitor } from '@passerine/node-monitor';
+import { NodeMonitor } from '@passerine/node-monitor';
+import { createMessageCounter } from '@passerine/scheduling-protocol';
 import { createNames } from '@passerine/subjects';
 import { arg, p } from './params.ts';
 

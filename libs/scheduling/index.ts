@@ -19,3 +19,4 @@ export * from './resource-ledger.ts';
 export * from './bin-packing.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
+export * from './job-result.ts';

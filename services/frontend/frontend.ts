@@ -14,6 +14,7 @@ import {
 import {
   createMessageCounter,
   decodeOrDrop,
+  type FrontendAdvert,
   type GetTaskRequest,
   type MessageCounter,
   type NodeAdvert,
@@ -21,7 +22,7 @@ import {
   type ReportBatch,
   type TaskEndedReport,
   validReports,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { adoptOrphans, chooseAdopter } from './adoption.ts';
 import { JobControl } from './job-control.ts';
@@ -31,11 +32,6 @@ import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOpti
 import { ReportAcks } from './report-acks.ts';
 import { Scheduler } from './scheduler.ts';
 import { SpecPump } from './spec-pump.ts';
-
-export interface FrontendAdvert {
-  id: string;
-  lastHeartbeat: number;
-}
 
 /**
  * A Sparrow frontend: one of any number of stateless schedulers serving the same submit subject.

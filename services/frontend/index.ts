@@ -1,8 +1,12 @@
-export { Frontend, type FrontendAdvert } from './frontend.ts';
+export { Frontend } from './frontend.ts';
 export type { FrontendOptions } from './options.ts';
 export type { PlacementMode } from './placement.ts';
-export type { SubmitReply } from './scheduler.ts';
-export { isTerminal, type JobResult, type TaskResult } from './job-result.ts';
-export { submitJob, jobStatus, cancelJob, awaitJob } from './client.ts';
-export { chooseAdopter } from './adoption.ts';
 export { createFrontendService, frontendOptionsFromEnv } from './from-env.ts';
+/**
+ * The scheduler client and the job API's types, for the CLI and end-to-end tests, which compose
+ * services; everything else imports them from @passerine/scheduling-protocol and @passerine/scheduling.
+ */
+export { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
+export type { FrontendAdvert, SubmitReply } from '@passerine/scheduling-protocol';
+export { chooseAdopter } from './adoption.ts';
+export { isTerminal, type JobResult, type TaskResult } from '@passerine/scheduling';

@@ -1,4 +1,4 @@
-import type { NodeAdvert } from '@passerine/node-monitor';
+import type { NodeAdvert } from '@passerine/scheduling-protocol';
 import type { Clock } from '@passerine/core';
 import {
   asksForResources,

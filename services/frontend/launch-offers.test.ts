@@ -1,12 +1,12 @@
 import { decode, encode } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
+import { encodePayload } from '@passerine/node-monitor';
 import {
-  encodePayload,
   type NodeAdvert,
   openMembershipBucket,
   type ReserveMessage,
   type TaskEndedReport,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';

@@ -1,5 +1,5 @@
 import type { Clock, IdSource } from '@passerine/core';
-import { type LaunchSpec, MAX_OFFERS, type NodeAdvert, type OfferAnswer } from '@passerine/node-monitor';
+import type { LaunchSpec, NodeAdvert } from '@passerine/scheduling-protocol';
 import { isEmpty, type Reservation } from '@passerine/scheduling';
 import { jobToLendTo } from './lending.ts';
 import type { MembershipView } from './membership-view.ts';
@@ -141,22 +141,4 @@ export class LaunchOffers {
     const older = jobToLendTo(this.deps.unlaunched.oldestFirst(), request, before);
     return older !== undefined && older !== owned;
   }
-}
-
-/** An offer answer from the wire, or undefined when it is malformed. */
-export function validOfferAnswer(value: unknown): OfferAnswer | undefined {
-  const answer = value as Partial<OfferAnswer> | null;
-  const ok =
-    typeof answer === 'object' &&
-    answer !== null &&
-    typeof answer.jobId === 'string' &&
-    typeof answer.nodeId === 'string' &&
-    Array.isArray(answer.launched) &&
-    answer.launched.length <= MAX_OFFERS &&
-    answer.launched.every((l) => typeof l?.taskId === 'string' && typeof l?.attemptId === 'string') &&
-    Array.isArray(answer.declined) &&
-    answer.declined.length <= MAX_OFFERS &&
-    answer.declined.every((taskId) => typeof taskId === 'string') &&
-    (answer.refused === undefined || (Number.isInteger(answer.refused) && answer.refused >= 0));
-  return ok ? (answer as OfferAnswer) : undefined;
 }

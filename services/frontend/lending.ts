@@ -1,4 +1,4 @@
-import type { GetTaskRequest } from '@passerine/node-monitor';
+import type { GetTaskRequest } from '@passerine/scheduling-protocol';
 import { fits } from '@passerine/scheduling';
 import type { OwnedJob } from './owned-job.ts';
 

@@ -1,8 +1,8 @@
 import { ManualClock } from '@passerine/core';
-import type { LoadReply } from '@passerine/node-monitor';
+import type { LoadReply } from '@passerine/scheduling-protocol';
 import type { NodeView } from '@passerine/scheduling';
 import { describe, expect, it } from 'vitest';
-import { NodeLoads, validLoad } from './node-loads.ts';
+import { NodeLoads } from './node-loads.ts';
 
 const capacity = { cpus: 4, memMb: 4096, diskMb: 4096 };
 const advert = (freeSlots: number, queueLength: number, lastHeartbeat: number): NodeView => ({
@@ -53,14 +53,5 @@ describe("what a frontend knows of a node's load", () => {
     expect(loads.idleSlots(advert(3, 1, 900))).toBe(2);
     loads.sent('n', 5);
     expect(loads.idleSlots(advert(3, 1, 900))).toBe(0);
-  });
-
-  it('takes only a well-formed load from the wire', () => {
-    expect(validLoad({ running: 1, queueLength: 0, slots: 4 })).toEqual(load(1, 0));
-    expect(validLoad({ running: -1, queueLength: 0, slots: 4 })).toBeUndefined();
-    expect(validLoad({ running: Number.NaN, queueLength: 0, slots: 4 })).toBeUndefined();
-    expect(validLoad({ running: 1, queueLength: 0 })).toBeUndefined();
-    expect(validLoad('busy')).toBeUndefined();
-    expect(validLoad(undefined)).toBeUndefined();
   });
 });

@@ -1,21 +1,11 @@
 import type { Clock } from '@passerine/core';
-import type { LoadReply } from '@passerine/node-monitor';
+import type { LoadReply } from '@passerine/scheduling-protocol';
 import type { NodeView } from '@passerine/scheduling';
 
 interface Heard {
   running: number;
   queued: number;
   at: number;
-}
-
-const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-
-/** A load as a node monitor sent it, or undefined when it is missing or malformed. */
-export function validLoad(load: unknown): LoadReply | undefined {
-  const { running, queueLength, slots } = (load ?? {}) as Partial<LoadReply>;
-  return isCount(running) && isCount(queueLength) && isCount(slots)
-    ? { running, queueLength, slots }
-    : undefined;
 }
 
 /**

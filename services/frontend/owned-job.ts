@@ -6,9 +6,9 @@ import {
   type LateBinding,
   type Resources,
   type TaskSpec,
+  type TaskTiming,
 } from '@passerine/scheduling';
-import type { LaunchSpec } from '@passerine/node-monitor';
-import type { TaskTiming } from './job-result.ts';
+import type { LaunchSpec } from '@passerine/scheduling-protocol';
 
 /** A job this frontend schedules: its state as the log says, and what only the owner keeps. */
 export interface OwnedJob {

@@ -1,5 +1,5 @@
 import { decode, encode } from '@passerine/core';
-import type { OfferAnswer, ReserveMessage } from '@passerine/node-monitor';
+import type { OfferAnswer, ReserveMessage } from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, cancelJob, submitJob } from './index.ts';

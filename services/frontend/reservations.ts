@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
-import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/node-monitor';
+import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { OfferingReservation } from './launch-offers.ts';
 import type { NodeLoads } from './node-loads.ts';

@@ -8,18 +8,23 @@ import {
   NotFoundError,
   UnavailableError,
 } from '@passerine/core';
-import type {
-  GetTaskReply,
-  GetTaskRequest,
-  MessageCounter,
-  NodeAdvert,
-  TaskEndedReport,
-} from '@passerine/node-monitor';
+import {
+  type GetTaskReply,
+  type GetTaskRequest,
+  type MessageCounter,
+  type NodeAdvert,
+  type SubmitReply,
+  type TaskEndedReport,
+  validLoad,
+  validOfferAnswer,
+} from '@passerine/scheduling-protocol';
 import {
   checkPlaceable,
   decide,
   evolve,
   initialJobState,
+  type JobResult,
+  jobResult,
   type JobEvent,
   type JobState,
   LateBinding,
@@ -27,23 +32,16 @@ import {
   type Random,
 } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
-import { type JobResult, jobResult } from './job-result.ts';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from './membership-view.ts';
 import { type OwnedJob, ownedJob, tasksWithStatus } from './owned-job.ts';
 import { JobPlacer } from './job-placer.ts';
-import { LaunchOffers, validOfferAnswer } from './launch-offers.ts';
-import { NodeLoads, validLoad } from './node-loads.ts';
+import { LaunchOffers } from './launch-offers.ts';
+import { NodeLoads } from './node-loads.ts';
 import type { PlacementMode } from './placement.ts';
 import { Reservations } from './reservations.ts';
 import { SlotAnswers } from './slot-answers.ts';
 import { UnlaunchedJobs } from './unlaunched-jobs.ts';
-
-export interface SubmitReply {
-  jobId: string;
-  status: 'accepted' | 'completed';
-  result?: JobResult;
-}
 
 export interface SchedulerDeps {
   frontendId: string;

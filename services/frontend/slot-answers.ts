@@ -1,11 +1,17 @@
 import type { IdSource, Logger, Clock } from '@passerine/core';
-import type { GetTaskReply, GetTaskRequest, LaunchSpec, OfferAnswer } from '@passerine/node-monitor';
+import {
+  type GetTaskReply,
+  type GetTaskRequest,
+  type LaunchSpec,
+  type OfferAnswer,
+  validLoad,
+} from '@passerine/scheduling-protocol';
 import { decide, evolve, type GetTaskAnswer, type JobCommand, type JobEvent } from '@passerine/scheduling';
 import type { JobPlacer } from './job-placer.ts';
 import type { JobWriter } from './job-writer.ts';
 import type { LaunchOffers } from './launch-offers.ts';
 import { jobToLendTo } from './lending.ts';
-import { type NodeLoads, validLoad } from './node-loads.ts';
+import type { NodeLoads } from './node-loads.ts';
 import { launchSpec, type OwnedJob } from './owned-job.ts';
 import type { PlacementMode } from './placement.ts';
 import type { Reservations } from './reservations.ts';

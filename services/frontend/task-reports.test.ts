@@ -4,7 +4,7 @@ import {
   type ReportAck,
   type ReportBatch,
   type TaskEndedReport,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { awaitJob, submitJob } from './index.ts';

@@ -8,25 +8,26 @@ import {
   ResourceLedger,
   type TakenReservation,
 } from '@passerine/scheduling';
-import { openMembershipBucket } from './membership-bucket.ts';
-import { type MessageCounter, uncounted } from './message-counter.ts';
+import {
+  type CancelMessage,
+  decodeOrDrop,
+  type GetTaskReply,
+  type GetTaskRequest,
+  type LaunchSpec,
+  type LoadReply,
+  type MessageCounter,
+  type NodeAdvert,
+  type OfferAnswer,
+  openMembershipBucket,
+  parseReserve,
+  type ReportAck,
+  type TaskEndedReport,
+  uncounted,
+  validAttemptIds,
+} from '@passerine/scheduling-protocol';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
-import type {
-  CancelMessage,
-  GetTaskReply,
-  GetTaskRequest,
-  LaunchSpec,
-  LoadReply,
-  NodeAdvert,
-  OfferAnswer,
-  ReportAck,
-  TaskEndedReport,
-} from './protocol.ts';
 import { ReportOutbox } from './report-outbox.ts';
-import { validAttemptIds } from './report-validation.ts';
 import { createDefaultRunner } from './runners.ts';
-import { parseReserve } from './reserve-message.ts';
-import { decodeOrDrop } from './wire-message.ts';
 import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 

@@ -1,15 +1,8 @@
 import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { decode, type IdSource, type Logger } from '@passerine/core';
-import {
-  cancelJob,
-  isTerminal,
-  type JobResult,
-  jobStatus,
-  submitJob,
-  type SubmitReply,
-} from '@passerine/frontend';
 import type { NatsConnection } from '@passerine/natsconn';
-import type { JobInput } from '@passerine/scheduling';
+import { isTerminal, type JobInput, type JobResult } from '@passerine/scheduling';
+import { cancelJob, jobStatus, type SubmitReply, submitJob } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { toServiceError } from './status-codes.ts';
 import { unary } from './unary.ts';

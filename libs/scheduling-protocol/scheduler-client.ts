@@ -1,10 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, TimeoutError } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
-import type { JobInput } from '@passerine/scheduling';
+import { isTerminal, type JobInput, type JobResult } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
-import { isTerminal, type JobResult } from './job-result.ts';
-import type { SubmitReply } from './scheduler.ts';
+import type { SubmitReply } from './messages.ts';
+
+/**
+ * A client of the frontends' job API, for whoever submits work (the gateway, the CLI, tests and
+ * benchmarks): any frontend of the queue group answers, and a job's end is announced on its watch
+ * subject.
+ */
 
 /** Submits a job; resolves once it is durable (or, without tasks, already complete). */
 export function submitJob(

@@ -1,5 +1,5 @@
-import type { ExecutionStatus } from '@passerine/executors';
-import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passerine/scheduling';
+import type { ExecutionStatus, OutputStream } from '@passerine/executors';
+import type { CommandSpec, JobResult, NodeView, QueuedReservation, Resources } from '@passerine/scheduling';
 
 /**
  * The messages between frontends and node monitors, in Sparrow's flow:
@@ -10,6 +10,9 @@ import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passe
  * reports of that event-loop turn; the frontend acknowledges each once it is durable (ReportAck).
  * A report not acknowledged in time is sent again as a taskEnded request, which every frontend
  * version and every adopter of a dead frontend answers.
+ *
+ * Subjects: `names.nodeMonitor(nodeId, op)` and `names.frontend(frontendId, op)` of libs/subjects,
+ * whose operations are typed there.
  */
 
 /** Most task reports one getTask, batch or acknowledgement carries. */
@@ -131,4 +134,29 @@ export interface LoadReply {
   queueLength: number;
   running: number;
   slots: number;
+}
+
+/** One output line of a task, on the logs stream (`names.jobLogs(jobId)`). */
+export interface OutputLine {
+  jobId: string;
+  taskId: string;
+  attemptId: string;
+  nodeId: string;
+  stream: OutputStream;
+  line: string;
+  time: number;
+}
+
+/** What a frontend advertises in the frontend bucket: frontends adopt the jobs of dead ones. */
+export interface FrontendAdvert {
+  id: string;
+  lastHeartbeat: number;
+}
+
+/** A frontend's answer to a job submission (`names.submitJob`). */
+export interface SubmitReply {
+  jobId: string;
+  status: 'accepted' | 'completed';
+  /** Set when the job had no tasks: it completed at once. */
+  result?: JobResult;
 }
