@@ -118,7 +118,7 @@ export class Scheduler {
     const nodes = this.deps.nodes.live();
     checkPlaceable(job, nodes);
     const state = initialJobState();
-    const events = decide({ type: 'SubmitJob', job, frontendId }, state);
+    const events = decide({ type: 'SubmitJob', job }, state, { frontendId });
     this.deps.writer.begin(job.id, 0);
     const appended = this.deps.writer.append(job.id, events);
     for (const event of events) evolve(state, event);
@@ -188,6 +188,7 @@ export class Scheduler {
         ...(report.error !== undefined && { error: report.error }),
       },
       owned.state,
+      this.deps,
     );
     if (events.length === 0) return;
     owned.launched.delete(report.taskId);
@@ -205,7 +206,7 @@ export class Scheduler {
   async cancel(jobId: string, reason = 'cancelled'): Promise<JobResult> {
     const owned = this.jobs.get(jobId);
     if (!owned) throw new NotFoundError(`job ${jobId} is not scheduled by frontend ${this.deps.frontendId}`);
-    const events = decide({ type: 'CancelJob', reason }, owned.state);
+    const events = decide({ type: 'CancelJob', reason }, owned.state, this.deps);
     const running = new Set<string>();
     for (const task of owned.state.tasks.values())
       if (task.status === 'running' && task.nodeId) running.add(task.nodeId);
@@ -230,7 +231,7 @@ export class Scheduler {
   /** Takes over a job whose frontend died: fenced on what was read, so only one frontend wins. */
   async adopt(state: JobState, lastSeq: number): Promise<boolean> {
     const job = state.job!;
-    const events = decide({ type: 'AdoptJob', frontendId: this.deps.frontendId }, state);
+    const events = decide({ type: 'AdoptJob' }, state, this.deps);
     // Fenced on the sequence read: of frontends adopting at once, one append lands.
     this.deps.writer.begin(job.id, lastSeq);
     try {
@@ -273,7 +274,7 @@ export class Scheduler {
 
   private loseNode(owned: OwnedJob, nodeId: string, offersReleased = false): void {
     if (owned.state.status !== 'active') return;
-    const events = decide({ type: 'ReportNodeLost', nodeId }, owned.state);
+    const events = decide({ type: 'ReportNodeLost', nodeId }, owned.state, this.deps);
     const hadReservations = owned.holders.delete(nodeId) || offersReleased;
     if (events.length > 0) {
       void this.applyDurably(owned, events).catch((err) =>

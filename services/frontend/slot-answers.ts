@@ -24,6 +24,7 @@ const isUnclaimed = (owned: OwnedJob, taskId: string) =>
   !owned.offered.has(taskId);
 
 export interface SlotAnswersDeps {
+  frontendId: string;
   /** The frontend's active jobs. */
   jobs: ReadonlyMap<string, OwnedJob>;
   unlaunched: UnlaunchedJobs<OwnedJob>;
@@ -156,7 +157,7 @@ export class SlotAnswers {
   private recordLaunch(owned: OwnedJob, taskId: string, nodeId: string, attemptId: string): boolean {
     const command: JobCommand = { type: 'LaunchTask', taskId, nodeId, attemptId };
     try {
-      this.apply(owned, decide(command, owned.state));
+      this.apply(owned, decide(command, owned.state, this.deps));
     } catch (err) {
       this.deps.logger.error({ err, jobId: owned.job.id, taskId }, 'launch refused');
       this.deps.placer.again(owned, [taskId]);
