@@ -98,15 +98,61 @@ export class LateBinding {
    * node's reservations of this job, if any, are left as they are.
    */
   offer(nodeId: string): GetTaskAnswer {
-    if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
-    const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
+    const taskId = this.next(nodeId);
     if (taskId === null) return { taskId: null, cancel: [] };
-    this.unlaunched.delete(taskId);
-    if (this.unlaunched.size > 0) return { taskId, cancel: [] };
-    const cancel = this.leftoverReservations();
+    const cancel = this.unlaunched.size === 1 ? this.leftoverReservations() : [];
+    this.handOut(taskId);
+    return { taskId, cancel };
+  }
+
+  /**
+   * The task `offer(nodeId)` would hand out, without handing it out: what a decision reads before
+   * its events are applied. Tasks in `skip` (offered elsewhere by the same decision) are passed
+   * over. Tasks handed out already are dropped from the index where they are met at its ends,
+   * which changes nothing a caller can see and keeps every call amortised O(1).
+   */
+  next(nodeId: string, skip?: ReadonlySet<string>): string | null {
+    if (this.unlaunched.size === 0) return null;
+    const list = this.restrictedByNode.get(nodeId);
+    if (list) {
+      while (list.length > 0 && !this.unlaunched.has(list[list.length - 1])) list.pop();
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (this.unlaunched.has(list[i]) && !skip?.has(list[i])) return list[i];
+      }
+    }
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
+    const all = this.unrestricted;
+    while (this.unrestrictedAt < all.length && !this.unlaunched.has(all[this.unrestrictedAt]))
+      this.unrestrictedAt++;
+    for (let i = this.unrestrictedAt; i < all.length; i++) {
+      if (this.unlaunched.has(all[i]) && !skip?.has(all[i])) return all[i];
+    }
+    return null;
+  }
+
+  /**
+   * The tasks up to `max` successive offers at this node would hand out, not counting those in
+   * `taken`, which gains them: one decision offering tasks at several nodes offers each once.
+   */
+  nextTasks(nodeId: string, max: number, taken: Set<string>): string[] {
+    const out: string[] = [];
+    while (out.length < max) {
+      const taskId = this.next(nodeId, taken);
+      if (taskId === null) break;
+      taken.add(taskId);
+      out.push(taskId);
+    }
+    return out;
+  }
+
+  /**
+   * Hands out a task `next` named: none offers it again. The last one out clears the job's
+   * reservations (the one handing it out cancels them at their nodes, see `offer`).
+   */
+  handOut(taskId: string): void {
+    if (!this.unlaunched.delete(taskId) || this.unlaunched.size > 0) return;
     this.held.clear();
     this.heldTotal = 0;
-    return { taskId, cancel };
   }
 
   /**
@@ -125,18 +171,7 @@ export class LateBinding {
 
   /** Whether `offer(nodeId)` would hand out a task. */
   canOffer(nodeId: string): boolean {
-    if (this.unlaunched.size === 0) return false;
-    const list = this.restrictedByNode.get(nodeId);
-    while (list && list.length > 0) {
-      if (this.unlaunched.has(list[list.length - 1])) return true;
-      list.pop();
-    }
-    if (this.batchNodes && !this.batchNodes.has(nodeId)) return false;
-    while (this.unrestrictedAt < this.unrestricted.length) {
-      if (this.unlaunched.has(this.unrestricted[this.unrestrictedAt])) return true;
-      this.unrestrictedAt++;
-    }
-    return false;
+    return this.next(nodeId) !== null;
   }
 
   get allLaunched(): boolean {
@@ -152,22 +187,9 @@ export class LateBinding {
     return [...this.held.keys()];
   }
 
-  private takeRestricted(nodeId: string): string | null {
-    const list = this.restrictedByNode.get(nodeId);
-    while (list && list.length > 0) {
-      const taskId = list.pop()!;
-      if (this.unlaunched.has(taskId)) return taskId;
-    }
-    return null;
-  }
-
-  private takeUnrestricted(nodeId: string): string | null {
-    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
-    while (this.unrestrictedAt < this.unrestricted.length) {
-      const taskId = this.unrestricted[this.unrestrictedAt++];
-      if (this.unlaunched.has(taskId)) return taskId;
-    }
-    return null;
+  /** Reservations held per node. */
+  heldReservations(): ReadonlyMap<string, number> {
+    return this.held;
   }
 }
 
