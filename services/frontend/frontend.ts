@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { decode, encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { chooseAdopter } from '@passerine/scheduling';
 import {
   errReply,
   okReply,
@@ -24,7 +25,7 @@ import {
   validReports,
 } from '@passerine/scheduling-protocol';
 import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
-import { adoptOrphans, chooseAdopter } from './adoption.ts';
+import { adoptOrphans } from './adoption.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
 import { MembershipView } from './membership-view.ts';

@@ -1,6 +1,5 @@
 export { Frontend } from './frontend.ts';
 export type { FrontendOptions } from './options.ts';
-export type { PlacementMode } from './placement.ts';
 export { createFrontendService, frontendOptionsFromEnv } from './from-env.ts';
 /**
  * The scheduler client and the job API's types, for the CLI and end-to-end tests, which compose
@@ -8,5 +7,10 @@ export { createFrontendService, frontendOptionsFromEnv } from './from-env.ts';
  */
 export { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 export type { FrontendAdvert, SubmitReply } from '@passerine/scheduling-protocol';
-export { chooseAdopter } from './adoption.ts';
-export { isTerminal, type JobResult, type TaskResult } from '@passerine/scheduling';
+export {
+  chooseAdopter,
+  isTerminal,
+  type JobResult,
+  type PlacementMode,
+  type TaskResult,
+} from '@passerine/scheduling';
