@@ -6,6 +6,14 @@ export interface BindableTask {
   allowedNodes?: readonly string[];
 }
 
+/** Where a reading of successive offers got to (see LateBinding.cursor). */
+export interface OfferCursor {
+  /** The tasks the reading named, each once. */
+  readonly taken: Set<string>;
+  unrestrictedAt: number;
+  restrictedAt?: Map<string, number>;
+}
+
 export interface GetTaskAnswer {
   /** The task this node should launch now, or null: "no task". */
   taskId: string | null;
@@ -107,42 +115,54 @@ export class LateBinding {
 
   /**
    * The task `offer(nodeId)` would hand out, without handing it out: what a decision reads before
-   * its events are applied. Tasks in `skip` (offered elsewhere by the same decision) are passed
-   * over. Tasks handed out already are dropped from the index where they are met at its ends,
-   * which changes nothing a caller can see and keeps every call amortised O(1).
+   * its events are applied. Tasks handed out already are dropped from the index where they are met
+   * at its ends, which changes nothing a caller can see and keeps every call amortised O(1).
    */
-  next(nodeId: string, skip?: ReadonlySet<string>): string | null {
+  next(nodeId: string): string | null {
     if (this.unlaunched.size === 0) return null;
     const list = this.restrictedByNode.get(nodeId);
     if (list) {
       while (list.length > 0 && !this.unlaunched.has(list[list.length - 1])) list.pop();
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (this.unlaunched.has(list[i]) && !skip?.has(list[i])) return list[i];
-      }
+      if (list.length > 0) return list[list.length - 1];
     }
     if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
     const all = this.unrestricted;
     while (this.unrestrictedAt < all.length && !this.unlaunched.has(all[this.unrestrictedAt]))
       this.unrestrictedAt++;
-    for (let i = this.unrestrictedAt; i < all.length; i++) {
-      if (this.unlaunched.has(all[i]) && !skip?.has(all[i])) return all[i];
-    }
-    return null;
+    return this.unrestrictedAt < all.length ? all[this.unrestrictedAt] : null;
+  }
+
+  /** A reading of what successive offers, at any nodes, would hand out (see nextFor). */
+  cursor(): OfferCursor {
+    return { taken: new Set(), unrestrictedAt: this.unrestrictedAt };
   }
 
   /**
-   * The tasks up to `max` successive offers at this node would hand out, not counting those in
-   * `taken`, which gains them: one decision offering tasks at several nodes offers each once.
+   * The task the next offer at this node would hand out once the tasks `cursor` took are gone,
+   * taken by the cursor; nothing is handed out. One decision offering tasks at several nodes reads
+   * them this way, in O(1) amortised per task, and its events hand them out.
    */
-  nextTasks(nodeId: string, max: number, taken: Set<string>): string[] {
-    const out: string[] = [];
-    while (out.length < max) {
-      const taskId = this.next(nodeId, taken);
-      if (taskId === null) break;
-      taken.add(taskId);
-      out.push(taskId);
+  nextFor(nodeId: string, cursor: OfferCursor): string | null {
+    if (cursor.taken.size >= this.unlaunched.size) return null;
+    const list = this.restrictedByNode.get(nodeId);
+    if (list) {
+      cursor.restrictedAt ??= new Map();
+      let at = cursor.restrictedAt.get(nodeId) ?? list.length - 1;
+      while (at >= 0 && (!this.unlaunched.has(list[at]) || cursor.taken.has(list[at]))) at--;
+      cursor.restrictedAt.set(nodeId, at - 1);
+      if (at >= 0) return this.takenBy(cursor, list[at]);
     }
-    return out;
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
+    const all = this.unrestricted;
+    let at = cursor.unrestrictedAt;
+    while (at < all.length && (!this.unlaunched.has(all[at]) || cursor.taken.has(all[at]))) at++;
+    cursor.unrestrictedAt = at + 1;
+    return at < all.length ? this.takenBy(cursor, all[at]) : null;
+  }
+
+  private takenBy(cursor: OfferCursor, taskId: string): string {
+    cursor.taken.add(taskId);
+    return taskId;
   }
 
   /**

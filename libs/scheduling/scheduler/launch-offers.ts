@@ -1,3 +1,4 @@
+import type { OfferCursor } from '../late-binding.ts';
 import type { LaunchSpec } from '../launch-spec.ts';
 import type { Reservation } from '../probe-plan.ts';
 import { isEmpty } from '../resources.ts';
@@ -49,15 +50,15 @@ function attachOffers(
 ): { send: OfferingReservation[]; cancel: string[] } {
   const offers = context.placement === 'batch' && isEmpty(owned.demand) && owned.state.status === 'active';
   if (!offers) return { send: [...reservations], cancel: [] };
-  const taken = new Set<string>();
+  const cursor = owned.binding.cursor();
   const uses = new Map<string, number>();
   let cancel: string[] = [];
   const send = reservations.map((reservation): OfferingReservation => {
-    const specs = offersAt(owned, reservation, taken, state, context, offered);
+    const specs = offersAt(owned, reservation, cursor, state, context, offered);
     if (specs.length === 0) return reservation;
     uses.set(reservation.nodeId, (uses.get(reservation.nodeId) ?? 0) + specs.length);
     // The offer that took the job's last task: the reservations it still holds are left over.
-    if (taken.size === owned.binding.unlaunchedCount) cancel = heldAfter(owned, uses);
+    if (cursor.taken.size === owned.binding.unlaunchedCount) cancel = heldAfter(owned, uses);
     return { ...reservation, offers: specs };
   });
   if (cancel.length === 0) return { send, cancel };
@@ -87,7 +88,7 @@ function heldAfter(owned: OwnedJob, uses: ReadonlyMap<string, number>): string[]
 function offersAt(
   owned: OwnedJob,
   reservation: Reservation,
-  taken: Set<string>,
+  cursor: OfferCursor,
   state: SchedulerState,
   context: SchedulerContext,
   offered: SchedulerEvent[],
@@ -97,12 +98,15 @@ function offersAt(
   if (!node?.takesOffers || (reservation.resources && !isEmpty(reservation.resources))) return NO_OFFERS;
   const room = Math.min(reservation.count, state.loads.idleSlots(node));
   if (room === 0 || olderJobWaits(owned, nodeId, state, context)) return NO_OFFERS;
-  const taskIds = owned.binding.nextTasks(nodeId, room, taken);
-  if (taskIds.length === 0) return NO_OFFERS;
+  let specs = NO_OFFERS;
   const at = context.now();
-  return taskIds.map((taskId) => {
+  for (let n = 0; n < room; n++) {
+    const taskId = owned.binding.nextFor(nodeId, cursor);
+    if (taskId === null) break;
     const attemptId = context.nextId();
     offered.push({ type: 'TaskOffered', job: owned, taskId, nodeId, attemptId, at });
-    return launchSpec(owned, taskId, attemptId);
-  });
+    if (specs === NO_OFFERS) specs = [];
+    specs.push(launchSpec(owned, taskId, attemptId));
+  }
+  return specs;
 }
