@@ -31,7 +31,7 @@ export {
   type SchedulerContext,
   type SchedulerState,
 } from './scheduler/scheduler-state.ts';
-export { launchSpec, type OwnedJob, tasksWithStatus } from './scheduler/owned-job.ts';
+export type { OwnedJob } from './scheduler/owned-job.ts';
 export type { PlacementMode } from './scheduler/placement.ts';
 export { Handling } from './scheduler/handling.ts';
 export {
