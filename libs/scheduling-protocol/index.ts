@@ -11,4 +11,11 @@ export { validAttemptIds, validReports } from './report-validation.ts';
 export { validLoad, validOfferAnswer } from './answer-validation.ts';
 export { createMessageCounter, type MessageCounter, uncounted } from './message-counter.ts';
 export { MEMBERSHIP_MAX_AGE_MS, openMembershipBucket } from './membership-bucket.ts';
-export { awaitJob, cancelJob, jobStatus, submitJob } from './scheduler-client.ts';
+export {
+  awaitJob,
+  cancelJob,
+  type FollowedJob,
+  followJob,
+  jobStatus,
+  submitJob,
+} from './scheduler-client.ts';

@@ -34,24 +34,47 @@ export function cancelJob(
   return requestRpc<JobResult>(nc, names.jobRpc('cancel'), { jobId, reason });
 }
 
+/** A job followed until it ends (see followJob). */
+export interface FollowedJob {
+  /** Its state now. */
+  current: Promise<JobResult>;
+  /** Its state once it has ended: `current` when that is final. */
+  ended: Promise<JobResult>;
+  /** Stops watching; `ended` then settles with the state as asked again. */
+  stop(): void;
+}
+
 /**
- * Waits for a job to end. The watch is opened before the status is asked, so an end that happens
+ * Follows a job to its end. The watch is opened before the status is asked, so an end that happens
  * in between is not missed.
  */
+export function followJob(nc: NatsConnection, names: Names, jobId: string): FollowedJob {
+  const sub = nc.subscribe(names.jobWatch(jobId), { max: 1 });
+  const watched = (async () => {
+    for await (const msg of sub) return decode<JobResult>(msg.data);
+    return undefined;
+  })();
+  const current = jobStatus(nc, names, jobId);
+  const ended = current.then(async (now) =>
+    isTerminal(now.status) ? now : ((await watched) ?? (await jobStatus(nc, names, jobId))),
+  );
+  const stop = () => sub.unsubscribe();
+  // Whoever waits for `ended` hears how it failed; nobody has to.
+  ended.then(stop, stop);
+  return { current, ended, stop };
+}
+
+/** Waits for a job to end: at most `timeoutMs` once its current state is known. */
 export async function awaitJob(
   nc: NatsConnection,
   names: Names,
   jobId: string,
   timeoutMs = 60_000,
 ): Promise<JobResult> {
-  const sub = nc.subscribe(names.jobWatch(jobId), { max: 1 });
+  const job = followJob(nc, names, jobId);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const watched = (async () => {
-      for await (const msg of sub) return decode<JobResult>(msg.data);
-      return undefined;
-    })();
-    const current = await jobStatus(nc, names, jobId);
+    const current = await job.current;
     if (isTerminal(current.status)) return current;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -59,10 +82,9 @@ export async function awaitJob(
         timeoutMs,
       );
     });
-    const ended = await Promise.race([watched, timeout]);
-    return ended ?? (await jobStatus(nc, names, jobId));
+    return await Promise.race([job.ended, timeout]);
   } finally {
     clearTimeout(timer);
-    sub.unsubscribe();
+    job.stop();
   }
 }
