@@ -40,7 +40,10 @@ export interface NodeDirectory {
  */
 export interface SchedulerContext extends JobContext {
   readonly placement: PlacementMode;
-  /** See FrontendOptions.lendAfterMs. */
+  /**
+   * How long a job waits with tasks unlaunched before the slots of other jobs' reservations may
+   * serve it: lent when theirs have nothing left, yielded to it as the older job, pulled when idle (ms).
+   */
   readonly lendAfterMs: number;
   /** Jobs one frontend schedules at once; more are refused with `unavailable`. */
   readonly maxActiveJobs: number;
