@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchSettings, readGiven } from '@passerine/config';
-import type { PlacementMode } from '@passerine/frontend';
+import type { PlacementMode } from '@passerine/scheduling';
 import { connectNats, startNatsServer, waitForJetStream } from '@passerine/natsconn';
 import { idealResponseMs, poissonGaps } from './sparrow/arrivals.ts';
 import { runNodesRole, startCluster } from './sparrow/cluster.ts';

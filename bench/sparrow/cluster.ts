@@ -3,9 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provision } from '@passerine/eventlog';
 import { type Clock, randomIdSource, silentLogger } from '@passerine/core';
-import { Frontend, type PlacementMode } from '@passerine/frontend';
+import { Frontend } from '@passerine/frontend';
+import type { PlacementMode } from '@passerine/scheduling';
 import { connectNats, type NatsConnection, type ServiceContext } from '@passerine/natsconn';
-import { createMessageCounter, NodeMonitor } from '@passerine/node-monitor';
+import { NodeMonitor } from '@passerine/node-monitor';
+import { createMessageCounter } from '@passerine/scheduling-protocol';
 import { createNames } from '@passerine/subjects';
 import { arg, p } from './params.ts';
 

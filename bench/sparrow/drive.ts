@@ -1,5 +1,6 @@
 import { decode } from '@passerine/core';
-import { type JobResult, submitJob } from '@passerine/frontend';
+import type { JobResult } from '@passerine/scheduling';
+import { submitJob } from '@passerine/scheduling-protocol';
 import { connectNats } from '@passerine/natsconn';
 import { encodePayload } from '@passerine/node-monitor';
 import { type Cluster, clock, withTimeout } from './cluster.ts';

@@ -17,8 +17,31 @@ import {
   type WireError,
 } from '@passerine/core';
 
-/** Every internal reply is either { ok: value } or { err: WireError }. */
-type Reply<T> = { ok: T } | { err: WireError };
+/**
+ * Every internal reply is either { ok: value } or { err: WireError }: what serveRpc answers and
+ * requestRpc reads. Services that answer a message by hand (served only under a condition) build it
+ * with okReply / errReply and send it with sendReply.
+ */
+export type Reply<T> = { ok: T } | { err: WireError };
+
+export function okReply<T>(value: T): { ok: T } {
+  return { ok: value };
+}
+
+/** A thrown error as it goes on the wire: its code, message and details (see toWireError). */
+export function errReply(err: unknown): { err: WireError } {
+  return { err: toWireError(err) };
+}
+
+/** Answers a request; a reply that cannot be sent (the connection closed) is logged, not thrown. */
+export function sendReply(msg: Msg, reply: Reply<unknown>, logger?: Logger): void {
+  if (!msg.reply) return;
+  try {
+    msg.respond(encode(reply));
+  } catch (err) {
+    logger?.warn({ err, subject: msg.subject }, 'cannot send reply');
+  }
+}
 
 export type RpcHandler<Req, Res> = (request: Req, msg: Msg) => Promise<Res> | Res;
 
@@ -54,18 +77,13 @@ async function answer<Req, Res>(msg: Msg, handler: RpcHandler<Req, Res>, logger?
   let reply: Reply<Res>;
   try {
     const request = (msg.data.length ? decode(msg.data) : undefined) as Req;
-    reply = { ok: await handler(request, msg) };
+    reply = okReply(await handler(request, msg));
   } catch (err) {
-    const wire = toWireError(err);
-    if (wire.code === 'internal') logger?.error({ err, subject: msg.subject }, 'request failed');
-    reply = { err: wire };
+    const failed = errReply(err);
+    if (failed.err.code === 'internal') logger?.error({ err, subject: msg.subject }, 'request failed');
+    reply = failed;
   }
-  if (!msg.reply) return;
-  try {
-    msg.respond(encode(reply));
-  } catch (err) {
-    logger?.warn({ err, subject: msg.subject }, 'cannot send reply');
-  }
+  sendReply(msg, reply, logger);
 }
 
 /** Sends a request and returns its `ok` value, or throws the coded error the server answered. */

@@ -19,15 +19,20 @@ export class BoundTasks {
 
   /** The largest task bound to the node that fits what the reservation holds; it is unbound. */
   take(nodeId: string, held: Resources): string | null {
+    const taskId = this.fitting(nodeId, held);
+    if (taskId !== null) this.byTask.delete(taskId);
+    return taskId;
+  }
+
+  /** The task `take` would hand out, left bound. */
+  fitting(nodeId: string, held: Resources): string | null {
     let best: { taskId: string; size: number } | undefined;
     for (const [taskId, bound] of this.byTask) {
       if (bound.nodeId !== nodeId || !fits(bound.resources, held)) continue;
       const size = bound.resources.cpus + bound.resources.memMb + bound.resources.diskMb;
       if (!best || size > best.size) best = { taskId, size };
     }
-    if (!best) return null;
-    this.byTask.delete(best.taskId);
-    return best.taskId;
+    return best ? best.taskId : null;
   }
 
   /** Whether a task is still waiting for a reservation at this node. */
@@ -36,9 +41,11 @@ export class BoundTasks {
     return false;
   }
 
-  /** Adds the slots and resources of the bound tasks to `committed`, per node. */
-  addCommitted(committed: Map<string, Committed>): void {
-    for (const { nodeId, resources } of this.byTask.values()) commit(committed, nodeId, resources);
+  /** Adds the slots and resources of the bound tasks (but those in `except`) to `committed`, per node. */
+  addCommitted(committed: Map<string, Committed>, except?: ReadonlySet<string>): void {
+    for (const [taskId, { nodeId, resources }] of this.byTask) {
+      if (!except?.has(taskId)) commit(committed, nodeId, resources);
+    }
   }
 
   get size(): number {

@@ -18,3 +18,32 @@ export * from './resource-ledger.ts';
 export * from './bin-packing.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
+export * from './job-result.ts';
+export type { LaunchSpec } from './launch-spec.ts';
+// A frontend's scheduler: the jobs it owns, decided a step at a time and changed only by its evolve.
+export type * from './scheduler/inputs.ts';
+export type * from './scheduler/scheduler-events.ts';
+export type { NodeLoad } from './scheduler/node-loads.ts';
+export {
+  initialSchedulerState,
+  type NodeDirectory,
+  type SchedulerContext,
+  type SchedulerState,
+} from './scheduler/scheduler-state.ts';
+export type { OwnedJob } from './scheduler/owned-job.ts';
+export type { PlacementMode } from './scheduler/placement.ts';
+export { Handling } from './scheduler/handling.ts';
+export {
+  acknowledgeSubmit,
+  cancelOwnedJob,
+  dropJob,
+  scheduleJob,
+  stopScheduling,
+  takeAdopted,
+} from './scheduler/job-lifecycle.ts';
+export { answerSlot } from './scheduler/slot-answers.ts';
+export { answerOffers } from './scheduler/offer-answers.ts';
+export { endTask } from './scheduler/task-ends.ts';
+export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';
+export { seekRoom } from './scheduler/placing.ts';
+export { chooseAdopter } from './scheduler/adopter.ts';

@@ -1,17 +1,20 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
 import { describe, expect, it } from 'vitest';
-import type { JobCommand } from './job-commands.ts';
+import type { JobCommand, JobContext } from './job-commands.ts';
 import { decide } from './job-decide.ts';
 import type { JobEvent } from './job-events.ts';
 import type { JobSpec } from './job-spec.ts';
 import { evolveAll } from './job-state.ts';
 import { parseJob } from './validate-job.ts';
 
-/** given(events).when(command).thenEvents(events) — the rules read as a specification. */
+/**
+ * given(events).when(command).thenEvents(events) — the rules read as a specification. Frontend f1
+ * decides unless another is named.
+ */
 function given(...events: JobEvent[]) {
   return {
-    when(command: JobCommand) {
-      const run = () => decide(command, evolveAll(events));
+    when(command: JobCommand, context: JobContext = { frontendId: 'f1' }) {
+      const run = () => decide(command, evolveAll(events), context);
       return {
         thenEvents: (expected: JobEvent[]) => expect(run()).toEqual(expected),
         thenThrows: (type: new (...args: never[]) => Error) => expect(run).toThrow(type),
@@ -40,13 +43,13 @@ const finished = (taskId: string, attemptId: string): JobEvent => ({
 
 describe('job decider', () => {
   it('accepts a submission', () => {
-    given().when({ type: 'SubmitJob', job, frontendId: 'f1' }).thenEvents([submitted]);
+    given().when({ type: 'SubmitJob', job }).thenEvents([submitted]);
   });
 
   it('completes a job without tasks at once', () => {
     const empty = parseJob({ id: 'e' });
     given()
-      .when({ type: 'SubmitJob', job: empty, frontendId: 'f1' })
+      .when({ type: 'SubmitJob', job: empty })
       .thenEvents([
         { type: 'JobSubmitted', data: { job: empty, frontendId: 'f1' } },
         { type: 'JobCompleted', data: { jobId: 'e', finished: 0, failed: 0 } },
@@ -54,7 +57,7 @@ describe('job decider', () => {
   });
 
   it('refuses a second submission', () => {
-    given(submitted).when({ type: 'SubmitJob', job, frontendId: 'f1' }).thenThrows(IllegalStateError);
+    given(submitted).when({ type: 'SubmitJob', job }).thenThrows(IllegalStateError);
   });
 
   it('launches a pending task on an allowed node', () => {
@@ -159,11 +162,11 @@ describe('job decider', () => {
 
   it('lets another frontend adopt the job', () => {
     given(submitted)
-      .when({ type: 'AdoptJob', frontendId: 'f2' })
+      .when({ type: 'AdoptJob' }, { frontendId: 'f2' })
       .thenEvents([
         { type: 'JobAdopted', data: { jobId: 'j1', frontendId: 'f2', previousFrontendId: 'f1' } },
       ]);
-    given(submitted).when({ type: 'AdoptJob', frontendId: 'f1' }).thenEvents([]);
+    given(submitted).when({ type: 'AdoptJob' }, { frontendId: 'f1' }).thenEvents([]);
   });
 
   it('refuses to replay an event the task machine forbids', () => {

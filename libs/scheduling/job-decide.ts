@@ -1,5 +1,5 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
-import type { JobCommand } from './job-commands.ts';
+import type { JobCommand, JobContext } from './job-commands.ts';
 import type { JobCompleted, JobEvent, TaskFailed, TaskRetried } from './job-events.ts';
 import type { JobSpec } from './job-spec.ts';
 import type { JobState, TaskState } from './job-state.ts';
@@ -34,18 +34,19 @@ function withCompletion(state: JobState, job: JobSpec, events: JobEvent[]): JobE
 }
 
 /**
- * The job's rules: which events a command produces given the state so far. Pure; throws
- * ValidationError, NotFoundError or IllegalStateError. Reports about an attempt that is no longer
- * current (a duplicate, or one from a node already declared lost) produce no events, because
- * reports are facts that may arrive twice or late.
+ * The job's rules, as a decider: which events a command produces given the state so far and the
+ * frontend deciding. Pure, it never mutates the state (evolve in job-state.ts applies the events);
+ * throws ValidationError, NotFoundError or IllegalStateError. Reports about an attempt that is no
+ * longer current (a duplicate, or one from a node already declared lost) produce no events,
+ * because reports are facts that may arrive twice or late.
  */
-export function decide(command: JobCommand, state: JobState): JobEvent[] {
+export function decide(command: JobCommand, state: JobState, context: JobContext): JobEvent[] {
   switch (command.type) {
     case 'SubmitJob': {
       if (state.status !== 'new') throw new IllegalStateError(`job ${command.job.id} was already submitted`);
       const submitted: JobEvent = {
         type: 'JobSubmitted',
-        data: { job: command.job, frontendId: command.frontendId },
+        data: { job: command.job, frontendId: context.frontendId },
       };
       // A job without tasks completes at once (Sparrow used this as a liveness check).
       if (command.job.tasks.length === 0) {
@@ -124,11 +125,11 @@ export function decide(command: JobCommand, state: JobState): JobEvent[] {
     }
     case 'AdoptJob': {
       const job = activeJob(state, 'AdoptJob');
-      if (state.frontendId === command.frontendId) return [];
+      if (state.frontendId === context.frontendId) return [];
       return [
         {
           type: 'JobAdopted',
-          data: { jobId: job.id, frontendId: command.frontendId, previousFrontendId: state.frontendId! },
+          data: { jobId: job.id, frontendId: context.frontendId, previousFrontendId: state.frontendId! },
         },
       ];
     }

@@ -4,7 +4,7 @@ import { type JobLifecycleEvent, type JobStatus, jobMachine } from './job-machin
 import type { JobSpec } from './job-spec.ts';
 import { type TaskLifecycleEvent, type TaskStatus, taskMachine } from './task-machine.ts';
 
-/** Derived once at load time from the machines; see transition-table.ts for why. */
+/** Derived once at load time from the machines; see libs/core's transition-table.ts for why. */
 export const jobTransitions = deriveTransitionTable<JobStatus, JobLifecycleEvent>(jobMachine);
 export const taskTransitions = deriveTransitionTable<TaskStatus, TaskLifecycleEvent>(taskMachine);
 

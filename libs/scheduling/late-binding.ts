@@ -6,6 +6,14 @@ export interface BindableTask {
   allowedNodes?: readonly string[];
 }
 
+/** Where a reading of successive offers got to (see LateBinding.cursor). */
+export interface OfferCursor {
+  /** The tasks the reading named, each once. */
+  readonly taken: Set<string>;
+  unrestrictedAt: number;
+  restrictedAt?: Map<string, number>;
+}
+
 export interface GetTaskAnswer {
   /** The task this node should launch now, or null: "no task". */
   taskId: string | null;
@@ -98,15 +106,73 @@ export class LateBinding {
    * node's reservations of this job, if any, are left as they are.
    */
   offer(nodeId: string): GetTaskAnswer {
-    if (this.unlaunched.size === 0) return { taskId: null, cancel: [] };
-    const taskId = this.takeRestricted(nodeId) ?? this.takeUnrestricted(nodeId);
+    const taskId = this.next(nodeId);
     if (taskId === null) return { taskId: null, cancel: [] };
-    this.unlaunched.delete(taskId);
-    if (this.unlaunched.size > 0) return { taskId, cancel: [] };
-    const cancel = this.leftoverReservations();
+    const cancel = this.unlaunched.size === 1 ? this.leftoverReservations() : [];
+    this.handOut(taskId);
+    return { taskId, cancel };
+  }
+
+  /**
+   * The task `offer(nodeId)` would hand out, without handing it out: what a decision reads before
+   * its events are applied. Tasks handed out already are dropped from the index where they are met
+   * at its ends, which changes nothing a caller can see and keeps every call amortised O(1).
+   */
+  next(nodeId: string): string | null {
+    if (this.unlaunched.size === 0) return null;
+    const list = this.restrictedByNode.get(nodeId);
+    if (list) {
+      while (list.length > 0 && !this.unlaunched.has(list[list.length - 1])) list.pop();
+      if (list.length > 0) return list[list.length - 1];
+    }
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
+    const all = this.unrestricted;
+    while (this.unrestrictedAt < all.length && !this.unlaunched.has(all[this.unrestrictedAt]))
+      this.unrestrictedAt++;
+    return this.unrestrictedAt < all.length ? all[this.unrestrictedAt] : null;
+  }
+
+  /** A reading of what successive offers, at any nodes, would hand out (see nextFor). */
+  cursor(): OfferCursor {
+    return { taken: new Set(), unrestrictedAt: this.unrestrictedAt };
+  }
+
+  /**
+   * The task the next offer at this node would hand out once the tasks `cursor` took are gone,
+   * taken by the cursor; nothing is handed out. One decision offering tasks at several nodes reads
+   * them this way, in O(1) amortised per task, and its events hand them out.
+   */
+  nextFor(nodeId: string, cursor: OfferCursor): string | null {
+    if (cursor.taken.size >= this.unlaunched.size) return null;
+    const list = this.restrictedByNode.get(nodeId);
+    if (list) {
+      cursor.restrictedAt ??= new Map();
+      let at = cursor.restrictedAt.get(nodeId) ?? list.length - 1;
+      while (at >= 0 && (!this.unlaunched.has(list[at]) || cursor.taken.has(list[at]))) at--;
+      cursor.restrictedAt.set(nodeId, at - 1);
+      if (at >= 0) return this.takenBy(cursor, list[at]);
+    }
+    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
+    const all = this.unrestricted;
+    let at = cursor.unrestrictedAt;
+    while (at < all.length && (!this.unlaunched.has(all[at]) || cursor.taken.has(all[at]))) at++;
+    cursor.unrestrictedAt = at + 1;
+    return at < all.length ? this.takenBy(cursor, all[at]) : null;
+  }
+
+  private takenBy(cursor: OfferCursor, taskId: string): string {
+    cursor.taken.add(taskId);
+    return taskId;
+  }
+
+  /**
+   * Hands out a task `next` named: none offers it again. The last one out clears the job's
+   * reservations (the one handing it out cancels them at their nodes, see `offer`).
+   */
+  handOut(taskId: string): void {
+    if (!this.unlaunched.delete(taskId) || this.unlaunched.size > 0) return;
     this.held.clear();
     this.heldTotal = 0;
-    return { taskId, cancel };
   }
 
   /**
@@ -125,18 +191,7 @@ export class LateBinding {
 
   /** Whether `offer(nodeId)` would hand out a task. */
   canOffer(nodeId: string): boolean {
-    if (this.unlaunched.size === 0) return false;
-    const list = this.restrictedByNode.get(nodeId);
-    while (list && list.length > 0) {
-      if (this.unlaunched.has(list[list.length - 1])) return true;
-      list.pop();
-    }
-    if (this.batchNodes && !this.batchNodes.has(nodeId)) return false;
-    while (this.unrestrictedAt < this.unrestricted.length) {
-      if (this.unlaunched.has(this.unrestricted[this.unrestrictedAt])) return true;
-      this.unrestrictedAt++;
-    }
-    return false;
+    return this.next(nodeId) !== null;
   }
 
   get allLaunched(): boolean {
@@ -152,22 +207,9 @@ export class LateBinding {
     return [...this.held.keys()];
   }
 
-  private takeRestricted(nodeId: string): string | null {
-    const list = this.restrictedByNode.get(nodeId);
-    while (list && list.length > 0) {
-      const taskId = list.pop()!;
-      if (this.unlaunched.has(taskId)) return taskId;
-    }
-    return null;
-  }
-
-  private takeUnrestricted(nodeId: string): string | null {
-    if (this.batchNodes && !this.batchNodes.has(nodeId)) return null;
-    while (this.unrestrictedAt < this.unrestricted.length) {
-      const taskId = this.unrestricted[this.unrestrictedAt++];
-      if (this.unlaunched.has(taskId)) return taskId;
-    }
-    return null;
+  /** Reservations held per node. */
+  heldReservations(): ReadonlyMap<string, number> {
+    return this.held;
   }
 }
 

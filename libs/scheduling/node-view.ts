@@ -15,6 +15,12 @@ export interface NodeView {
   lastHeartbeat: number;
   /** Reservations waiting at the node, when known (per-task sampling compares them). */
   queueLength?: number;
+  /**
+   * The node launches tasks sent along with reservations (launch offers). Frontends send offers
+   * only to nodes that say so: a node monitor of an older version would queue the reservation and
+   * leave the offered tasks held until the frontend gives up on them.
+   */
+  takesOffers?: boolean;
 }
 
 export function hasLabels(nodeLabels: Labels, required: Labels | undefined): boolean {

@@ -1,2 +1,10 @@
 export { encodeToken, decodeToken } from './token.ts';
 export { createNames, type Names } from './names.ts';
+export {
+  FRONTEND_OPERATIONS,
+  type FrontendOperation,
+  JOB_OPERATIONS,
+  type JobOperation,
+  NODE_MONITOR_OPERATIONS,
+  type NodeMonitorOperation,
+} from './operations.ts';

@@ -1,4 +1,5 @@
 import { ValidationError } from '@passerine/core';
+import type { FrontendOperation, JobOperation, NodeMonitorOperation } from './operations.ts';
 import { encodeToken } from './token.ts';
 
 /**
@@ -42,11 +43,11 @@ export interface Names {
   /** Job submission (served by every frontend in one queue group). */
   readonly submitJob: string;
   /** Job control (watch/cancel/status) for any frontend. */
-  jobRpc(operation: string): string;
+  jobRpc(operation: JobOperation): string;
   /** Messages to one node monitor (reserve, cancel). */
-  nodeMonitor(nodeId: string, operation: string): string;
+  nodeMonitor(nodeId: string, operation: NodeMonitorOperation): string;
   /** getTask and other messages to one frontend. */
-  frontend(frontendId: string, operation: string): string;
+  frontend(frontendId: string, operation: FrontendOperation): string;
   /** Task subject external workers subscribe to. */
   workerTasks(pool: string): string;
   /** Output lines of a job's tasks. */

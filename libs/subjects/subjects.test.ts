@@ -48,6 +48,15 @@ describe('names', () => {
     expect(names.jobLogs('j.1')).toMatch(/^t1\.log\.[^.*]+$/);
   });
 
+  it('builds the scheduling protocol’s subjects from its operations', () => {
+    const names = createNames('t1');
+    expect(names.nodeMonitor('n1', 'reserve')).toBe('t1.nm.n1.reserve');
+    expect(names.frontend('f1', 'getTask')).toBe('t1.fe.f1.getTask');
+    expect(names.jobRpc('status')).toBe('t1.rpc.sched.status');
+    // @ts-expect-error a misspelt operation is a type error, not a subject nobody serves
+    expect(names.frontend('f1', 'getTsak')).toBe('t1.fe.f1.getTsak');
+  });
+
   it('rejects a prefix that is not a safe token', () => {
     expect(() => createNames('Bad.Prefix')).toThrow(/prefix/);
   });

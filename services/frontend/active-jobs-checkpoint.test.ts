@@ -4,7 +4,7 @@ import { initialJobState, type JobState, parseJob } from '@passerine/scheduling'
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveJobsCheckpoint, decodeActiveJobs, encodeActiveJobs } from './active-jobs-checkpoint.ts';
-import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import { type JobHistory, readActiveJobs } from './job-history.ts';
 import { type SchedulingCluster, sleepTask, startSchedulingCluster } from './test-cluster.ts';
 

@@ -1,6 +1,6 @@
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import { type SchedulingCluster, sleepTask, startSchedulingCluster } from './test-cluster.ts';
 
 describe('frontend with node monitors', () => {

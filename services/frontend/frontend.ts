@@ -1,21 +1,19 @@
 import type { KV } from '@nats-io/kv';
-import type { Msg, Subscription } from '@nats-io/transport-node';
-import { decode, encode, type Logger, toWireError } from '@passerine/core';
+import type { Subscription } from '@nats-io/transport-node';
+import { encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { chooseAdopter } from '@passerine/scheduling';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
-  decodeOrDrop,
-  type GetTaskRequest,
+  type FrontendAdvert,
   type MessageCounter,
   type NodeAdvert,
   openMembershipBucket,
-  type ReportBatch,
-  type TaskEndedReport,
-  validReports,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
-import { adoptOrphans, chooseAdopter } from './adoption.ts';
+import { adoptOrphans } from './adoption.ts';
+import { FrontendSubjects } from './frontend-subjects.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
 import { MembershipView } from './membership-view.ts';
@@ -23,11 +21,6 @@ import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOpti
 import { ReportAcks } from './report-acks.ts';
 import { Scheduler } from './scheduler.ts';
 import { SpecPump } from './spec-pump.ts';
-
-export interface FrontendAdvert {
-  id: string;
-  lastHeartbeat: number;
-}
 
 /**
  * A Sparrow frontend: one of any number of stateless schedulers serving the same submit subject.
@@ -41,12 +34,12 @@ export class Frontend implements Service {
   private readonly options: ResolvedFrontendOptions;
   private readonly logger: Logger;
   private readonly subscriptions: Subscription[] = [];
-  private readonly served = new Set<string>();
   private nodes?: MembershipView<NodeAdvert>;
   private frontends?: MembershipView<FrontendAdvert>;
   private frontendBucket?: KV;
   private scheduler?: Scheduler;
   private acks?: ReportAcks;
+  private subjects?: FrontendSubjects;
   private pumps: SpecPump[] = [];
   private timers: NodeJS.Timeout[] = [];
   private adopting: Promise<void> = Promise.resolve();
@@ -127,10 +120,21 @@ export class Frontend implements Service {
     });
     this.scheduler = scheduler;
     this.acks = new ReportAcks(nc, names, this.counter);
+    this.subjects = new FrontendSubjects({
+      nc,
+      names,
+      scheduler,
+      acks: this.acks,
+      counter: this.counter,
+      logger: this.logger,
+      onReported: (jobId) => {
+        for (const pump of this.pumps) pump.taskReported(jobId);
+      },
+    });
     const control = new JobControl(nc, names, log, scheduler, this.logger);
     await this.advertise();
     await Promise.all([this.nodes.start(), this.frontends.start()]);
-    this.serveOwnSubjects(this.id);
+    this.subjects.serveOwn(this.id);
     const queue = names.queueGroup('frontend');
     const rpc = { queue, logger: this.logger };
     this.subscriptions.push(
@@ -179,6 +183,7 @@ export class Frontend implements Service {
     for (const timer of this.timers) clearTimeout(timer);
     await Promise.all(this.pumps.map((pump) => pump.stop()));
     for (const sub of this.subscriptions) sub.unsubscribe();
+    this.subjects?.stop();
     this.nodes?.stop();
     this.frontends?.stop();
     await this.frontendBucket?.delete(this.id).catch(() => undefined);
@@ -223,129 +228,10 @@ export class Frontend implements Service {
         this.logger,
         this.checkpoint,
       );
-      for (const id of previousOwners) this.serveAdoptedSubjects(id, Promise.resolve());
+      for (const id of previousOwners) this.subjects?.serveAdopted(id, Promise.resolve());
       for (const pump of this.pumps) pump.adopted(adopted);
     });
     this.adopting = sweep.catch((err) => this.logger.error({ err }, 'adoption failed'));
-    for (const id of dead) this.serveAdoptedSubjects(id, this.adopting);
-  }
-
-  /** Records a task's end; resolves once it is durable. */
-  private async reported(report: TaskEndedReport): Promise<void> {
-    await this.scheduler!.taskEnded(report);
-    for (const pump of this.pumps) pump.taskReported(report.jobId);
-  }
-
-  /**
-   * Task ends carried on a getTask or in a batch: each is acknowledged once durable. Malformed ones
-   * are not acknowledged, so the node monitor sends them again as taskEnded requests, whose errors
-   * it sees.
-   */
-  private reportsArrived(nodeId: unknown, value: unknown): void {
-    const reports = validReports(value);
-    if (!reports || typeof nodeId !== 'string') {
-      this.logger.warn({ nodeId }, 'malformed task reports dropped');
-      return;
-    }
-    for (const report of reports) {
-      this.reported(report).then(
-        () => this.acks!.add(nodeId, report.attemptId),
-        (err) => this.logger.warn({ err, jobId: report.jobId }, 'task report not recorded'),
-      );
-    }
-  }
-
-  private serveOwnSubjects(frontendId: string): void {
-    const { nc, names } = this.ctx;
-    const scheduler = this.scheduler!;
-    const rpc = { logger: this.logger };
-    this.served.add(frontendId);
-    this.subscriptions.push(
-      serveRpc(nc, names.frontend(frontendId, 'getTask'), (req: GetTaskRequest) => {
-        this.counter.add();
-        // The ends the node reports along are recorded first: the answer sees the slots they freed.
-        if (req?.ended !== undefined) this.reportsArrived(req.nodeId, req.ended);
-        return scheduler.getTask(req);
-      }),
-      serveRpc(
-        nc,
-        names.frontend(frontendId, 'taskEnded'),
-        async (report: TaskEndedReport) => {
-          await this.reported(report);
-          this.counter.add();
-          return true;
-        },
-        rpc,
-      ),
-      nc.subscribe(names.frontend(frontendId, 'reports'), {
-        callback: (_err, msg) => {
-          const batch = decodeOrDrop<ReportBatch>(msg.data, this.logger, 'task report batch');
-          if (batch !== undefined) this.reportsArrived(batch?.nodeId, batch?.reports);
-        },
-      }),
-      serveRpc(nc, names.frontend(frontendId, 'cancel'), (req: { jobId: string; reason?: string }) =>
-        scheduler.cancel(req.jobId, req.reason),
-      ),
-      nc.subscribe(names.frontend(frontendId, 'offers'), {
-        callback: (_err, msg) => {
-          try {
-            scheduler.offersAnswered(decode(msg.data));
-          } catch (err) {
-            this.logger.warn({ err }, 'launch offer answer not handled');
-          }
-        },
-      }),
-    );
-  }
-
-  /**
-   * Serves a dead frontend's subjects for the jobs adopted from it. Requests about jobs this
-   * frontend does not own get no answer: another adopter may own them and must be the one to reply.
-   * Task ends carried on a getTask or in a batch are left alone here: unacknowledged, each comes
-   * again as a taskEnded request, which names the one job it is about.
-   */
-  private serveAdoptedSubjects(frontendId: string, gate: Promise<void>): void {
-    if (this.served.has(frontendId)) return;
-    this.served.add(frontendId);
-    const { nc, names } = this.ctx;
-    const scheduler = this.scheduler!;
-    const onlyOwned =
-      (handle: (msg: Msg, jobId: string) => Promise<unknown>) => (_err: unknown, msg: Msg) => {
-        void (async () => {
-          await gate;
-          let request: { jobId?: string };
-          try {
-            request = decode(msg.data);
-          } catch {
-            return;
-          }
-          if (typeof request?.jobId !== 'string' || !scheduler.owned(request.jobId)) return;
-          try {
-            msg.respond(encode({ ok: await handle(msg, request.jobId) }));
-          } catch (err) {
-            msg.respond(encode({ err: toWireError(err) }));
-          }
-        })();
-      };
-    this.subscriptions.push(
-      nc.subscribe(names.frontend(frontendId, 'getTask'), {
-        callback: onlyOwned((msg) => scheduler.getTask(decode(msg.data))),
-      }),
-      nc.subscribe(names.frontend(frontendId, 'taskEnded'), {
-        callback: onlyOwned(async (msg) => {
-          await scheduler.taskEnded(decode(msg.data));
-          return true;
-        }),
-      }),
-      // A launch the dead frontend offered and the node answered late is recorded, not run twice.
-      nc.subscribe(names.frontend(frontendId, 'offers'), {
-        callback: onlyOwned(async (msg) => scheduler.offersAnswered(decode(msg.data))),
-      }),
-      nc.subscribe(names.frontend(frontendId, 'cancel'), {
-        callback: onlyOwned((msg, jobId) =>
-          scheduler.cancel(jobId, decode<{ reason?: string }>(msg.data).reason),
-        ),
-      }),
-    );
+    for (const id of dead) this.subjects?.serveAdopted(id, this.adopting);
   }
 }

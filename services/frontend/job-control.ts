@@ -2,9 +2,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type Logger, NotFoundError, ValidationError } from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
 import { requestRpc } from '@passerine/natsconn';
+import { isTerminal, type JobResult, jobResult } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import { readJob } from './job-history.ts';
-import { isTerminal, type JobResult, jobResult } from './job-result.ts';
 import type { Scheduler } from './scheduler.ts';
 
 function jobIdOf(value: unknown): string {

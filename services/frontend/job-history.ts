@@ -1,9 +1,8 @@
 import type { Logger } from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
-import { evolve, initialJobState, type JobEvent, type JobState } from '@passerine/scheduling';
+import { evolve, initialJobState, isTerminal, type JobEvent, type JobState } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import type { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
-import { isTerminal } from './job-result.ts';
 
 export interface JobHistory {
   state: JobState;

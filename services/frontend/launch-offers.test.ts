@@ -1,15 +1,15 @@
 import { decode, encode } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
+import { encodePayload } from '@passerine/node-monitor';
 import {
-  encodePayload,
   type NodeAdvert,
   openMembershipBucket,
   type ReserveMessage,
   type TaskEndedReport,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
-import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import { clusterPerDescribe, type SchedulingCluster, sleepTask } from './test-cluster.ts';
 
 /** Counts the getTask calls a frontend is asked (a plain subscriber gets a copy of each). */

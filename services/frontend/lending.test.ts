@@ -1,6 +1,6 @@
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
-import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
 /** A job of one task that may run only on `nodeId`. */

@@ -1,6 +1,6 @@
-import type { MessageCounter } from '@passerine/node-monitor';
+import type { MessageCounter } from '@passerine/scheduling-protocol';
 import type { Random } from '@passerine/scheduling';
-import type { PlacementMode } from './placement.ts';
+import type { PlacementMode } from '@passerine/scheduling';
 import { DEFAULT_PUMP_OPTIONS, type SpecPumpOptions } from './spec-pump-options.ts';
 
 export interface FrontendOptions {

@@ -1,8 +1,8 @@
 import { encodePayload } from '@passerine/node-monitor';
 import { waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awaitJob, cancelJob, jobStatus, submitJob } from './index.ts';
-import type { TaskResult } from './job-result.ts';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
+import type { TaskResult } from '@passerine/scheduling';
 import { type SchedulingCluster, startSchedulingCluster } from './test-cluster.ts';
 
 const MEMORY: Record<string, number> = { big: 4096, small: 1024 };

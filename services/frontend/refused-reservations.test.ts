@@ -1,8 +1,8 @@
 import { decode, encode } from '@passerine/core';
-import type { OfferAnswer, ReserveMessage } from '@passerine/node-monitor';
+import type { OfferAnswer, ReserveMessage } from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
-import { awaitJob, cancelJob, submitJob } from './index.ts';
+import { awaitJob, cancelJob, submitJob } from '@passerine/scheduling-protocol';
 import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
 describe('reservations a node refuses', () => {

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
-import { MAX_REPORTS_PER_MESSAGE, type MessageCounter, type ReportAck } from '@passerine/node-monitor';
+import { MAX_REPORTS_PER_MESSAGE, type MessageCounter, type ReportAck } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 
 /**

@@ -1,9 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode } from '@passerine/core';
-import type { OutputLine } from '@passerine/node-monitor';
-import type { JobState, JobStatus, NodeView } from '@passerine/scheduling';
+import type { OutputLine } from '@passerine/scheduling-protocol';
+import type { JobResult, JobState, JobStatus, NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
-import type { JobResult } from './job-result.ts';
 import {
   type ExecutableSpec,
   OUTPUT_LINE_PREFIX,

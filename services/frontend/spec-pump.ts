@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { WorkQueueClient } from '@passerine/client';
 import { type Clock, type IdSource, type Logger, PacedLoop, UnavailableError } from '@passerine/core';
-import type { NodeAdvert } from '@passerine/node-monitor';
+import type { NodeAdvert } from '@passerine/scheduling-protocol';
 import {
   type ExecutableSpec,
   placeableSpecs,

@@ -4,10 +4,10 @@ import {
   type ReportAck,
   type ReportBatch,
   type TaskEndedReport,
-} from '@passerine/node-monitor';
+} from '@passerine/scheduling-protocol';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
-import { awaitJob, submitJob } from './index.ts';
+import { awaitJob, submitJob } from '@passerine/scheduling-protocol';
 import { clusterPerDescribe, sleepTask } from './test-cluster.ts';
 
 const report = (attemptId: string): TaskEndedReport => ({

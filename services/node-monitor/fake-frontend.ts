@@ -7,7 +7,7 @@ import type {
   ReportAck,
   ReportBatch,
   TaskEndedReport,
-} from './protocol.ts';
+} from '@passerine/scheduling-protocol';
 
 /** How a report reached the frontend. */
 export type ReportPath = 'getTask' | 'batch' | 'taskEnded';

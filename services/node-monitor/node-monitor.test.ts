@@ -1,7 +1,8 @@
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
-import type { LaunchSpec, NodeMonitor, ReserveMessage, TaskRunner } from './index.ts';
+import type { LaunchSpec, ReserveMessage } from '@passerine/scheduling-protocol';
+import type { NodeMonitor, TaskRunner } from './index.ts';
 import { nodeMonitorsPerDescribe, sleep } from './test-node-monitors.ts';
 
 /** A task sent along with a reservation, as a frontend that believes the node idle sends it. */

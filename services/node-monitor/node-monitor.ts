@@ -1,32 +1,33 @@
 import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
-import { requestRpc, type Service, type ServiceContext } from '@passerine/natsconn';
+import { okReply, requestRpc, type Service, type ServiceContext, sendReply } from '@passerine/natsconn';
 import {
   createReservationQueue,
   type ReservationQueue,
   ResourceLedger,
   type TakenReservation,
 } from '@passerine/scheduling';
-import { openMembershipBucket } from './membership-bucket.ts';
-import { type MessageCounter, uncounted } from './message-counter.ts';
+import {
+  type CancelMessage,
+  decodeOrDrop,
+  type GetTaskReply,
+  type GetTaskRequest,
+  type LaunchSpec,
+  type LoadReply,
+  type MessageCounter,
+  type NodeAdvert,
+  type OfferAnswer,
+  openMembershipBucket,
+  parseReserve,
+  type ReportAck,
+  type TaskEndedReport,
+  uncounted,
+  validAttemptIds,
+} from '@passerine/scheduling-protocol';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
-import type {
-  CancelMessage,
-  GetTaskReply,
-  GetTaskRequest,
-  LaunchSpec,
-  LoadReply,
-  NodeAdvert,
-  OfferAnswer,
-  ReportAck,
-  TaskEndedReport,
-} from './protocol.ts';
 import { ReportOutbox } from './report-outbox.ts';
-import { validAttemptIds } from './report-validation.ts';
 import { createDefaultRunner } from './runners.ts';
-import { parseReserve } from './reserve-message.ts';
-import { decodeOrDrop } from './wire-message.ts';
 import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
@@ -103,7 +104,7 @@ export class NodeMonitor implements Service {
       nc.subscribe(names.nodeMonitor(this.id, 'load'), {
         callback: (_e, msg) => {
           this.counter.add();
-          msg.respond(encode({ ok: this.load() }));
+          sendReply(msg, okReply(this.load()), this.logger);
         },
       }),
     );

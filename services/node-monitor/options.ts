@@ -1,6 +1,6 @@
 import { ValidationError } from '@passerine/core';
 import { type Labels, type QueuePolicyName, type Resources, resources } from '@passerine/scheduling';
-import type { MessageCounter } from './message-counter.ts';
+import type { MessageCounter } from '@passerine/scheduling-protocol';
 import type { TaskRunner } from './task-runner.ts';
 
 export interface NodeMonitorOptions {

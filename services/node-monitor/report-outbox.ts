@@ -1,8 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
 import type { Names } from '@passerine/subjects';
-import type { MessageCounter } from './message-counter.ts';
-import { MAX_REPORTS_PER_MESSAGE, type ReportBatch, type TaskEndedReport } from './protocol.ts';
+import {
+  MAX_REPORTS_PER_MESSAGE,
+  type MessageCounter,
+  type ReportBatch,
+  type TaskEndedReport,
+} from '@passerine/scheduling-protocol';
 import { type ReportOptions, sendReport } from './report-sender.ts';
 
 export interface ReportOutboxDeps {

@@ -1,8 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Backoff, type Logger } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
-import type { MessageCounter } from './message-counter.ts';
-import type { TaskEndedReport } from './protocol.ts';
+import type { MessageCounter, TaskEndedReport } from '@passerine/scheduling-protocol';
 
 export interface ReportOptions {
   /** Give up on a report nobody acknowledges after this long (ms). */

@@ -2,8 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { requestMessage } from '@passerine/natsconn';
 import { decode, encode, UnavailableError } from '@passerine/core';
 import { DockerExecutor, type ExecutionResult, FunctionExecutor, ShellExecutor } from '@passerine/executors';
-import type { MessageCounter } from './message-counter.ts';
-import type { LaunchSpec } from './protocol.ts';
+import type { LaunchSpec, MessageCounter } from '@passerine/scheduling-protocol';
 import { failed, type RunContext, type TaskRunner } from './task-runner.ts';
 
 /**

@@ -1,18 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
 import type { OutputStream } from '@passerine/executors';
-import type { LaunchSpec } from './protocol.ts';
-
-/** One output line on the logs stream. */
-export interface OutputLine {
-  jobId: string;
-  taskId: string;
-  attemptId: string;
-  nodeId: string;
-  stream: OutputStream;
-  line: string;
-  time: number;
-}
+import type { LaunchSpec, OutputLine } from '@passerine/scheduling-protocol';
 
 /**
  * Sends a task's output lines to the logs stream (a plain publish: output is useful, not the

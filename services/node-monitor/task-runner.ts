@@ -1,5 +1,5 @@
 import type { ExecutionResult, OutputStream } from '@passerine/executors';
-import type { LaunchSpec } from './protocol.ts';
+import type { LaunchSpec } from '@passerine/scheduling-protocol';
 
 export interface RunContext {
   /** Aborted on cancel, on timeout and when the node monitor stops. */

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer, uniquePrefix } from '@passerine/test-
 import { afterAll, beforeAll } from 'vitest';
 import { NodeMonitor } from './node-monitor.ts';
 import type { NodeMonitorOptions } from './options.ts';
-import type { CancelMessage, ReserveMessage } from './protocol.ts';
+import type { CancelMessage, ReserveMessage } from '@passerine/scheduling-protocol';
 import { encodePayload } from './runners.ts';
 
 /** The payload of a task that sleeps `ms` in the node monitor. */

@@ -1,6 +1,7 @@
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
-import { NodeMonitor, openMembershipBucket } from '@passerine/node-monitor';
+import { NodeMonitor } from '@passerine/node-monitor';
+import { openMembershipBucket } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { spawnCli, type TestServer, waitFor } from '@passerine/test-support';
 

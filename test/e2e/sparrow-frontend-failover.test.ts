@@ -1,5 +1,5 @@
 import { provision } from '@passerine/eventlog';
-import { awaitJob, jobStatus, submitJob } from '@passerine/frontend';
+import { awaitJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import type { NatsConnection } from '@passerine/natsconn';
 import { encodePayload } from '@passerine/node-monitor';
 import { createNames } from '@passerine/subjects';

@@ -1,6 +1,7 @@
 import { provision } from '@passerine/eventlog';
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
-import { awaitJob, Frontend, jobStatus, submitJob } from '@passerine/frontend';
+import { Frontend } from '@passerine/frontend';
+import { awaitJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import type { NatsConnection, ServiceContext } from '@passerine/natsconn';
 import { encodePayload, NodeMonitor } from '@passerine/node-monitor';
 import { createNames } from '@passerine/subjects';

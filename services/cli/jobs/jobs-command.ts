@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { decode, randomIdSource, ValidationError } from '@passerine/core';
-import { awaitJob, cancelJob, type JobResult, jobStatus, submitJob } from '@passerine/frontend';
+import type { JobResult } from '@passerine/scheduling';
+import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import type { Command } from 'commander';
 import { connectFromOptions, withNatsOptions } from '../nats-options.ts';
 import { commandJob } from './job-input.ts';

@@ -1,15 +1,8 @@
 import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { decode, type IdSource, type Logger } from '@passerine/core';
-import {
-  cancelJob,
-  isTerminal,
-  type JobResult,
-  jobStatus,
-  submitJob,
-  type SubmitReply,
-} from '@passerine/frontend';
+import type { IdSource, Logger } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
-import type { JobInput } from '@passerine/scheduling';
+import { isTerminal, type JobInput, type JobResult } from '@passerine/scheduling';
+import { cancelJob, followJob, type SubmitReply, submitJob } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { toServiceError } from './status-codes.ts';
 import { unary } from './unary.ts';
@@ -86,28 +79,22 @@ export function schedulerService(deps: SchedulerDeps, logger: Logger): UntypedSe
     CancelJob: unary(logger, async (r) =>
       jobResultMessage(await cancelJob(nc, names, r.job_id ?? '', orUndefined(r.reason))),
     ),
-    // The watch subject is subscribed before the status is asked, so an end in between is not missed.
     WatchJob: (call: ServerWritableStream<Msg, Msg>) => {
-      const jobId: string = call.request.job_id ?? '';
-      const sub = nc.subscribe(names.jobWatch(jobId), { max: 1 });
-      call.on('cancelled', () => sub.unsubscribe());
+      const job = followJob(nc, names, call.request.job_id ?? '');
+      call.on('cancelled', () => job.stop());
       void (async () => {
         try {
-          const ended = (async () => {
-            for await (const msg of sub) return decode<JobResult>(msg.data);
-            return undefined;
-          })();
-          const now = await jobStatus(nc, names, jobId);
+          const now = await job.current;
           call.write(jobResultMessage(now));
           if (!isTerminal(now.status)) {
-            const last = (await ended) ?? (await jobStatus(nc, names, jobId));
+            const last = await job.ended;
             if (!call.cancelled) call.write(jobResultMessage(last));
           }
           call.end();
         } catch (err) {
           call.destroy(Object.assign(new Error((err as Error).message), toServiceError(err)));
         } finally {
-          sub.unsubscribe();
+          job.stop();
         }
       })();
     },

@@ -1,5 +1,16 @@
-import type { ExecutionStatus } from '@passerine/executors';
-import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passerine/scheduling';
+import type { ExecutionStatus, OutputStream } from '@passerine/executors';
+import type {
+  JobResult,
+  LaunchSpec,
+  NodeLoad,
+  NodeView,
+  OfferOutcome,
+  QueuedReservation,
+  SlotRequest,
+  TaskEnd,
+} from '@passerine/scheduling';
+
+export type { LaunchSpec };
 
 /**
  * The messages between frontends and node monitors, in Sparrow's flow:
@@ -10,6 +21,9 @@ import type { CommandSpec, NodeView, QueuedReservation, Resources } from '@passe
  * reports of that event-loop turn; the frontend acknowledges each once it is durable (ReportAck).
  * A report not acknowledged in time is sent again as a taskEnded request, which every frontend
  * version and every adopter of a dead frontend answers.
+ *
+ * Subjects: `names.nodeMonitor(nodeId, op)` and `names.frontend(frontendId, op)` of libs/subjects,
+ * whose operations are typed there.
  */
 
 /** Most task reports one getTask, batch or acknowledgement carries. */
@@ -17,17 +31,11 @@ export const MAX_REPORTS_PER_MESSAGE = 64;
 
 /**
  * What a node monitor advertises in the node bucket on every heartbeat: the node as frontends see
- * it, with its queue length always given. An advert older than a frontend's stale limit is a dead
- * node.
+ * it, with its queue length always given (and `takesOffers`: it launches tasks sent along with
+ * reservations, ReserveMessage.offers). An advert older than a frontend's stale limit is a dead node.
  */
 export interface NodeAdvert extends NodeView {
   queueLength: number;
-  /**
-   * The node launches tasks sent along with reservations (ReserveMessage.offers). Frontends send
-   * offers only to nodes that say so: a node monitor of an older version would queue the
-   * reservation and leave the offered tasks held until the frontend gives up on them.
-   */
-  takesOffers?: boolean;
 }
 
 /**
@@ -44,13 +52,7 @@ export interface ReserveMessage extends QueuedReservation {
  * Node monitor → frontend: what became of the launch offers of one reservation message, and of the
  * reservations themselves when the node's queue had no room for them.
  */
-export interface OfferAnswer {
-  jobId: string;
-  nodeId: string;
-  launched: Array<{ taskId: string; attemptId: string }>;
-  declined: string[];
-  /** Reservation units refused (maxQueuedReservations): the frontend places them elsewhere. */
-  refused?: number;
+export interface OfferAnswer extends OfferOutcome {
   load: LoadReply;
 }
 
@@ -65,52 +67,19 @@ export interface CancelMessage {
 }
 
 /** Node monitor → frontend: a reservation reached the front and a slot is held for it. */
-export interface GetTaskRequest {
-  jobId: string;
-  nodeId: string;
-  /**
-   * The reservation's user, priority and the resources held for it: when its job has no task
-   * left, the frontend may hand the slot to a waiting job of the same user and priority that fits.
-   */
-  user?: string;
-  priority?: number;
-  resources?: Resources;
+export interface GetTaskRequest extends SlotRequest {
   /** The node's load as the slot is taken: frontends place their next probes by it. */
   load?: LoadReply;
   /** Ends of this frontend's tasks at the node not reported yet (at most MAX_REPORTS_PER_MESSAGE). */
   ended?: TaskEndedReport[];
 }
 
-/** The task to launch now. */
-export interface LaunchSpec {
-  jobId: string;
-  taskId: string;
-  attemptId: string;
-  user: string;
-  payload?: Uint8Array;
-  command?: CommandSpec;
-  resources: Resources;
-}
-
-/** null: "no task" — the job is fully launched, finished, cancelled or unknown. */
+/** The task to launch now, or null: "no task" — the job is fully launched, finished, cancelled or unknown. */
 export type GetTaskReply = LaunchSpec | null;
 
 /** Node monitor → frontend: how an attempt ended. */
-export interface TaskEndedReport {
-  jobId: string;
-  taskId: string;
-  attemptId: string;
-  nodeId: string;
+export interface TaskEndedReport extends TaskEnd {
   status: ExecutionStatus;
-  exitCode: number | null;
-  signal: string | null;
-  error?: string;
-  /** ms since the epoch, on the node monitor's clock. */
-  startedAt: number;
-  endedAt: number;
-  /** When the reservation reached the node and when getTask was sent (ms, node monitor's clock). */
-  reservedAt?: number;
-  requestedAt?: number;
   /** The node's load once this attempt's slot is free again. */
   load?: LoadReply;
 }
@@ -127,8 +96,29 @@ export interface ReportAck {
 }
 
 /** A node's load: slots in use, reservations queued, and slots in all. */
-export interface LoadReply {
-  queueLength: number;
-  running: number;
-  slots: number;
+export type LoadReply = NodeLoad;
+
+/** One output line of a task, on the logs stream (`names.jobLogs(jobId)`). */
+export interface OutputLine {
+  jobId: string;
+  taskId: string;
+  attemptId: string;
+  nodeId: string;
+  stream: OutputStream;
+  line: string;
+  time: number;
+}
+
+/** What a frontend advertises in the frontend bucket: frontends adopt the jobs of dead ones. */
+export interface FrontendAdvert {
+  id: string;
+  lastHeartbeat: number;
+}
+
+/** A frontend's answer to a job submission (`names.submitJob`). */
+export interface SubmitReply {
+  jobId: string;
+  status: 'accepted' | 'completed';
+  /** Set when the job had no tasks: it completed at once. */
+  result?: JobResult;
 }

@@ -1,4 +1,6 @@
-import type { JobState, JobStatus, TaskStatus } from '@passerine/scheduling';
+import type { JobStatus } from './job-machine.ts';
+import type { JobState } from './job-state.ts';
+import type { TaskStatus } from './task-machine.ts';
 
 export interface TaskTiming {
   /** When the node monitor started the attempt and when it ended (ms, node monitor's clock). */

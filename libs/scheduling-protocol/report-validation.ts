@@ -1,4 +1,4 @@
-import { MAX_REPORTS_PER_MESSAGE, type TaskEndedReport } from './protocol.ts';
+import { MAX_REPORTS_PER_MESSAGE, type TaskEndedReport } from './messages.ts';
 
 const STATUSES = new Set(['finished', 'failed', 'timeout', 'cancelled']);
 

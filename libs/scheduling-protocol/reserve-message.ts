@@ -1,6 +1,6 @@
 import type { Logger } from '@passerine/core';
 import { resources } from '@passerine/scheduling';
-import type { LaunchSpec, ReserveMessage } from './protocol.ts';
+import type { LaunchSpec, ReserveMessage } from './messages.ts';
 import { decodeOrDrop } from './wire-message.ts';
 
 /** Largest count one reservation message may carry. */

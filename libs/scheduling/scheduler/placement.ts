@@ -1,20 +1,11 @@
-import {
-  asksForResources,
-  type BindableTask,
-  type Committed,
-  type JobSpec,
-  LateBinding,
-  type LoadOf,
-  NO_RESOURCES,
-  type NodeView,
-  packTasks,
-  perTaskSampling,
-  planProbes,
-  type Random,
-  randomPlacement,
-  type Reservation,
-  type TaskSpec,
-} from '@passerine/scheduling';
+import { perTaskSampling, randomPlacement } from '../baseline-placement.ts';
+import type { JobSpec, TaskSpec } from '../job-spec.ts';
+import { type BindableTask, LateBinding } from '../late-binding.ts';
+import type { NodeView } from '../node-view.ts';
+import { type LoadOf, planProbes, type Reservation } from '../probe-plan.ts';
+import type { Random } from '../random.ts';
+import { asksForResources, type Committed, packTasks } from '../resource-packing.ts';
+import { NO_RESOURCES } from '../resources.ts';
 
 /** How a frontend places tasks: Sparrow's batch sampling with late binding, or a baseline. */
 export type PlacementMode = 'batch' | 'random' | 'per-task';

@@ -1,21 +1,16 @@
-import type { Clock } from '@passerine/core';
-import type { LoadReply } from '@passerine/node-monitor';
-import type { NodeView } from '@passerine/scheduling';
+import type { NodeView } from '../node-view.ts';
+
+/** A node's load as its node monitor states it: slots in use, reservations queued, slots in all. */
+export interface NodeLoad {
+  queueLength: number;
+  running: number;
+  slots: number;
+}
 
 interface Heard {
   running: number;
   queued: number;
   at: number;
-}
-
-const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-
-/** A load as a node monitor sent it, or undefined when it is missing or malformed. */
-export function validLoad(load: unknown): LoadReply | undefined {
-  const { running, queueLength, slots } = (load ?? {}) as Partial<LoadReply>;
-  return isCount(running) && isCount(queueLength) && isCount(slots)
-    ? { running, queueLength, slots }
-    : undefined;
 }
 
 /**
@@ -28,12 +23,9 @@ export class NodeLoads {
   private readonly heard = new Map<string, Heard>();
   private readonly sentSince = new Map<string, number>();
 
-  constructor(private readonly clock: Clock) {}
-
-  /** A node monitor's load, from a getTask or a report (see validLoad). */
-  heardFrom(nodeId: string, load: LoadReply | undefined): void {
-    if (!load) return;
-    this.heard.set(nodeId, { running: load.running, queued: load.queueLength, at: this.clock.now() });
+  /** A node monitor's load, from a getTask or a report, heard at `at` (this frontend's clock). */
+  heardFrom(nodeId: string, load: NodeLoad, at: number): void {
+    this.heard.set(nodeId, { running: load.running, queued: load.queueLength, at });
     this.sentSince.delete(nodeId);
   }
 
@@ -42,9 +34,7 @@ export class NodeLoads {
   }
 
   /** Slots in use and reservations queued, per slot: 1 is a node whose slots are all taken. */
-  loadOf(node: NodeView): number {
-    return this.spokenFor(node) / Math.max(1, node.slots);
-  }
+  readonly loadOf = (node: NodeView): number => this.spokenFor(node) / Math.max(1, node.slots);
 
   /** Slots this frontend believes idle at the node: not running, and not spoken for by a reservation. */
   idleSlots(node: NodeView): number {
