@@ -9,6 +9,7 @@ export type * from './job-events.ts';
 export type * from './job-commands.ts';
 export * from './job-state.ts';
 export { decide } from './job-decide.ts';
+export { jobDecider } from './job-decider.ts';
 export * from './probe-plan.ts';
 export * from './baseline-placement.ts';
 export * from './late-binding.ts';
