@@ -29,7 +29,7 @@ describe('the warm function pool', () => {
   });
 
   it("reports the code's error with its name, message and remote stack", async () => {
-    const result = await call('function f(x) { throw new RangeError(`bad ${x}`); }', 7);
+    const result = await call("function f(x) { throw new RangeError('bad ' + x); }", 7);
     expect(result).toMatchObject({ status: 'failed', error: 'RangeError: bad 7', errorName: 'RangeError' });
     expect(result.stack).toMatch(/RangeError: bad 7\n\s+at f/);
     expect(result.setup).toBeUndefined();
