@@ -24,6 +24,11 @@ export interface ExecutorOptions extends JobOptions {
   /** Hears every change of state of every task of this executor (Satyr's on_update). */
   onUpdate?: UpdateHook;
   /**
+   * Whether hooks hear each task's start (`running`), which costs the node one more message per
+   * task; default: when there is a hook. Ends are heard either way.
+   */
+  watchStarts?: boolean;
+  /**
    * Chooses nodes for the tasks itself (Satyr's on_offers): sees the node offers and the tasks
    * waiting, returns placements; `placeBy` and `heuristics` are there to call from it.
    */
@@ -66,6 +71,7 @@ export function capOf(value: number | undefined, field: string): number {
  */
 export class Executor {
   private readonly hooks: UpdateHook[];
+  private readonly watchStarts: boolean;
   private readonly solo: TaskQueue;
   private readonly queues = new Set<TaskQueue>();
 
@@ -74,6 +80,7 @@ export class Executor {
     private readonly options: ExecutorOptions = {},
   ) {
     this.hooks = options.onUpdate ? [options.onUpdate] : [];
+    this.watchStarts = options.watchStarts ?? this.hooks.length > 0;
     this.solo = this.queue(Number.POSITIVE_INFINITY, true, options);
   }
 
@@ -105,7 +112,9 @@ export class Executor {
       ...this.options,
       ...(options.retries !== undefined && { retries: options.retries }),
     });
-    const handles = drafts.map((draft, index) => new TaskHandle<Awaited<R>>(draft, index, [...this.hooks]));
+    const handles = drafts.map(
+      (draft, index) => new TaskHandle<Awaited<R>>(draft, index, [...this.hooks], this.watchStarts),
+    );
     for (const handle of handles) queue.add(handle);
     return gather(handles, options.ordered ?? true, (err) => {
       queue.drop(err);

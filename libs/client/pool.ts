@@ -15,6 +15,11 @@ export interface PoolOptions extends JobOptions {
   processes?: number;
   timeoutMs?: number;
   onUpdate?: UpdateHook;
+  /**
+   * Whether hooks hear each task's start (`running`), which costs the node one more message per
+   * task; default: when there is a hook. Ends are heard either way.
+   */
+  watchStarts?: boolean;
   placement?: PlacementHook;
 }
 
@@ -69,6 +74,7 @@ type Fn<A extends unknown[], R> = (...args: A) => R;
 export class Pool {
   private readonly queue: TaskQueue;
   private readonly hooks: UpdateHook[];
+  private readonly watchStarts: boolean;
   private readonly inHand = new Set<TaskHandle>();
   private closed = false;
 
@@ -78,6 +84,7 @@ export class Pool {
   ) {
     capOf(options.processes, 'processes');
     this.hooks = options.onUpdate ? [options.onUpdate] : [];
+    this.watchStarts = options.watchStarts ?? this.hooks.length > 0;
     const placer = options.placement ? new HookPlacer(options.placement, shipped.offers, options) : undefined;
     this.queue = new TaskQueue(shipped.session, options, options.processes, false, placer);
   }
@@ -99,7 +106,12 @@ export class Pool {
   ): AsyncResult<Awaited<R>> {
     this.open();
     const handle = this.track(
-      new TaskHandle<Awaited<R>>(functionDraft(shippableSource(fn), args, this.basics()), 0, [...this.hooks]),
+      new TaskHandle<Awaited<R>>(
+        functionDraft(shippableSource(fn), args, this.basics()),
+        0,
+        [...this.hooks],
+        this.watchStarts,
+      ),
     );
     this.queue.add(handle);
     handle.settled.then(callbacks.callback, callbacks.errorCallback);
@@ -176,7 +188,12 @@ export class Pool {
     const source = shippableSource(fn);
     const handles = [...items].map((item, index) =>
       this.track(
-        new TaskHandle<Awaited<R>>(functionDraft(source, [item], this.basics()), index, [...this.hooks]),
+        new TaskHandle<Awaited<R>>(
+          functionDraft(source, [item], this.basics()),
+          index,
+          [...this.hooks],
+          this.watchStarts,
+        ),
       ),
     );
     for (const handle of handles) this.queue.add(handle);

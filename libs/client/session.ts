@@ -60,13 +60,14 @@ export class Session {
   ) {
     this.subscription = nc.subscribe(this.inbox, {
       callback: (_err, msg) => {
-        let notice: TaskNotice;
+        let notices: TaskNotice[];
         try {
-          notice = decode<TaskNotice>(msg.data);
+          notices = decode<TaskNotice[]>(msg.data);
         } catch {
           return;
         }
-        this.jobs.get(notice?.jobId)?.notice(notice);
+        if (!Array.isArray(notices)) return;
+        for (const notice of notices) this.jobs.get(notice?.jobId)?.notice(notice);
       },
     });
     void this.followConnection();

@@ -35,7 +35,7 @@ export class TaskHandle<T = unknown> {
     readonly draft: TaskDraft,
     readonly index: number,
     private readonly hooks: UpdateHook[],
-    /** Hear of its start even with no hook yet (a future someone may watch). */
+    /** Ask the node to announce its start (one more message per task). */
     private readonly followStart = false,
   ) {
     let settle!: { resolve(value: T): void; reject(err: unknown): void };
@@ -53,7 +53,7 @@ export class TaskHandle<T = unknown> {
 
   /** Whether the node should announce its start (a hook listens, or its future shows it). */
   get wantsStarts(): boolean {
-    return this.followStart || this.hooks.length > 0;
+    return this.followStart;
   }
 
   get id(): string {

@@ -13,6 +13,15 @@ export interface PoolRequest {
   maxResultBytes: number;
 }
 
+/**
+ * Main thread → pool worker, in one message: calls to queue behind those it has (run one at a
+ * time, in order), and calls it was sent that it must skip (cancelled before they started).
+ */
+export interface PoolBatch {
+  calls: PoolRequest[];
+  skip: number[];
+}
+
 export interface PoolError {
   name: string;
   message: string;
@@ -21,7 +30,7 @@ export interface PoolError {
   setup?: boolean;
 }
 
-/** Pool worker → main thread: a console line of the call, or its end. */
+/** Pool worker → main thread: a console line of a call, or its end. Sent in arrays, in order. */
 export type PoolReply =
   | { id: number; type: 'line'; stream: 'stdout' | 'stderr'; line: string }
   | { id: number; type: 'done'; ok: true; value: Uint8Array }

@@ -3,12 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { decode, encode } from '@passerine/core';
-import type { FunctionRef, PoolError, PoolReply, PoolRequest } from './function-pool-protocol.ts';
+import type { FunctionRef, PoolBatch, PoolError, PoolReply, PoolRequest } from './function-pool-protocol.ts';
 
 /**
- * A warm worker of the function pool: calls one function at a time and stays up for the next.
- * Functions are compiled (sources) or imported (modules) once and kept; console output of a call is
- * sent as lines tagged with the call, through the same port as its result, so none arrives after it.
+ * A warm worker of the function pool: calls one function at a time, in the order they came, and
+ * stays up for the next. Functions are compiled (sources) or imported (modules) once and kept.
+ * Console output of a call goes back as lines tagged with the call, in the same arrays as the ends,
+ * so none arrives after its call's end. Replies of calls that end quickly go back together: one
+ * message between threads costs more than a small function's call.
  */
 type Callable = (...args: unknown[]) => unknown;
 
@@ -20,8 +22,30 @@ class SetupError extends Error {
   override name = 'SetupError';
 }
 
+/** Replies not sent yet, and since when the oldest waits. */
+let outbox: PoolReply[] = [];
+let oldestAt = 0;
+/** Most replies held back, and for how long at most (ms). */
+const HOLD_REPLIES = 64;
+const HOLD_MS = 2;
+
+let flushTimer: NodeJS.Timeout | undefined;
+
 function post(reply: PoolReply): void {
-  parentPort!.postMessage(reply);
+  if (outbox.length === 0) {
+    oldestAt = performance.now();
+    // Lines of a call that goes on for a while leave without waiting for its end.
+    flushTimer ??= setTimeout(flush, HOLD_MS);
+  }
+  outbox.push(reply);
+}
+
+function flush(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (outbox.length === 0) return;
+  parentPort!.postMessage(outbox);
+  outbox = [];
 }
 
 function captureConsole(): void {
@@ -113,5 +137,31 @@ async function call(request: PoolRequest): Promise<void> {
   }
 }
 
+const queue: PoolRequest[] = [];
+const skipped = new Set<number>();
+let draining = false;
+
+/** Runs the queued calls one after the other; replies go out when a call took a while, or in groups. */
+async function drain(): Promise<void> {
+  draining = true;
+  while (queue.length > 0) {
+    const request = queue.shift()!;
+    if (skipped.delete(request.id)) continue;
+    const started = performance.now();
+    await call(request);
+    const now = performance.now();
+    if (now - started > 1 || outbox.length >= HOLD_REPLIES || now - oldestAt > HOLD_MS || queue.length === 0)
+      flush();
+  }
+  flush();
+  draining = false;
+}
+
 captureConsole();
-parentPort!.on('message', (request: PoolRequest) => void call(request));
+parentPort!.on('message', (batch: PoolBatch) => {
+  // An id to skip that came after its call ran stays here; the set is emptied before it grows large.
+  if (skipped.size > 10_000) skipped.clear();
+  for (const id of batch.skip) skipped.add(id);
+  queue.push(...batch.calls);
+  if (!draining) void drain();
+});

@@ -2,8 +2,9 @@ import type { ExecutionStatus } from '@passerine/executors';
 
 /**
  * Node monitor → submitter, on the job's reply subject (JobSpec.reply): an attempt started (sent
- * only when the job asked for starts) and how it ended. They are notices, not the record: the job's
- * log is, and the job's end on its watch subject covers a notice that never came.
+ * only when the job asked for starts) and how it ended. Each message is an array of notices (those
+ * of one turn of the node). They are notices, not the record: the job's log is, and the job's end
+ * on its watch subject covers a notice that never came.
  */
 export interface TaskStarted {
   type: 'started';

@@ -30,7 +30,7 @@ import { FunctionPool } from '@passerine/executors';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { createDefaultRunner } from './runners.ts';
-import { noticesFor } from './submitter-notices.ts';
+import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
 import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
@@ -58,6 +58,7 @@ export class NodeMonitor implements Service {
   private readonly logger: Logger;
   private readonly running = new Map<string, RunningTask>();
   private readonly reports: ReportOutbox;
+  private readonly notices: NoticeOutbox;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -88,6 +89,7 @@ export class NodeMonitor implements Service {
         functions: this.functions,
       });
     }
+    this.notices = new NoticeOutbox(ctx.nc, this.logger);
     this.reports = new ReportOutbox({
       nc: ctx.nc,
       names: ctx.names,
@@ -312,7 +314,7 @@ export class NodeMonitor implements Service {
       () => this.ctx.clock.now(),
     );
     const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
-    const notices = noticesFor(this.ctx.nc, spec, this.id, this.logger);
+    const notices = noticesFor(this.notices, spec, this.id);
     notices?.started(startedAt);
     const output = { onOutput, onData: notices?.capture };
     const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then((result) => {

@@ -21,7 +21,7 @@ describe("notices to a task's submitter", () => {
     const notices: TaskNotice[] = [];
     const sub = bed.nc.subscribe(subject, {
       callback: (_e, msg) => {
-        notices.push(decode(msg.data));
+        notices.push(...decode<TaskNotice[]>(msg.data));
       },
     });
     await bed.nc.flush();

@@ -31,10 +31,72 @@ class Captured {
   }
 }
 
+/** Bytes of notices to one subject past which they leave at once (a NATS message is 1 MiB at most). */
+const BATCH_BYTES = 256 * 1024;
+
+function sizeOf(notice: TaskNotice): number {
+  if (notice.type === 'started') return 128;
+  return (
+    256 +
+    (notice.value?.length ?? 0) +
+    notice.stdout.length +
+    notice.stderr.length +
+    (notice.remoteStack?.length ?? 0)
+  );
+}
+
+/**
+ * Notices to submitters, sent once per event-loop turn per subject as one message (an array): a
+ * map of many tasks ends many of them at a time on one node, and one message for each would cost
+ * the node, the server and the submitter more than the tasks themselves.
+ */
+export class NoticeOutbox {
+  private readonly pending = new Map<string, { notices: TaskNotice[]; bytes: number }>();
+  private scheduled = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly logger: Logger,
+  ) {}
+
+  add(subject: string, notice: TaskNotice): void {
+    let batch = this.pending.get(subject);
+    if (!batch) {
+      batch = { notices: [], bytes: 0 };
+      this.pending.set(subject, batch);
+    }
+    const size = sizeOf(notice);
+    if (batch.notices.length > 0 && batch.bytes + size > BATCH_BYTES)
+      this.send(subject, batch.notices.splice(0));
+    batch.notices.push(notice);
+    batch.bytes = batch.notices.length === 1 ? size : batch.bytes + size;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    for (const [subject, batch] of this.pending) this.send(subject, batch.notices);
+    this.pending.clear();
+  }
+
+  private send(subject: string, notices: TaskNotice[]): void {
+    try {
+      this.nc.publish(subject, encode(notices));
+    } catch (err) {
+      // The connection is closing, or a notice alone is over the server's payload limit.
+      this.logger.warn({ err, subject, notices: notices.length }, 'notices to a submitter not sent');
+    }
+  }
+}
+
 /**
  * The notices of one attempt to its submitter (the job's reply subject): its start when asked for,
- * and its outcome with the function's result and the bounded output. A notice is a plain publish:
- * the job's log is the record, and the job's end reaches the submitter on its watch subject anyway.
+ * and its outcome with the function's result and the bounded output. A notice is a plain publish
+ * (through the outbox): the job's log is the record, and the job's end reaches the submitter on its
+ * watch subject anyway.
  */
 export class SubmitterNotices {
   private readonly stdout = new Captured(TASK_LIMITS.maxCapturedBytes);
@@ -43,10 +105,9 @@ export class SubmitterNotices {
     (stream === 'stdout' ? this.stdout : this.stderr).add(chunk);
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly outbox: NoticeOutbox,
     private readonly spec: LaunchSpec & { reply: NonNullable<LaunchSpec['reply']> },
     private readonly nodeId: string,
-    private readonly logger: Logger,
   ) {}
 
   started(startedAt: number): void {
@@ -82,26 +143,17 @@ export class SubmitterNotices {
   }
 
   private send(notice: TaskNotice): void {
-    try {
-      this.nc.publish(this.spec.reply.subject, encode(notice));
-    } catch (err) {
-      // The connection is closing, or the notice is over the server's payload limit.
-      this.logger.warn(
-        { err, jobId: this.spec.jobId, taskId: this.spec.taskId },
-        'notice to submitter not sent',
-      );
-    }
+    this.outbox.add(this.spec.reply.subject, notice);
   }
 }
 
 /** The notices of an attempt whose job asked for them. */
 export function noticesFor(
-  nc: NatsConnection,
+  outbox: NoticeOutbox,
   spec: LaunchSpec,
   nodeId: string,
-  logger: Logger,
 ): SubmitterNotices | undefined {
   const reply = spec.reply;
   if (typeof reply?.subject !== 'string') return undefined;
-  return new SubmitterNotices(nc, { ...spec, reply }, nodeId, logger);
+  return new SubmitterNotices(outbox, { ...spec, reply }, nodeId);
 }
