@@ -114,7 +114,10 @@ export class Pool {
       ),
     );
     this.queue.add(handle);
-    handle.settled.then(callbacks.callback, callbacks.errorCallback);
+    handle.settled.then(
+      (value) => callbacks.callback?.(value),
+      (err) => callbacks.errorCallback?.(err),
+    );
     return new AsyncResult(handle.settled);
   }
 

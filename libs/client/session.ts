@@ -120,7 +120,8 @@ export class Session {
       tracker.fail(err);
       return;
     }
-    for (const handle of handles.values()) handle.move('starting');
+    // A task may have started (its notice came first) before the submit's answer.
+    for (const handle of handles.values()) if (handle.state === 'staging') handle.move('starting');
   }
 
   /** Cancels a job, killing its running tasks; false when it had ended already. */
