@@ -32,14 +32,25 @@ describe('typed work-queue calls and the pull worker of @passerine/client', () =
     expect((await wq.listWorkSpecs()).map((s) => s.name)).toContain('crawl');
     const added = await wq.addWorkUnits(
       'crawl',
-      Array.from({ length: 3 }, (_, i) => ({ key: `u${i}`, data: { url: `https://example.test/${i}`, depth: i } })),
+      Array.from({ length: 3 }, (_, i) => ({
+        key: `u${i}`,
+        data: { url: `https://example.test/${i}`, depth: i },
+      })),
     );
     expect(added).toBe(3);
-    expect(await wq.countWorkUnits('crawl')).toEqual({ available: 3, blocked: 0, pending: 0, finished: 0, failed: 0 });
+    expect(await wq.countWorkUnits('crawl')).toEqual({
+      available: 3,
+      blocked: 0,
+      pending: 0,
+      finished: 0,
+      failed: 0,
+    });
     const units = await wq.getWorkUnits('crawl', { state: 'available' });
     expect(units.map((u) => u.key)).toEqual(['u0', 'u1', 'u2']);
     expect(units[1].data).toEqual({ url: 'https://example.test/1', depth: 1 });
-    await expect(wq.setWorkSpec({ name: 'bad', when: new Date() })).rejects.toThrow(/spec\.when cannot be stored/);
+    await expect(wq.setWorkSpec({ name: 'bad', when: new Date() })).rejects.toThrow(
+      /spec\.when cannot be stored/,
+    );
     await expect(wq.getWorkUnits('crawl', { state: 'lost' as never })).rejects.toThrow(/no unit state lost/);
   });
 
@@ -63,10 +74,13 @@ describe('typed work-queue calls and the pull worker of @passerine/client', () =
         return { n, squared: n * n };
       },
     });
-    await waitFor(async () => (await wq.countWorkUnits('jobs')).pending === 0 && worker.finished + worker.failed === 3, {
-      timeoutMs: 20_000,
-      message: 'all three units handled',
-    });
+    await waitFor(
+      async () => (await wq.countWorkUnits('jobs')).pending === 0 && worker.finished + worker.failed === 3,
+      {
+        timeoutMs: 20_000,
+        message: 'all three units handled',
+      },
+    );
     expect(await wq.countWorkUnits('jobs')).toMatchObject({ finished: 2, failed: 1 });
     const [ok] = await wq.getWorkUnits('jobs', { keys: ['ok'] });
     expect(ok.data).toEqual({ n: 2, squared: 4 });
