@@ -5,9 +5,10 @@
  * outcome notice; nothing runs in the client. Prints one JSON object per API: tasks per second
  * and how many tasks each node ran.
  *
- * Parameters (`--name=value`): tasks (10,000), warmup (2,000; run first, not counted), slots per
- * node (64), function_workers per node (1), processes of the pool (2,000), rounds (1: runs of each
- * API, reported separately).
+ * Parameters (`--name=value`): tasks (10,000), warmup (10,000 tasks of each API run first and not
+ * counted: the processes' first tasks run while their code is compiled), slots per node (64),
+ * function_workers per node (1), processes of the pool (10,000: every task in flight, as map is),
+ * rounds (1: runs of each API, reported separately).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,10 +26,10 @@ function param(name: string, fallback: number): number {
 
 const p = {
   tasks: param('tasks', 10_000),
-  warmup: param('warmup', 2_000),
+  warmup: param('warmup', 10_000),
   slots: param('slots', 64),
   functionWorkers: param('function_workers', 1),
-  processes: param('processes', 2_000),
+  processes: param('processes', 10_000),
   rounds: param('rounds', 1),
 };
 
