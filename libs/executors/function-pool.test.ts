@@ -78,6 +78,30 @@ describe('the warm function pool', () => {
     expect(decode((await call('() => "still here"')).encodedValue!)).toBe('still here');
   });
 
+  it('skips a call cancelled while it waits behind another in its worker', async () => {
+    const one = new FunctionPool({ size: 1, maxResultBytes: 1024 });
+    try {
+      const first = one.run({ fn: { modulePath, exportName: 'slowly' }, args: encode([300, 'first']) });
+      const abort = new AbortController();
+      // Had it run, it would have left a mark in the worker's globals for the next call to see.
+      const second = one.run(
+        { fn: { source: '() => { globalThis.ranSecond = true; }' }, args: encode([]) },
+        { signal: abort.signal },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      abort.abort();
+      expect(await second).toMatchObject({ status: 'cancelled', error: 'cancelled before start' });
+      expect(decode((await first).encodedValue!)).toBe('first');
+      const third = await one.run({
+        fn: { source: '() => globalThis.ranSecond === true' },
+        args: encode([]),
+      });
+      expect(decode(third.encodedValue!)).toBe(false);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('queues calls beyond its workers and runs each once', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
