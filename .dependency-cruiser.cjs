@@ -70,10 +70,10 @@ module.exports = {
     {
       name: 'no-deep-import-from-outside',
       comment:
-        'Code outside the packages (bench/, test/e2e/, scripts/, bin/) reaches into a package past ' +
+        'Code outside the packages (bench/, test/e2e/, scripts/, bin/, examples/) reaches into a package past ' +
         'its index.ts or its testing entry.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin)/' },
+      from: { path: '^(bench|test/e2e|scripts|bin|examples)/' },
       to: { path: PACKAGE, pathNot: [INDEX, TESTING_ENTRY] },
     },
     {
@@ -87,7 +87,7 @@ module.exports = {
       name: 'no-relative-import-into-packages',
       comment: 'Code outside the packages reaches into one by a relative path: import it by its name.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin)/' },
+      from: { path: '^(bench|test/e2e|scripts|bin|examples)/' },
       to: { path: PACKAGE, dependencyTypes: ['local'], dependencyTypesNot: BY_NAME },
     },
     {
@@ -100,7 +100,7 @@ module.exports = {
   ],
   options: {
     // npm packages are left out, not what fails to resolve (a subpath a package does not export).
-    exclude: { path: '(^|/)node_modules/' },
+    exclude: { path: '(^|/)node_modules/|^libs/client/dist/' },
     doNotFollow: { path: '(^|/)node_modules/' },
     // Type-only imports are dependencies too: a service that imports another's types is coupled to it.
     tsPreCompilationDeps: true,

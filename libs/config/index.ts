@@ -15,3 +15,4 @@ export { group, readSettings, type SettingGroup, type SettingValues } from './gr
 export * from './settings.ts';
 export { CommandVariable, commandVariableDocs, OUTPUT_LINE_PREFIX } from './command-environment.ts';
 export { commandVariablesTable, settingsTable } from './tables.ts';
+export { DATA_DIR, dataDir, ENDPOINTS_FILE, type Endpoints, readEndpoints } from './up-endpoints.ts';

@@ -31,6 +31,16 @@ export function integer(min: number, max: number): Kind<number> {
   );
 }
 
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** A non-negative number, fractions allowed (a node's cpus: 0.5 is half a core). */
+export function amount(min: number, max: number): Kind<number> {
+  return kind(
+    `a number from ${n(min)} to ${n(max)} (fractions allowed)`,
+    z.string().regex(DECIMAL).transform(Number).pipe(z.number().min(min).max(max)),
+  );
+}
+
 /** Milliseconds, as the `_MS` variables have always taken them. */
 export function duration(minMs: number, maxMs: number): Kind<number> {
   return kind(

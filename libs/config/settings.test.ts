@@ -62,16 +62,21 @@ describe('reading settings', () => {
     expect(readSettings(nodeMonitorSettings, { env: {} })).toEqual({
       id: undefined,
       slots: availableParallelism(),
+      cpus: undefined,
+      memMb: undefined,
+      diskMb: undefined,
       labels: {},
       policy: 'fifo',
       heartbeatMs: 1_000,
       taskTimeoutMs: undefined,
+      functionWorkers: undefined,
     });
     expect(readSettings(frontendSettings, { env: {} })).toEqual({
       id: undefined,
       heartbeatMs: 1_000,
       staleAfterMs: undefined,
       pumpNamespaces: ['default'],
+      nodeWaitMs: 5_000,
     });
     expect(readSettings(gatewaySettings, { env: {} })).toEqual({
       cborHost: '127.0.0.1',
@@ -96,7 +101,7 @@ describe('reading settings', () => {
       PASSERINE_NODE_POLICY: 'fair',
       PASSERINE_TASK_TIMEOUT_MS: '600000',
     };
-    expect(readSettings(nodeMonitorSettings, { env })).toEqual({
+    expect(readSettings(nodeMonitorSettings, { env })).toMatchObject({
       id: 'doomed',
       slots: 1,
       labels: { zone: 'a' },
@@ -113,6 +118,37 @@ describe('reading settings', () => {
     const cluster = 'nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222';
     expect(readSettings(serveSettings, { env: { PASSERINE_NATS_URL: cluster } }).natsUrl).toBe(cluster);
     expect(readSettings(commandSettings, { env: { PASSERINE_DEBUG: '1' } }).debug).toBe(true);
+  });
+});
+
+describe("a node's capacity", () => {
+  const { slots, cpus, memMb, diskMb, labels } = nodeMonitorSettings.settings;
+
+  it('comes from flags or variables, cpus in fractions, memory and disk in whole MiB', () => {
+    const env = { PASSERINE_NODE_CPUS: '3.5', PASSERINE_NODE_MEM_MB: '8192', PASSERINE_NODE_DISK_MB: '0' };
+    expect(readSettings(nodeMonitorSettings, { env })).toMatchObject({ cpus: 3.5, memMb: 8192, diskMb: 0 });
+    const given = flags(
+      [slots, parseFlag(slots, '16')],
+      [cpus, parseFlag(cpus, '8')],
+      [labels, parseFlag(labels, 'zone=b,gpu=yes')],
+    );
+    expect(readSettings(nodeMonitorSettings, { env, flags: given })).toMatchObject({
+      slots: 16,
+      cpus: 8,
+      memMb: 8192,
+      labels: { zone: 'b', gpu: 'yes' },
+    });
+  });
+
+  it('refuses what is not a size, naming the flag or variable', () => {
+    expect(refusal(() => parseFlag(cpus, '-1'))).toBe(
+      '--cpus must be a number from 0 to 1,000,000 (fractions allowed), not "-1".',
+    );
+    expect(refusal(() => readSettings(nodeMonitorSettings, { env: { PASSERINE_NODE_MEM_MB: '1.5' } }))).toBe(
+      'PASSERINE_NODE_MEM_MB must be a whole number from 0 to 1,000,000,000, not "1.5".',
+    );
+    expect(refusal(() => parseFlag(diskMb, 'lots'))).toMatch(/^--disk-mb must be a whole number/);
+    expect(refusal(() => parseFlag(memMb, ''))).toMatch(/^--mem-mb must be/);
   });
 });
 

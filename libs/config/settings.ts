@@ -3,6 +3,7 @@ import type { QueuePolicyName } from '@passerine/scheduling';
 import { createNames } from '@passerine/subjects';
 import { group, type SettingGroup } from './group.ts';
 import {
+  amount,
   checked,
   command,
   duration,
@@ -188,7 +189,16 @@ export const frontendSettings = group(['`up`', '`serve frontend`'], {
     default: ['default'],
     does: 'namespaces whose executable work specs the frontend pumps onto node monitors',
   }),
+  nodeWaitMs: setting({
+    env: 'PASSERINE_NODE_WAIT_MS',
+    kind: duration(0, 600_000),
+    default: 5_000,
+    does: 'how long a job submitted while no node monitor is live waits for one before it is refused',
+  }),
 });
+
+/** What a node offers beyond its slots: none given means no limit in that dimension. */
+const capacity = (dimension: string) => `${dimension} the node offers to tasks that ask for it`;
 
 export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
   id: setting({
@@ -199,13 +209,36 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
   }),
   slots: setting({
     env: 'PASSERINE_NODE_SLOTS',
+    flag: '--slots <n>',
     kind: integer(1, 10_000),
     default: () => availableParallelism(),
     defaultText: "the machine's cores (`os.availableParallelism()`)",
     does: 'tasks the node runs at once',
   }),
+  cpus: setting({
+    env: 'PASSERINE_NODE_CPUS',
+    flag: '--cpus <n>',
+    kind: amount(0, 1_000_000),
+    defaultText: 'no limit',
+    does: capacity('cpus'),
+  }),
+  memMb: setting({
+    env: 'PASSERINE_NODE_MEM_MB',
+    flag: '--mem-mb <mb>',
+    kind: integer(0, 1_000_000_000),
+    defaultText: 'no limit',
+    does: capacity('memory (MiB)'),
+  }),
+  diskMb: setting({
+    env: 'PASSERINE_NODE_DISK_MB',
+    flag: '--disk-mb <mb>',
+    kind: integer(0, 1_000_000_000),
+    defaultText: 'no limit',
+    does: capacity('disk (MiB)'),
+  }),
   labels: setting({
     env: 'PASSERINE_NODE_LABELS',
+    flag: '--labels <pairs>',
     kind: labels(),
     default: {},
     defaultText: 'none',
@@ -224,6 +257,13 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     kind: duration(1, 2_147_483_647),
     defaultText: 'none',
     does: 'deadline of the tasks that set none themselves',
+  }),
+  functionWorkers: setting({
+    env: 'PASSERINE_FUNCTION_WORKERS',
+    flag: '--function-workers <n>',
+    kind: integer(1, 256),
+    defaultText: "the node's slots, at most the machine's cores",
+    does: 'worker threads kept warm for function tasks (each runs one task at a time)',
   }),
 });
 

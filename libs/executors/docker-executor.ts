@@ -61,6 +61,7 @@ export class DockerExecutor implements Executor<DockerTask> {
         exitCode: null,
         signal: null,
         error: problem,
+        setup: true,
       };
 
     const name = `passerine-${randomUUID()}`;

@@ -3,6 +3,8 @@ export type OutputStream = 'stdout' | 'stderr';
 export interface ExecuteOptions {
   /** Called once per output line, without its line ending. */
   onOutput?: (line: string, stream: OutputStream) => void;
+  /** Called with the output as it came, bytes and line endings as written (a process's). */
+  onData?: (chunk: Uint8Array, stream: OutputStream) => void;
   /** Aborting stops the task (status `cancelled`). */
   signal?: AbortSignal;
 }
@@ -18,6 +20,13 @@ export interface ExecutionResult {
   error?: string;
   /** What a function task returned. */
   value?: unknown;
+  /** What a function task returned, as msgpack (the warm function pool's tasks). */
+  encodedValue?: Uint8Array;
+  /** When the task's own code threw: the error's class name and stack. */
+  errorName?: string;
+  stack?: string;
+  /** The task could not be set up at all (a module or export that is not there, a bad source). */
+  setup?: boolean;
 }
 
 /** Runs one task to its end. Never throws for a task's own failure: that is a result. */

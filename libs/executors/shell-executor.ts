@@ -53,7 +53,7 @@ export class ShellExecutor implements Executor<ShellTask> {
   }
 
   execute(task: ShellTask, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    const { onOutput, signal } = options;
+    const { onOutput, onData, signal } = options;
     if (signal?.aborted) return cancelledBeforeStart();
     const [file, args] = task.shell ? ['/bin/sh', ['-c', task.command]] : [task.command, task.args ?? []];
     const env = { ...(task.inheritEnv === false ? {} : process.env), ...task.env };
@@ -83,8 +83,14 @@ export class ShellExecutor implements Executor<ShellTask> {
         stdout: new LineSplitter((line) => onOutput?.(line, 'stdout'), this.maxLineLength),
         stderr: new LineSplitter((line) => onOutput?.(line, 'stderr'), this.maxLineLength),
       };
-      child.stdout.on('data', (chunk: Buffer) => splitters.stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => splitters.stderr.push(chunk));
+      child.stdout.on('data', (chunk: Buffer) => {
+        onData?.(chunk, 'stdout');
+        splitters.stdout.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        onData?.(chunk, 'stderr');
+        splitters.stderr.push(chunk);
+      });
       child.on('error', (err) => {
         spawnError = err;
       });

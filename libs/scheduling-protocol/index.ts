@@ -9,6 +9,14 @@ export { decodeOrDrop } from './wire-message.ts';
 export { MAX_OFFERS, parseReserve } from './reserve-message.ts';
 export { validAttemptIds, validReports } from './report-validation.ts';
 export { validLoad, validOfferAnswer } from './answer-validation.ts';
+export {
+  decodePayload,
+  encodePayload,
+  type FunctionRef,
+  type PayloadTask,
+  TASK_LIMITS,
+} from './task-payloads.ts';
+export type { TaskNotice, TaskOutcome, TaskStarted } from './task-notices.ts';
 export { createMessageCounter, type MessageCounter, uncounted } from './message-counter.ts';
 export { MEMBERSHIP_MAX_AGE_MS, openMembershipBucket } from './membership-bucket.ts';
 export {

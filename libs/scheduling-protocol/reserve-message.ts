@@ -64,6 +64,7 @@ function isOffer(value: unknown, reservation: ReserveMessage): boolean {
     typeof offer.attemptId === 'string' &&
     typeof offer.user === 'string' &&
     (offer.payload === undefined || offer.payload instanceof Uint8Array) &&
-    (offer.command === undefined || (typeof offer.command === 'object' && offer.command !== null))
+    (offer.command === undefined || (typeof offer.command === 'object' && offer.command !== null)) &&
+    (offer.reply === undefined || typeof offer.reply?.subject === 'string')
   );
 }

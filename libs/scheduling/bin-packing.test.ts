@@ -13,8 +13,14 @@ const bin = (id: string, cpus: number, memMb = 0): PackBin => ({ id, free: resou
 describe('bin packing', () => {
   const bins = [bin('a', 4, 400), bin('b', 2, 200), bin('c', 8, 800)];
 
-  it('first-fit takes the first bin with room', () => {
-    expect(binPack('first-fit', [item('x', 3), item('y', 2), item('z', 1)], bins).placements).toEqual([
+  it('first-fit takes the first open bin with room, and opens the largest unused bin when none has', () => {
+    expect(binPack('first-fit', [item('x', 5), item('y', 4), item('z', 1)], bins).placements).toEqual([
+      { itemId: 'x', binId: 'c' },
+      { itemId: 'y', binId: 'a' },
+      { itemId: 'z', binId: 'c' },
+    ]);
+    const busy = bins.map((b) => ({ ...b, open: b.id !== 'c' }));
+    expect(binPack('first-fit', [item('x', 3), item('y', 2), item('z', 1)], busy).placements).toEqual([
       { itemId: 'x', binId: 'a' },
       { itemId: 'y', binId: 'b' },
       { itemId: 'z', binId: 'a' },
@@ -30,11 +36,25 @@ describe('bin packing', () => {
     ]);
   });
 
-  it('best-fit leaves the smallest weighted remainder', () => {
-    expect(binPack('best-fit', [item('x', 2, 200)], bins).placements).toEqual([{ itemId: 'x', binId: 'b' }]);
-    expect(binPack('best-fit-decreasing', [item('x', 1, 100), item('y', 4, 400)], bins).placements).toEqual([
+  it('best-fit leaves the smallest weighted remainder among open bins', () => {
+    const busy = bins.map((b) => ({ ...b, open: true }));
+    expect(binPack('best-fit', [item('x', 2, 200)], busy).placements).toEqual([{ itemId: 'x', binId: 'b' }]);
+    expect(binPack('best-fit-decreasing', [item('x', 1, 100), item('y', 4, 400)], busy).placements).toEqual([
       { itemId: 'y', binId: 'a' },
       { itemId: 'x', binId: 'b' },
+    ]);
+  });
+
+  it('best-fit fills the bins it opened before it opens another, the largest first', () => {
+    const packing = binPack(
+      'best-fit-decreasing',
+      [item('x', 2, 200), item('y', 5, 500), item('z', 3, 300)],
+      bins,
+    );
+    expect(packing.placements).toEqual([
+      { itemId: 'y', binId: 'c' },
+      { itemId: 'z', binId: 'c' },
+      { itemId: 'x', binId: 'a' },
     ]);
   });
 
@@ -82,7 +102,7 @@ describe('bin packing', () => {
         fc.array(res, { maxLength: 6 }),
         (strategy, itemSizes, binSizes) => {
           const items = itemSizes.map((r, i) => ({ id: `i${i}`, resources: r }));
-          const binList = binSizes.map((r, i) => ({ id: `b${i}`, free: r }));
+          const binList = binSizes.map((r, i) => ({ id: `b${i}`, free: r, open: i % 2 === 0 }));
           const packing = binPack(strategy, items, binList);
           const ids = [...packing.placements.map((p) => p.itemId), ...packing.skipped].sort();
           expect(ids).toEqual(items.map((i) => i.id).sort());

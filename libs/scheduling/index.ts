@@ -17,6 +17,7 @@ export type { FreeCapacity, QueuedReservation, TakenReservation } from './reserv
 export * from './reservation-queue.ts';
 export * from './resource-ledger.ts';
 export * from './bin-packing.ts';
+export * from './packing-choice.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
 export * from './job-result.ts';

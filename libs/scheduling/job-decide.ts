@@ -60,7 +60,8 @@ export function decide(command: JobCommand, state: JobState, context: JobContext
       if (task.status !== 'pending') {
         throw new IllegalStateError(`task ${command.taskId} cannot be launched: it is ${task.status}`);
       }
-      const allowed = job.tasks.find((t) => t.id === command.taskId)?.constraints?.nodes;
+      const spec = state.specs?.get(command.taskId) ?? job.tasks.find((t) => t.id === command.taskId);
+      const allowed = spec?.constraints?.nodes;
       if (allowed && !allowed.includes(command.nodeId)) {
         throw new ValidationError(`task ${command.taskId} may not run on node ${command.nodeId}`, {
           allowed,

@@ -1,3 +1,4 @@
+import type { PackingChoice } from './packing-choice.ts';
 import type { Resources } from './resources.ts';
 
 /** A process to run, as the shell executor understands it. */
@@ -40,6 +41,20 @@ export interface JobSpec {
   /** Labels every node running this job must carry, e.g. { zone: 'a' }. */
   labels: Labels;
   tasks: TaskSpec[];
+  /** How its tasks that ask for resources are packed; Satyr's best-fit-decreasing when absent. */
+  packing?: PackingChoice;
+  /** Where node monitors send each attempt's outcome (value, bounded output) for the submitter. */
+  reply?: ReplyTo;
+}
+
+/**
+ * The submitter's subject for outcomes: each attempt's end (TaskOutcome of libs/scheduling-protocol)
+ * and, with `starts`, its start. Outcomes are not the record (the job's log is); they spare the
+ * submitter asking for what it waits for.
+ */
+export interface ReplyTo {
+  subject: string;
+  starts?: boolean;
 }
 
 /** What a client may send: everything but ids and tasks has a default. */
@@ -51,6 +66,8 @@ export interface JobInput {
   maxRetries?: number;
   labels?: Labels;
   tasks?: Array<Omit<TaskSpec, 'resources'> & { resources?: Partial<Resources> }>;
+  packing?: { heuristic?: string; weights?: Partial<Record<keyof Resources, number>> };
+  reply?: ReplyTo;
 }
 
 export const JOB_DEFAULTS = {

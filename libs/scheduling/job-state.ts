@@ -1,7 +1,7 @@
 import { deriveTransitionTable, IllegalStateError } from '@passerine/core';
 import type { JobEvent } from './job-events.ts';
 import { type JobLifecycleEvent, type JobStatus, jobMachine } from './job-machine.ts';
-import type { JobSpec } from './job-spec.ts';
+import type { JobSpec, TaskSpec } from './job-spec.ts';
 import { type TaskLifecycleEvent, type TaskStatus, taskMachine } from './task-machine.ts';
 
 /** Derived once at load time from the machines; see libs/core's transition-table.ts for why. */
@@ -21,6 +21,8 @@ export interface TaskState {
 export interface JobState {
   status: JobStatus;
   job?: JobSpec;
+  /** The job's tasks by id, so a decision about one does not scan them all. */
+  specs?: Map<string, TaskSpec>;
   frontendId?: string;
   tasks: Map<string, TaskState>;
   /** Tasks not yet finished, failed or cancelled. */
@@ -72,6 +74,7 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     case 'JobSubmitted': {
       moveJob(state, 'JobSubmitted');
       state.job = event.data.job;
+      state.specs = new Map(event.data.job.tasks.map((task) => [task.id, task]));
       state.frontendId = event.data.frontendId;
       for (const task of event.data.job.tasks) state.tasks.set(task.id, { status: 'pending', attempts: 0 });
       state.open = event.data.job.tasks.length;

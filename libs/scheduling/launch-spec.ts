@@ -1,4 +1,4 @@
-import type { CommandSpec } from './job-spec.ts';
+import type { CommandSpec, ReplyTo } from './job-spec.ts';
 import type { Resources } from './resources.ts';
 
 /** The task to launch now: what a node monitor runs for one attempt of it. */
@@ -10,4 +10,6 @@ export interface LaunchSpec {
   payload?: Uint8Array;
   command?: CommandSpec;
   resources: Resources;
+  /** The job's reply subject: the node monitor sends this attempt's outcome there. */
+  reply?: ReplyTo;
 }

@@ -95,8 +95,9 @@ describe('checkPlaceable', () => {
     );
     const tooBig = parseJob({ id: 'j', tasks: [task({ resources: { cpus: 16 } })] });
     expect(errorOf(() => checkPlaceable(tooBig, nodes)).message).toMatch(
-      /^tasks\[0\]\.resources exceed the capacity/,
+      /^tasks\[0\]\.resources exceed the capacity of every allowed node: it asks for \{"cpus":16,"memMb":0,"diskMb":0\}, the largest \(n\d\) has \{"cpus":8,/,
     );
+    expect(() => checkPlaceable(tooBig, [])).toThrow('no node monitor is live to run the job on');
     const wrongLabel = parseJob({ id: 'j', tasks: [task({ constraints: { labels: { gpu: 'yes' } } })] });
     expect(errorOf(() => checkPlaceable(wrongLabel, nodes)).message).toMatch(
       /^tasks\[0\]\.constraints\.labels/,

@@ -1,6 +1,14 @@
-import { ValidationError } from '@passerine/core';
-import { JOB_DEFAULTS, type CommandSpec, type JobSpec, type Labels, type TaskSpec } from './job-spec.ts';
+import { UnavailableError, ValidationError } from '@passerine/core';
+import {
+  JOB_DEFAULTS,
+  type CommandSpec,
+  type JobSpec,
+  type Labels,
+  type ReplyTo,
+  type TaskSpec,
+} from './job-spec.ts';
 import { type NodeView, nodeCanRun } from './node-view.ts';
+import { parsePacking } from './packing-choice.ts';
 import { RESOURCE_NAMES, type Resources } from './resources.ts';
 
 type Fields = Record<string, unknown>;
@@ -93,6 +101,24 @@ function taskOf(value: unknown, field: string): TaskSpec {
   return task;
 }
 
+/** A NATS subject to publish to: tokens of printable characters, no wildcards. */
+const PUBLISH_SUBJECT = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
+
+function replyOf(value: unknown): ReplyTo {
+  if (!isObject(value)) fail('reply', 'must be an object { subject, starts }', value);
+  if (
+    typeof value.subject !== 'string' ||
+    !PUBLISH_SUBJECT.test(value.subject) ||
+    value.subject.length > 256
+  ) {
+    fail('reply.subject', 'must be a NATS subject without wildcards (at most 256 characters)', value.subject);
+  }
+  if (value.starts !== undefined && typeof value.starts !== 'boolean') {
+    fail('reply.starts', 'must be true or false', value.starts);
+  }
+  return value.starts ? { subject: value.subject, starts: true } : { subject: value.subject };
+}
+
 /** Checks a submitted job field by field and fills in the defaults. No tasks is valid. */
 export function parseJob(input: unknown): JobSpec {
   if (!isObject(input)) fail('job', 'must be an object', input);
@@ -121,6 +147,8 @@ export function parseJob(input: unknown): JobSpec {
         : number(input.maxRetries, 'maxRetries', { integer: true }),
     labels: labels(input.labels, 'labels'),
     tasks,
+    ...(input.packing !== undefined && { packing: parsePacking(input.packing) }),
+    ...(input.reply !== undefined && { reply: replyOf(input.reply) }),
   };
 }
 
@@ -130,6 +158,7 @@ export function parseJob(input: unknown): JobSpec {
  */
 export function checkPlaceable(job: JobSpec, nodes: readonly NodeView[]): void {
   if (job.tasks.length === 0) return;
+  if (nodes.length === 0) throw new UnavailableError('no node monitor is live to run the job on');
   const labelled = nodes.filter((node) => Object.entries(job.labels).every(([k, v]) => node.labels[k] === v));
   if (labelled.length === 0) fail('labels', `match no node (${JSON.stringify(job.labels)})`, job.labels);
   for (const [i, task] of job.tasks.entries()) {
@@ -145,9 +174,10 @@ export function checkPlaceable(job: JobSpec, nodes: readonly NodeView[]): void {
     );
     if (withLabels.length === 0)
       fail(`${field}.constraints.labels`, 'match no allowed node', task.constraints?.labels);
+    const largest = withLabels.reduce((a, b) => (b.capacity.cpus > a.capacity.cpus ? b : a));
     fail(
       `${field}.resources`,
-      `exceed the capacity of every allowed node (${JSON.stringify(task.resources)})`,
+      `exceed the capacity of every allowed node: it asks for ${JSON.stringify(task.resources)}, the largest (${largest.id}) has ${JSON.stringify(largest.capacity)}`,
       task.resources,
     );
   }

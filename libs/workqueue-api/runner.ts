@@ -1,5 +1,6 @@
 import { type CborMap, type CborValue, isCborMap, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
+import { type PackingChoice, parsePacking } from '@passerine/scheduling';
 
 /**
  * What a work spec's `runner` says: how a node monitor runs one of its units. A spec dict with a
@@ -12,6 +13,8 @@ import { ValidationError } from '@passerine/core';
  *     timeout_s: 600,                                        optional, kill after this long
  *     resources: {cpus: 1, mem_mb: 512, disk_mb: 0},        optional
  *     labels: {zone: "a"},                                   optional, nodes must carry these
+ *     packing: {heuristic: "bfd", weights: {cpus: 1, mem_mb: 1}},  optional, how its tasks are
+ *                                          bin-packed (ff, ffd, mr, bf, bfd or the long names)
  *   }
  */
 export interface RunnerSpec {
@@ -22,10 +25,11 @@ export interface RunnerSpec {
   timeoutMs?: number;
   resources: { cpus?: number; memMb?: number; diskMb?: number };
   labels: Record<string, string>;
+  packing?: PackingChoice;
 }
 
 const RESOURCE_FIELDS = { cpus: 'cpus', mem_mb: 'memMb', disk_mb: 'diskMb' } as const;
-const KNOWN_FIELDS = new Set(['command', 'env', 'cwd', 'timeout_s', 'resources', 'labels']);
+const KNOWN_FIELDS = new Set(['command', 'env', 'cwd', 'timeout_s', 'resources', 'labels', 'packing']);
 
 function invalid(field: string, what: string): never {
   throw new ValidationError(`work spec runner.${field} ${what}`, { field: `runner.${field}` });
@@ -82,6 +86,33 @@ function resourcesOf(value: CborValue | undefined): RunnerSpec['resources'] {
   return out;
 }
 
+/** `packing` with Coordinate's snake-case resource names, checked by the scheduler's own rule. */
+function packingOf(value: CborValue | undefined): PackingChoice | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isCborMap(value))
+    return invalid('packing', 'must be a map like {heuristic: "bfd", weights: {cpus: 1}}');
+  const heuristic = mapGet(value, 'heuristic');
+  const weightsMap = mapGet(value, 'weights');
+  const weights: Record<string, unknown> | undefined = isCborMap(weightsMap) ? {} : undefined;
+  if (weightsMap !== undefined && weightsMap !== null && !weights)
+    invalid('packing.weights', 'must be a map of numbers');
+  for (const [key, weight] of isCborMap(weightsMap) ? weightsMap.entries : []) {
+    const name = String(key);
+    weights![(RESOURCE_FIELDS as Record<string, string>)[name] ?? name] = weight;
+  }
+  try {
+    return parsePacking({
+      ...(heuristic !== undefined && heuristic !== null && { heuristic }),
+      ...(weights && { weights }),
+    });
+  } catch (err) {
+    const { message, details } = err as ValidationError;
+    throw new ValidationError(`work spec runner.${message}`, {
+      field: `runner.${details?.field ?? 'packing'}`,
+    });
+  }
+}
+
 function readRunnerMap(runner: CborMap): RunnerSpec {
   for (const [key] of runner.entries) {
     if (typeof key !== 'string' || !KNOWN_FIELDS.has(key)) {
@@ -97,6 +128,7 @@ function readRunnerMap(runner: CborMap): RunnerSpec {
     ...(timeoutS !== undefined && { timeoutMs: Math.round(timeoutS * 1000) }),
     resources: resourcesOf(mapGet(runner, 'resources')),
     labels: textMap(mapGet(runner, 'labels'), 'labels'),
+    ...(mapGet(runner, 'packing') != null && { packing: packingOf(mapGet(runner, 'packing')) }),
   };
 }
 

@@ -1,42 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { clientSettings, readSetting } from '@passerine/config';
+import { join } from 'node:path';
+import {
+  clientSettings,
+  dataDir,
+  ENDPOINTS_FILE,
+  type Endpoints,
+  readEndpoints as readRecorded,
+  readSetting,
+} from '@passerine/config';
 import { processAlive } from '@passerine/executors';
 
-/** Where `passerine up` records what it serves, so commands run from the same directory find it. */
-export const DATA_DIR = '.passerine';
-const FILE = 'endpoints.json';
-
-export interface Endpoints {
-  pid: number;
-  nats: string;
-  prefix: string;
-  [service: string]: string | number;
-}
-
-export function dataDir(cwd = process.cwd()): string {
-  return resolve(cwd, DATA_DIR);
-}
+export { dataDir, type Endpoints };
 
 /** The endpoints of a running `passerine up` in this directory, or null. */
 export function readEndpoints(cwd = process.cwd()): Endpoints | null {
-  const file = join(dataDir(cwd), FILE);
-  if (!existsSync(file)) return null;
-  try {
-    const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-    return processAlive(endpoints.pid) ? endpoints : null;
-  } catch {
-    return null;
-  }
+  return readRecorded(cwd, processAlive);
 }
 
 export async function writeEndpoints(endpoints: Endpoints, cwd = process.cwd()): Promise<void> {
-  await writeFile(join(dataDir(cwd), FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
+  await writeFile(join(dataDir(cwd), ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
 export async function removeEndpoints(cwd = process.cwd()): Promise<void> {
-  await rm(join(dataDir(cwd), FILE), { force: true });
+  await rm(join(dataDir(cwd), ENDPOINTS_FILE), { force: true });
 }
 
 /** The NATS URL commands use: --nats-url, else this directory's `passerine up`, else PASSERINE_NATS_URL, else 4222. */

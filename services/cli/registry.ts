@@ -35,7 +35,11 @@ export const registeredServices: RegisteredService[] = [
   service('store', (ctx, options) => createStoreService(ctx, options)),
   service('gateway', (ctx, options) => createGatewayService(ctx, options)),
   service('frontend', (ctx, options) => new Frontend(ctx, options)),
-  service('node-monitor', (ctx, options) => new NodeMonitor(ctx, options)),
+  service(
+    'node-monitor',
+    (ctx, { cpus, memMb, diskMb, ...options }) =>
+      new NodeMonitor(ctx, { ...options, resources: { cpus, memMb, diskMb } }),
+  ),
 ];
 
 /** The services to run: all of them, or those named (a name no service has is refused). */

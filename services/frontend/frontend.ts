@@ -117,6 +117,7 @@ export class Frontend implements Service {
       counter: this.counter,
       maxActiveJobs: this.options.maxActiveJobs,
       lendAfterMs: this.options.lendAfterMs,
+      nodeWaitMs: this.options.nodeWaitMs,
     });
     this.scheduler = scheduler;
     this.acks = new ReportAcks(nc, names, this.counter);

@@ -29,6 +29,8 @@ export class MembershipView<T extends Advert> {
   private watch?: { stop(): void };
   private readonly ready: Promise<void>;
   private markReady!: () => void;
+  /** Callers of whenAny waiting for a first member. */
+  private waiting = new Set<() => void>();
 
   constructor(private readonly options: MembershipViewOptions<T>) {
     this.ready = new Promise((resolve) => {
@@ -73,6 +75,21 @@ export class MembershipView<T extends Advert> {
     return this.list;
   }
 
+  /** Resolves true once some member is live, or false after `timeoutMs` with none. */
+  whenAny(timeoutMs: number): Promise<boolean> {
+    if (this.members.size > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (found: boolean) => {
+        clearTimeout(timer);
+        this.waiting.delete(wake);
+        resolve(found);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiting.add(wake);
+    });
+  }
+
   get(id: string): T | undefined {
     return this.members.get(id);
   }
@@ -107,5 +124,6 @@ export class MembershipView<T extends Advert> {
   private changed(): void {
     this.list = undefined;
     this.options.onChange?.();
+    if (this.members.size > 0) for (const wake of [...this.waiting]) wake();
   }
 }

@@ -25,6 +25,11 @@ export interface FrontendOptions {
    */
   lendAfterMs?: number;
   /**
+   * How long a job submitted while no node monitor is live waits for one before it is refused (ms).
+   * A job that some live node could run never waits.
+   */
+  nodeWaitMs?: number;
+  /**
    * Coordinate namespaces whose executable work specs (specs that name a runner) this frontend
    * pumps onto node monitors; `[]` pumps none. Default: the `default` namespace.
    */
@@ -47,6 +52,7 @@ export interface ResolvedFrontendOptions {
   replaceAfterMs: number;
   maxActiveJobs: number;
   lendAfterMs: number;
+  nodeWaitMs: number;
   pumpNamespaces: string[];
   pump: Omit<SpecPumpOptions, 'namespace'>;
   checkpointEverySeqs: number;
@@ -62,6 +68,7 @@ export function resolveFrontendOptions(options: FrontendOptions): ResolvedFronte
     replaceAfterMs: options.replaceAfterMs ?? Math.max(2 * staleAfterMs, 5_000),
     maxActiveJobs: options.maxActiveJobs ?? 100_000,
     lendAfterMs: options.lendAfterMs ?? 2,
+    nodeWaitMs: options.nodeWaitMs ?? 5_000,
     pumpNamespaces: options.pumpNamespaces ?? ['default'],
     pump: { ...DEFAULT_PUMP_OPTIONS, ...options.pump },
     checkpointEverySeqs: options.checkpointEverySeqs ?? 10_000,

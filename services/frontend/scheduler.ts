@@ -57,6 +57,8 @@ export interface SchedulerDeps {
   maxActiveJobs: number;
   /** See FrontendOptions.lendAfterMs. */
   lendAfterMs: number;
+  /** See FrontendOptions.nodeWaitMs. */
+  nodeWaitMs: number;
 }
 
 /**
@@ -98,6 +100,10 @@ export class Scheduler {
   /** Resolves once the job is durable (a job without tasks: once it completed). */
   async submit(input: unknown): Promise<SubmitReply> {
     const job = parseJob(input);
+    // With no node known yet (a cluster starting), the job waits a while for one rather than
+    // being refused; checkPlaceable then judges it against the nodes that came.
+    if (job.tasks.length > 0 && this.deps.nodes.live().length === 0)
+      await this.deps.nodes.whenAny(this.deps.nodeWaitMs);
     const owned = scheduleJob(this.handling, job);
     this.deps.writer.begin(job.id, 0);
     try {

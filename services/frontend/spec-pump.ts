@@ -209,6 +209,7 @@ export class SpecPump {
         // Retries are the spec's (max_retries, in the store), not the job's: a lost node fails the attempt.
         maxRetries: 0,
         labels: spec.runner.labels,
+        ...(spec.runner.packing && { packing: spec.runner.packing }),
         tasks,
       });
     } catch (err) {

@@ -21,13 +21,16 @@ import {
   openMembershipBucket,
   parseReserve,
   type ReportAck,
+  TASK_LIMITS,
   type TaskEndedReport,
   uncounted,
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
+import { FunctionPool } from '@passerine/executors';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { createDefaultRunner } from './runners.ts';
+import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
 import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
@@ -50,10 +53,12 @@ export class NodeMonitor implements Service {
   private readonly queue: ReservationQueue;
   private readonly ledger: ResourceLedger;
   private readonly runner: TaskRunner;
+  private readonly functions?: FunctionPool;
   private readonly counter: MessageCounter;
   private readonly logger: Logger;
   private readonly running = new Map<string, RunningTask>();
   private readonly reports: ReportOutbox;
+  private readonly notices: NoticeOutbox;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -69,15 +74,22 @@ export class NodeMonitor implements Service {
     this.ledger = new ResourceLedger({ slots: this.options.slots, resources: this.options.capacity });
     this.counter = options.counter ?? uncounted;
     this.logger = ctx.logger.child({ nodeId: this.id });
-    this.runner =
-      options.runner ??
-      createDefaultRunner({
+    if (options.runner) this.runner = options.runner;
+    else {
+      this.functions = new FunctionPool({
+        size: this.options.functionWorkers,
+        maxResultBytes: TASK_LIMITS.maxResultBytes,
+      });
+      this.runner = createDefaultRunner({
         nc: ctx.nc,
         workerSubject: ctx.names.workerTasks(options.workerPool ?? this.id),
         workerTimeoutMs: this.options.workerTimeoutMs,
         counter: this.counter,
         maxOutputLines: this.options.maxOutputLines,
+        functions: this.functions,
       });
+    }
+    this.notices = new NoticeOutbox(ctx.nc, this.logger);
     this.reports = new ReportOutbox({
       nc: ctx.nc,
       names: ctx.names,
@@ -125,6 +137,7 @@ export class NodeMonitor implements Service {
     await this.bucket?.delete(this.id).catch(() => undefined);
     for (const task of this.running.values()) task.abort.abort();
     await Promise.allSettled([...this.running.values()].map((task) => task.done));
+    await this.functions?.close();
   }
 
   /** Free slots, queued reservations and unacknowledged reports right now (tests check that slots
@@ -301,10 +314,15 @@ export class NodeMonitor implements Service {
       () => this.ctx.clock.now(),
     );
     const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
-    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, onOutput).then((result) => {
+    const notices = noticesFor(this.notices, spec, this.id);
+    notices?.started(startedAt);
+    const output = { onOutput, onData: notices?.capture };
+    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then((result) => {
       this.running.delete(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {
+        // Before the report: the submitter hears the outcome no later than the job's end.
+        notices?.ended(result, startedAt, this.ctx.clock.now());
         const report: TaskEndedReport = {
           jobId: spec.jobId,
           taskId: spec.taskId,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ValidationError } from '@passerine/core';
 import { type Labels, type QueuePolicyName, type Resources, resources } from '@passerine/scheduling';
 import type { MessageCounter } from '@passerine/scheduling-protocol';
@@ -33,6 +34,8 @@ export interface NodeMonitorOptions {
   /** Pool of the external workers this node hands opaque payloads to (default: its id). */
   workerPool?: string;
   workerTimeoutMs?: number;
+  /** Worker threads kept warm for function tasks; default: the slots, at most the machine's cores. */
+  functionWorkers?: number;
   /** Replaces the default runner (shell, function, docker, sleep, external worker). */
   runner?: TaskRunner;
   counter?: MessageCounter;
@@ -54,6 +57,7 @@ export interface ResolvedNodeOptions {
   reportDeadlineMs: number;
   reportAckTimeoutMs: number;
   workerTimeoutMs: number;
+  functionWorkers: number;
 }
 
 export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOptions {
@@ -80,5 +84,6 @@ export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOpt
     reportDeadlineMs: options.reportDeadlineMs ?? 60_000,
     reportAckTimeoutMs: options.reportAckTimeoutMs ?? 1_000,
     workerTimeoutMs: options.workerTimeoutMs ?? 3_600_000,
+    functionWorkers: options.functionWorkers ?? Math.min(options.slots, availableParallelism()),
   };
 }

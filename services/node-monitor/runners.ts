@@ -1,18 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { requestMessage } from '@passerine/natsconn';
 import { decode, encode, UnavailableError } from '@passerine/core';
-import { DockerExecutor, type ExecutionResult, FunctionExecutor, ShellExecutor } from '@passerine/executors';
-import type { LaunchSpec, MessageCounter } from '@passerine/scheduling-protocol';
+import {
+  DockerExecutor,
+  type ExecutionResult,
+  FunctionExecutor,
+  type FunctionPool,
+  ShellExecutor,
+} from '@passerine/executors';
+import { decodePayload, type LaunchSpec, type MessageCounter } from '@passerine/scheduling-protocol';
 import { failed, type RunContext, type TaskRunner } from './task-runner.ts';
-
-/**
- * Payloads the node monitor runs itself, tagged by `kind`; any other payload goes to the external
- * worker subscribed to the node's task subject.
- */
-export type PayloadTask =
-  | { kind: 'sleep'; ms: number; exitCode?: number }
-  | { kind: 'function'; modulePath: string; exportName: string; args?: unknown[] }
-  | { kind: 'docker'; image: string; command?: string[]; env?: Record<string, string> };
 
 /** What an external worker answers on the task subject. */
 export interface WorkerResult {
@@ -20,22 +17,6 @@ export interface WorkerResult {
   error?: string;
   /** Output lines, at most the node monitor's per-task line limit are kept. */
   output?: string[];
-}
-
-export function encodePayload(task: PayloadTask): Uint8Array {
-  return encode(task);
-}
-
-function payloadKindOf(payload: Uint8Array): PayloadTask | undefined {
-  try {
-    const value = decode<Record<string, unknown>>(payload);
-    if (typeof value !== 'object' || value === null) return undefined;
-    return ['sleep', 'function', 'docker'].includes(value.kind as string)
-      ? (value as PayloadTask)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A cheap in-process task that only waits: benchmarks and tests use it to stand for work. */
@@ -66,35 +47,50 @@ export interface RunnerDeps {
   workerTimeoutMs: number;
   counter: MessageCounter;
   maxOutputLines: number;
+  /** The warm worker threads `call` payloads run in. */
+  functions: FunctionPool;
 }
 
 /** The default runner: commands through the shell executor, payloads by kind or to an external worker. */
 export function createDefaultRunner(deps: RunnerDeps): TaskRunner {
   const shell = new ShellExecutor();
-  const functions = new FunctionExecutor();
+  const oneShotFunctions = new FunctionExecutor();
   const docker = new DockerExecutor();
   const external = externalWorkerRunner(deps);
   return (task, ctx) => {
-    const opts = { signal: ctx.signal, onOutput: ctx.onOutput };
+    const opts = { signal: ctx.signal, onOutput: ctx.onOutput, onData: ctx.onData };
     if (task.command) {
       const { command, args, env, cwd } = task.command;
       return shell.execute({ command, args, env, cwd }, opts);
     }
     if (!task.payload) return Promise.resolve(failed('task has neither payload nor command'));
-    const kind = payloadKindOf(task.payload);
+    const kind = decodePayload(task.payload);
+    // Functions write lines; what is captured for the submitter is those lines as they were written.
+    const asLines = { signal: ctx.signal, onOutput: linesAsData(ctx) };
     switch (kind?.kind) {
       case 'sleep':
         return sleep(kind.ms, kind.exitCode ?? 0, ctx);
       case 'function':
-        return functions.execute(
+        return oneShotFunctions.execute(
           { modulePath: kind.modulePath, exportName: kind.exportName, args: kind.args },
-          opts,
+          asLines,
         );
-      case 'docker':
-        return docker.execute({ image: kind.image, command: kind.command, env: kind.env }, opts);
+      case 'call':
+        return deps.functions.run({ fn: kind.fn, args: kind.args, timeoutMs: kind.timeoutMs }, asLines);
+      case 'docker': {
+        const { image, command, env, cwd, timeoutMs } = kind;
+        return docker.execute({ image, command, env, cwd, timeoutMs }, opts);
+      }
       default:
         return external(task, ctx);
     }
+  };
+}
+
+function linesAsData(ctx: RunContext): RunContext['onOutput'] {
+  return (line, stream) => {
+    ctx.onOutput(line, stream);
+    ctx.onData?.(Buffer.from(`${line}\n`), stream);
   };
 }
 

@@ -5,6 +5,8 @@ export interface RunContext {
   /** Aborted on cancel, on timeout and when the node monitor stops. */
   signal: AbortSignal;
   onOutput: (line: string, stream: OutputStream) => void;
+  /** The output as written, for runners that have it (processes); lines otherwise. */
+  onData?: (chunk: Uint8Array, stream: OutputStream) => void;
 }
 
 /** Runs one launched task to its end; a task's own failure is a result, never a throw. */
@@ -25,7 +27,7 @@ export async function runWithDeadline(
   task: LaunchSpec,
   timeoutMs: number | undefined,
   abort: AbortController,
-  onOutput: RunContext['onOutput'],
+  output: Pick<RunContext, 'onOutput' | 'onData'>,
 ): Promise<ExecutionResult> {
   let timedOut = false;
   const timer =
@@ -36,7 +38,7 @@ export async function runWithDeadline(
           abort.abort();
         }, timeoutMs);
   try {
-    const result = await runner(task, { signal: abort.signal, onOutput }).catch((err: unknown) =>
+    const result = await runner(task, { signal: abort.signal, ...output }).catch((err: unknown) =>
       failed(`runner crashed: ${(err as Error)?.message ?? String(err)}`),
     );
     if (timedOut && result.status !== 'finished') {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { NodeMonitor } from './node-monitor.ts';
 import type { NodeMonitorOptions } from './options.ts';
 import type { CancelMessage, ReserveMessage } from '@passerine/scheduling-protocol';
-import { encodePayload } from './runners.ts';
+import { encodePayload } from '@passerine/scheduling-protocol';
 
 /** The payload of a task that sleeps `ms` in the node monitor. */
 export const sleep = (ms: number) => ({ payload: encodePayload({ kind: 'sleep', ms }) });

@@ -99,5 +99,6 @@ export function launchSpec(owned: OwnedJob, taskId: string, attemptId: string): 
     resources: task.resources,
     ...(task.payload !== undefined && { payload: task.payload }),
     ...(task.command !== undefined && { command: task.command }),
+    ...(owned.job.reply !== undefined && { reply: owned.job.reply }),
   };
 }
