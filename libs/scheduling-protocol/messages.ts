@@ -64,6 +64,11 @@ export interface CancelMessage {
   jobId: string;
   kill?: boolean;
   attemptId?: string;
+  /**
+   * An adopter's request (with a reply subject): stop every run of the job but these attempts,
+   * and answer once they have ended. Reservations stay; the adopter serves them.
+   */
+  keepAttempts?: string[];
 }
 
 /** Node monitor → frontend: a reservation reached the front and a slot is held for it. */

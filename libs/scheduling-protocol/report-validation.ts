@@ -35,11 +35,12 @@ export function validReports(value: unknown): TaskEndedReport[] | undefined {
     : undefined;
 }
 
-/** The attempt ids of a report acknowledgement from the wire; undefined when malformed. */
-export function validAttemptIds(value: unknown): string[] | undefined {
-  return Array.isArray(value) &&
-    value.length <= MAX_REPORTS_PER_MESSAGE &&
-    value.every((id) => typeof id === 'string')
+/**
+ * Attempt ids from the wire (a report acknowledgement's, or the runs an adopter keeps, which a
+ * message's size bounds); undefined when malformed or more than `max`.
+ */
+export function validAttemptIds(value: unknown, max = MAX_REPORTS_PER_MESSAGE): string[] | undefined {
+  return Array.isArray(value) && value.length <= max && value.every((id) => typeof id === 'string')
     ? (value as string[])
     : undefined;
 }

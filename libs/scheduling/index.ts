@@ -48,4 +48,4 @@ export { answerOffers } from './scheduler/offer-answers.ts';
 export { endTask } from './scheduler/task-ends.ts';
 export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';
 export { seekRoom } from './scheduler/placing.ts';
-export { chooseAdopter } from './scheduler/adopter.ts';
+export { chooseAdopter, type UnrecordedRunsStop, unrecordedRunsStop } from './scheduler/adopter.ts';

@@ -1,10 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
-import type { OfferingReservation, OwnedJob } from '@passerine/scheduling';
+import { requestRpc } from '@passerine/natsconn';
+import type { OfferingReservation, OwnedJob, UnrecordedRunsStop } from '@passerine/scheduling';
 import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 
-/** Sends reservations (probes) and their cancellations to node monitors: plain publishes, one per node. */
+/**
+ * Sends reservations (probes) and their cancellations to node monitors: plain publishes, one per
+ * node, but for an adopter's stop of unrecorded runs, which waits for the nodes' answers.
+ */
 export class Reservations {
   constructor(
     private readonly nc: NatsConnection,
@@ -38,6 +42,20 @@ export class Reservations {
       this.counter.add();
       this.nc.publish(this.names.nodeMonitor(nodeId, 'cancel'), payload);
     }
+  }
+
+  /**
+   * An adopter's stop of the runs its log does not know of, at every node; settles once each node
+   * has answered that they ended, or could not be reached (a node gone has no runs left).
+   */
+  async stopUnrecorded(jobId: string, stop: UnrecordedRunsStop, timeoutMs: number): Promise<void> {
+    const message: CancelMessage = { jobId, keepAttempts: stop.keepAttempts };
+    await Promise.allSettled(
+      stop.nodeIds.map((nodeId) => {
+        this.counter.add();
+        return requestRpc(this.nc, this.names.nodeMonitor(nodeId, 'cancel'), message, timeoutMs);
+      }),
+    );
   }
 
   /** Stops one attempt at a node: a launch it answered too late to count. */

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type Clock, type IdSource, IllegalStateError, type Logger } from '@passerine/core';
+import { DEFAULT_KILL_GRACE_MS } from '@passerine/executors';
 import {
   acknowledgeSubmit,
   answerOffers,
@@ -25,6 +26,7 @@ import {
   seekRoom,
   stopScheduling,
   takeAdopted,
+  unrecordedRunsStop,
 } from '@passerine/scheduling';
 import {
   type GetTaskReply,
@@ -62,6 +64,12 @@ export interface SchedulerDeps {
 }
 
 /**
+ * How long an adopter waits for a node to stop the runs its log does not know of: beyond the grace
+ * a process group gets between SIGTERM and SIGKILL, so a node that answers at all answers in time.
+ */
+const UNRECORDED_STOP_TIMEOUT_MS = 3 * DEFAULT_KILL_GRACE_MS;
+
+/**
  * The jobs one frontend owns, and what happens to them: submission, getTask from a node monitor,
  * answers to launch offers, a task's end, cancellation, loss of a node, adoption. Each call checks
  * what came, has libs/scheduling decide it against the scheduler's state (which changes only by
@@ -71,6 +79,7 @@ export class Scheduler {
   private readonly context: SchedulerContext;
   private readonly handling: Handling;
   private readonly effects: SchedulerEffects;
+  private readonly reservations: Reservations;
 
   constructor(private readonly deps: SchedulerDeps) {
     const { clock, ids } = deps;
@@ -86,6 +95,7 @@ export class Scheduler {
     };
     this.handling = new Handling(initialSchedulerState(), this.context);
     const reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
+    this.reservations = reservations;
     this.effects = new SchedulerEffects({ ...deps, reservations });
   }
 
@@ -179,6 +189,9 @@ export class Scheduler {
       return false;
     }
     for (const event of events) evolve(state, event);
+    const live = this.context.nodes.live().map((node) => node.id);
+    const stop = unrecordedRunsStop(state, live);
+    if (stop) await this.reservations.stopUnrecorded(job.id, stop, UNRECORDED_STOP_TIMEOUT_MS);
     takeAdopted(this.handling, state);
     this.act('node loss not recorded');
     return true;

@@ -1,3 +1,4 @@
+import { requestRpc } from '@passerine/natsconn';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
 import { fakeFrontend } from './fake-frontend.ts';
@@ -201,6 +202,43 @@ describe('node monitor', () => {
     } finally {
       bed.cancel(monitor.id, { jobId: 'pair', kill: true });
       await waitFor(() => frontend.reports.length === 2, { message: 'both stopped' });
+      frontend.stop();
+    }
+  });
+
+  it("stops, for an adopter, the job's runs but those it keeps, and answers once they ended", async () => {
+    const monitor = await bed.node({ id: 'adopted', slots: 3 });
+    const frontend = fakeFrontend(bed.ctx, () => sleep(60_000));
+    try {
+      bed.reserve(monitor.id, {
+        jobId: 'orphan',
+        count: 2,
+        offers: [offer('orphan', 'o1', 60_000), offer('orphan', 'o2', 60_000)],
+      });
+      bed.reserve(monitor.id, { jobId: 'other', offers: [offer('other', 'x1', 60_000)] });
+      await waitFor(() => monitor.state().running === 3, { message: 'all three running' });
+      const answer = await requestRpc<{ stopped: number }>(
+        bed.ctx.nc,
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        { jobId: 'orphan', keepAttempts: ['o1-a'] },
+        10_000,
+      );
+      // Answered once the unkept run had ended; the kept one and the other job's go on.
+      expect(answer).toEqual({ stopped: 1 });
+      await waitFor(() => frontend.reports.length === 1, { message: 'the unkept run reported' });
+      expect(frontend.reports[0]).toMatchObject({ taskId: 'o2', status: 'cancelled' });
+      expect(monitor.state().running).toBe(2);
+      await expect(
+        requestRpc(bed.ctx.nc, bed.ctx.names.nodeMonitor(monitor.id, 'cancel'), {
+          jobId: 'orphan',
+          keepAttempts: 'o1-a',
+        }),
+      ).rejects.toThrow(/keepAttempts must be a list of attempt ids/);
+      expect(monitor.state().running).toBe(2);
+    } finally {
+      bed.cancel(monitor.id, { jobId: 'orphan', kill: true });
+      bed.cancel(monitor.id, { jobId: 'other', kill: true });
+      await waitFor(() => frontend.reports.length === 3, { message: 'all stopped' });
       frontend.stop();
     }
   });

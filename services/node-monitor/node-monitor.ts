@@ -1,7 +1,14 @@
 import type { KV } from '@nats-io/kv';
-import type { Subscription } from '@nats-io/transport-node';
-import { encode, type Logger } from '@passerine/core';
-import { okReply, requestRpc, type Service, type ServiceContext, sendReply } from '@passerine/natsconn';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import { encode, type Logger, ValidationError } from '@passerine/core';
+import {
+  errReply,
+  okReply,
+  requestRpc,
+  type Service,
+  type ServiceContext,
+  sendReply,
+} from '@passerine/natsconn';
 import {
   createReservationQueue,
   type ReservationQueue,
@@ -109,7 +116,7 @@ export class NodeMonitor implements Service {
       nc.subscribe(names.nodeMonitor(this.id, 'reserve'), {
         callback: (_e, msg) => this.onReserve(msg.data),
       }),
-      nc.subscribe(names.nodeMonitor(this.id, 'cancel'), { callback: (_e, msg) => this.onCancel(msg.data) }),
+      nc.subscribe(names.nodeMonitor(this.id, 'cancel'), { callback: (_e, msg) => this.onCancel(msg) }),
       nc.subscribe(names.nodeMonitor(this.id, 'reported'), {
         callback: (_e, msg) => this.onReported(msg.data),
       }),
@@ -238,9 +245,13 @@ export class NodeMonitor implements Service {
     this.ctx.nc.publish(this.ctx.names.frontend(frontendId, 'offers'), encode(answer));
   }
 
-  private onCancel(data: Uint8Array): void {
-    const message = decodeOrDrop<CancelMessage>(data, this.logger, 'cancel');
+  private onCancel(msg: Msg): void {
+    const message = decodeOrDrop<CancelMessage>(msg.data, this.logger, 'cancel');
     if (typeof message?.jobId !== 'string') return;
+    if (message.keepAttempts !== undefined) {
+      void this.stopUnrecorded(msg, message.jobId, message.keepAttempts);
+      return;
+    }
     if (typeof message.attemptId === 'string') {
       const task = this.running.get(message.attemptId);
       if (task?.jobId === message.jobId) task.abort.abort();
@@ -249,6 +260,29 @@ export class NodeMonitor implements Service {
     this.queue.cancel(message.jobId);
     if (!message.kill) return;
     for (const task of this.running.values()) if (task.jobId === message.jobId) task.abort.abort();
+  }
+
+  /** An adopter's request: the job's runs it does not know of stop; answered once they have ended. */
+  private async stopUnrecorded(msg: Msg, jobId: string, keep: unknown): Promise<void> {
+    const keepAttempts = validAttemptIds(keep, Number.POSITIVE_INFINITY);
+    if (!keepAttempts) {
+      this.logger.warn({ jobId }, 'malformed request to stop unrecorded runs dropped');
+      sendReply(
+        msg,
+        errReply(new ValidationError('keepAttempts must be a list of attempt ids')),
+        this.logger,
+      );
+      return;
+    }
+    const kept = new Set(keepAttempts);
+    const stopping: Promise<void>[] = [];
+    for (const [attemptId, task] of this.running) {
+      if (task.jobId !== jobId || kept.has(attemptId)) continue;
+      task.abort.abort();
+      stopping.push(task.done);
+    }
+    await Promise.allSettled(stopping);
+    sendReply(msg, okReply({ stopped: stopping.length }), this.logger);
   }
 
   private onReported(data: Uint8Array): void {
