@@ -78,7 +78,7 @@ module.exports = {
     },
     {
       name: 'no-relative-import-across-packages',
-      comment: "A relative path ('../..') reaches into another package: import the package by its name.",
+      comment: 'A relative path climbs into another package: import the package by its name.',
       severity: 'error',
       from: { path: PACKAGE },
       to: { path: PACKAGE, pathNot: '^$1/', dependencyTypes: ['local'], dependencyTypesNot: BY_NAME },

@@ -20,7 +20,7 @@ describe('a work spec runner', () => {
         map({
           command: 'run',
           env: map({ A: '1' }),
-          cwd: '/tmp',
+          cwd: 'images',
           timeout_s: 1.5,
           resources: map({ cpus: 2, mem_mb: 512 }),
           labels: map({ zone: 'a' }),
@@ -30,7 +30,7 @@ describe('a work spec runner', () => {
     expect(runner).toEqual({
       argv: ['/bin/sh', '-c', 'run'],
       env: { A: '1' },
-      cwd: '/tmp',
+      cwd: 'images',
       timeoutMs: 1500,
       resources: { cpus: 2, memMb: 512 },
       labels: { zone: 'a' },
