@@ -70,10 +70,10 @@ module.exports = {
     {
       name: 'no-deep-import-from-outside',
       comment:
-        'Code outside the packages (bench/, test/e2e/, scripts/, bin/) reaches into a package past ' +
+        'Code outside the packages (bench/, test/e2e/, test/compat/, scripts/, bin/) reaches into a package past ' +
         'its index.ts or its testing entry.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin)/' },
+      from: { path: '^(bench|test/e2e|test/compat|scripts|bin)/' },
       to: { path: PACKAGE, pathNot: [INDEX, TESTING_ENTRY] },
     },
     {
@@ -87,7 +87,7 @@ module.exports = {
       name: 'no-relative-import-into-packages',
       comment: 'Code outside the packages reaches into one by a relative path: import it by its name.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin)/' },
+      from: { path: '^(bench|test/e2e|test/compat|scripts|bin)/' },
       to: { path: PACKAGE, dependencyTypes: ['local'], dependencyTypesNot: BY_NAME },
     },
     {
