@@ -2,6 +2,7 @@ import {
   CborMap,
   type CborValue,
   decodeValue,
+  encodedOf,
   encodeValue,
   fromUtf8,
   isCborMap,
@@ -86,8 +87,9 @@ function itemsOf(value: CborValue): CborValue[] | undefined {
   return undefined;
 }
 
+/** A key alone has an empty dict; given data (None included) is kept as the worker wrote it. */
 function unitData(value: CborValue | undefined): Uint8Array {
-  return value === undefined || value === null ? EMPTY_MAP : encodeValue(value);
+  return value === undefined ? EMPTY_MAP : encodedOf(value);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CborMap, encodeValue, mapGet, Tuple } from '@passerine/cbor';
+import { CborMap, encodedOf, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import { pairOrRefusal } from './domain-answers.ts';
 import type { MethodGroup } from './method.ts';
@@ -21,7 +21,7 @@ export const specMethods: MethodGroup = {
         throw new ValidationError("work_spec must have a 'name'", { field: 'name' });
       }
       return pairOrRefusal(false, async () => {
-        await api.call('setWorkSpec', { spec: encodeValue(spec) });
+        await api.call('setWorkSpec', { spec: encodedOf(spec) });
         return true;
       });
     },

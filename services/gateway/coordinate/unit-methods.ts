@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, encodeValue, Tuple } from '@passerine/cbor';
+import { CborMap, type CborValue, encodedOf, Tuple } from '@passerine/cbor';
 import { isRefusal, pairOrRefusal } from './domain-answers.ts';
 import { batchUnits, readUnits } from './add-unit-batches.ts';
 import type { MethodGroup } from './method.ts';
@@ -159,7 +159,7 @@ export const unitMethods: MethodGroup = {
         key: unitKey,
         leaseSeconds: readOptionalNumber(option(opts, 'lease_time'), 'lease_time') ?? null,
         status: status ?? null,
-        data: data === undefined || data === null ? null : encodeValue(data),
+        data: data === undefined || data === null ? null : encodedOf(data),
         workerId: readOptionalText(option(opts, 'worker_id'), 'worker_id') ?? null,
       };
       return pairOrRefusal(false, async () => {

@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, decodeValue, Tuple, utf8 } from '@passerine/cbor';
+import { CborMap, type CborValue, Encoded, Tuple, utf8 } from '@passerine/cbor';
 
 /**
  * How answers are written back. The Python 2 server's own strings (dict keys, messages, worker
@@ -19,9 +19,9 @@ export function pair(value: CborValue, message: string | null = null): Tuple {
   return new Tuple([value, message === null ? null : serverText(message)]);
 }
 
-/** Data and spec dicts travel as the CBOR bytes the client sent; the answer carries the value. */
+/** Data and spec dicts are stored as the CBOR bytes the client sent, and go back as those bytes. */
 export function storedValue(bytes: Uint8Array | null | undefined): CborValue {
-  return bytes === null || bytes === undefined ? null : decodeValue(bytes);
+  return bytes === null || bytes === undefined ? null : new Encoded(bytes);
 }
 
 /** Coordinate times are float seconds since the epoch; Passerine keeps milliseconds. */

@@ -1,4 +1,4 @@
-import { CborMap, encodeValue } from '@passerine/cbor';
+import { CborMap, encodedOf } from '@passerine/cbor';
 import { pairOrRefusal } from './domain-answers.ts';
 import type { MethodGroup } from './method.ts';
 import { readOptionalNumber, readOptionalText, readText, readWorkerId } from './wire-read.ts';
@@ -19,7 +19,7 @@ export const workerMethods: MethodGroup = {
         workerId: readWorkerId(worker),
         mode: readText(mode, 'mode'),
         expireSeconds: readOptionalNumber(expire, 'expire_seconds') ?? null,
-        data: data === undefined || data === null ? null : encodeValue(data),
+        data: data === undefined ? null : encodedOf(data),
         parent: readOptionalText(parent, 'parent') ?? null,
       };
       return pairOrRefusal(false, async () => {
