@@ -18,7 +18,17 @@ export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
 export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export * from './events.ts';
 export { evolve, UnknownEventError } from './evolve/evolve.ts';
-export { canonicalName, compareCanonical, describeName, isName, type Name, nameOfCanonical } from './keys.ts';
+export {
+  canonicalName,
+  compareCanonical,
+  describeName,
+  identityOf,
+  isName,
+  type Name,
+  nameIdentity,
+  nameOfCanonical,
+} from './keys.ts';
+export { findSpec, findUnit } from './lookup.ts';
 export { attemptMachine } from './lifecycle/attempt-machine.ts';
 export { workUnitMachine } from './lifecycle/work-unit-machine.ts';
 export { workerMachine } from './lifecycle/worker-machine.ts';

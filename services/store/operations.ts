@@ -54,9 +54,9 @@ function outputsFor(
   key: wq.Name,
   data: Uint8Array | null | undefined,
 ): wq.UnitOutput[] | undefined {
-  const specState = state.specs.get(wq.canonicalName(spec));
+  const specState = wq.findSpec(state, spec);
   if (!specState?.meta.then) return undefined;
-  const stored = specState.units.get(wq.canonicalName(key))?.data;
+  const stored = wq.findUnit(specState, key)?.data;
   const current = data ?? (stored === undefined ? undefined : wq.unpackBytes(stored));
   if (!current) return undefined;
   return readOutputs(current, specState.meta.then).map(({ key: k, data: d, priority }) => ({

@@ -1,4 +1,4 @@
-import { canonicalName } from '../keys.ts';
+import { findUnit } from '../lookup.ts';
 import type { WorkSpecState } from '../state.ts';
 import { WorkSpecStatus } from '../status.ts';
 
@@ -22,6 +22,6 @@ export function isContinuousDue(spec: WorkSpecState, now: number): boolean {
 export function continuousKey(spec: WorkSpecState, now: number): string {
   const base = new Date(now).toISOString();
   let key = base;
-  for (let n = 1; spec.units.has(canonicalName(key)); n++) key = `${base}#${n}`;
+  for (let n = 1; findUnit(spec, key); n++) key = `${base}#${n}`;
   return key;
 }

@@ -2,7 +2,7 @@ import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/co
 import type { AttemptRef, CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
 import { canonicalName, isName, type Name, nameOfCanonical } from '../keys.ts';
-import { findSpec } from '../lookup.ts';
+import { findSpec, findUnit } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
 import { leaseMs, optionalBytes, optionalNumber, requireText } from '../validate.ts';
 import { decideOutputs } from './decide-units.ts';
@@ -40,7 +40,8 @@ export function requireHeld(
 
 function findEnded(state: NamespaceState, spec: Name, key: Name, id: string): AttemptState | undefined {
   if (!isName(spec) || !isName(key)) return undefined;
-  let attempt = findSpec(state, spec)?.units.get(canonicalName(key))?.last ?? null;
+  const found = findSpec(state, spec);
+  let attempt = (found && findUnit(found, key)?.last) ?? null;
   while (attempt && attempt.id !== id) attempt = attempt.prev;
   return attempt ?? undefined;
 }

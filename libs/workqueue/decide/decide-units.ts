@@ -2,6 +2,7 @@ import { ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext, UnitOutput } from '../commands.ts';
 import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
+import { nameIdentity } from '../keys.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
 import type { NamespaceState, WorkSpecState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
@@ -14,15 +15,22 @@ import {
   requireNumber,
 } from '../validate.ts';
 
-export function checkUnits(units: unknown, field: string): UnitToAdd[] {
-  return requireArray(units, field).map((u, i) => {
+/**
+ * The units of one add, each key once: a key given twice (b'a' and u'a' included) counts as the
+ * last one given, as in the original, which gathers them in a dict first.
+ */
+export function checkUnits(units: unknown, field: string, defaultPriority = 0): UnitToAdd[] {
+  const byKey = new Map<string, UnitToAdd>();
+  requireArray(units, field).forEach((u, i) => {
     const unit = (u ?? {}) as Partial<UnitOutput>;
-    return {
-      key: requireKey(unit.key, `${field}[${i}].key`),
+    const key = requireKey(unit.key, `${field}[${i}].key`);
+    byKey.set(nameIdentity(key), {
+      key,
       data: requireBytes(unit.data, `${field}[${i}].data`),
-      priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? 0,
-    };
+      priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? defaultPriority,
+    });
   });
+  return [...byKey.values()];
 }
 
 export function decideAddWorkUnits(

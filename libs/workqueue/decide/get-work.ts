@@ -1,7 +1,8 @@
 import { ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { canonicalName, nameOfCanonical } from '../keys.ts';
+import { nameOfCanonical } from '../keys.ts';
+import { specIdsOf } from '../lookup.ts';
 import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState } from '../state.ts';
 import { WorkSpecStatus, WorkUnitStatus } from '../status.ts';
@@ -79,9 +80,9 @@ function checkOptions(cmd: CommandOf<'GetWork'>) {
   const names =
     cmd.workSpecNames === undefined || cmd.workSpecNames === null
       ? undefined
-      : new Set(
+      : specIdsOf(
           requireArray(cmd.workSpecNames, 'work_spec_names').map((n, i) =>
-            canonicalName(requireName(n, `work_spec_names[${i}]`)),
+            requireName(n, `work_spec_names[${i}]`),
           ),
         );
   return { workerId, maxJobs, lease, availableGb, names };

@@ -1,5 +1,6 @@
 import type { WorkQueueEventData } from '../events.ts';
 import { canonicalName } from '../keys.ts';
+import { findSpec, findUnit, unitByCanonical } from '../lookup.ts';
 import { nextUnitStatus } from '../lifecycle/tables.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
@@ -8,25 +9,25 @@ import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './un
 
 /** Each returns false when the event referred to something no longer there (applied as a no-op). */
 export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData['WorkUnitsAdded']): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   if (e.continuous) spec.lastContinuousAt = e.at;
   for (const u of e.units) {
     const key = canonicalName(u.key);
     const data = packBytes(u.data);
-    const existing = spec.units.get(key);
+    const existing = unitByCanonical(spec, key);
     if (!existing) {
       insertUnit(spec, newUnit(spec.id, key, data, u.priority));
       continue;
     }
-    // Overwriting a key starts the unit afresh; whoever held it loses it.
+    // Adding an existing key (b'a' for u'a' too) gives it the new data and makes it available
+    // afresh, whoever held it; it keeps its key and its priority, as in the original.
     const last = existing.last;
     if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
     existing.data = data;
     existing.tries = 0;
     existing.endedAt = 0;
     existing.traceback = null;
-    existing.priority = u.priority;
     setUnitStatus(state, spec, existing, WorkUnitStatus.AVAILABLE);
   }
   return true;
@@ -36,10 +37,10 @@ export function applyWorkUnitsPrioritized(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitsPrioritized'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   for (const key of e.keys) {
-    const unit = spec.units.get(canonicalName(key));
+    const unit = findUnit(spec, key);
     if (!unit) continue;
     unit.priority = e.priority ?? unit.priority + (e.adjustment ?? 0);
     if (unit.availableAt === 0) spec.available.update(unit);
@@ -56,7 +57,7 @@ export function unitsMatching(
   if (filter.keys && filter.keys.length > 0) {
     const found = new Set<WorkUnitState>();
     for (const key of filter.keys) {
-      const unit = spec.units.get(canonicalName(key));
+      const unit = findUnit(spec, key);
       if (unit && (!statuses || statuses.has(unit.status))) found.add(unit);
     }
     return [...found];
@@ -71,7 +72,7 @@ export function applyWorkUnitsDeleted(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitsDeleted'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   for (const unit of unitsMatching(spec, e)) removeUnit(state, spec, unit, e.at);
   return true;
@@ -83,8 +84,8 @@ export function applyWorkUnitStatusSet(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitStatusSet'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
-  const unit = spec?.units.get(canonicalName(e.key));
+  const spec = findSpec(state, e.spec);
+  const unit = spec && findUnit(spec, e.key);
   if (!spec || !unit) return false;
   const next = nextUnitStatus(unit.status, forcedTransition[e.status]);
   if (next === 0) return false;
@@ -100,8 +101,8 @@ export function applyWorkUnitStatusSet(
 export function applyUnitsReleased(state: NamespaceState, e: WorkQueueEventData['UnitsReleased']): boolean {
   let all = true;
   for (const ref of e.units) {
-    const spec = state.specs.get(canonicalName(ref.spec));
-    const unit = spec?.units.get(canonicalName(ref.key));
+    const spec = findSpec(state, ref.spec);
+    const unit = spec && findUnit(spec, ref.key);
     if (!spec || !unit || unit.status !== WorkUnitStatus.AVAILABLE || unit.availableAt === 0) {
       all = false;
       continue;
@@ -122,7 +123,7 @@ export function archivableUnits(spec: WorkSpecState, before: number): WorkUnitSt
 }
 
 export function applyUnitsArchived(state: NamespaceState, e: WorkQueueEventData['UnitsArchived']): boolean {
-  const specs = e.spec === undefined ? [...state.specs.values()] : [state.specs.get(canonicalName(e.spec))];
+  const specs = e.spec === undefined ? [...state.specs.values()] : [findSpec(state, e.spec)];
   for (const spec of specs) {
     if (!spec) continue;
     for (const unit of archivableUnits(spec, e.before)) removeUnit(state, spec, unit, e.at);

@@ -1,7 +1,7 @@
 import type { NewEvent } from '@passerine/core';
 import type { WorkQueueEventData } from '../events.ts';
 import { canonicalName, type Name, nameOfCanonical } from '../keys.ts';
-import { requireSpec } from '../lookup.ts';
+import { findUnit, requireSpec } from '../lookup.ts';
 import { unpackBytes } from '../opaque-bytes.ts';
 import type { AttemptState, NamespaceState } from '../state.ts';
 import type { AttemptStatus } from '../status.ts';
@@ -42,8 +42,7 @@ export function attemptView(state: NamespaceState, attempt: AttemptState): Attem
 export function attemptHistory(state: NamespaceState, specName: Name, key: Name): AttemptView[] {
   const spec = requireSpec(state, specName);
   const out: AttemptView[] = [];
-  for (let a = spec.units.get(canonicalName(key))?.last ?? null; a !== null; a = a.prev)
-    out.push(attemptView(state, a));
+  for (let a = findUnit(spec, key)?.last ?? null; a !== null; a = a.prev) out.push(attemptView(state, a));
   return out;
 }
 
