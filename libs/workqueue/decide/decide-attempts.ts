@@ -63,7 +63,7 @@ export function finishEvents(
   outputs: unknown,
   ctx: DecideContext,
 ): WorkQueueEvent[] {
-  const next = decideOutputs(state, held.spec, outputs, ctx);
+  const next = decideOutputs(state, held.spec, held.attempt.unit, outputs, ctx);
   return [event('AttemptFinished', { ...held.ref, at: ctx.now, ...(data ? { data } : {}) }), ...next];
 }
 

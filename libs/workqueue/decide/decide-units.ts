@@ -4,7 +4,7 @@ import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
 import { nameIdentity } from '../keys.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
-import type { NamespaceState, WorkSpecState } from '../state.ts';
+import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
 import {
   optionalNumber,
@@ -46,17 +46,19 @@ export function decideAddWorkUnits(
 
 /**
  * The `then` rule: outputs of a finished unit become units of the spec its spec names in
- * `then`. Like Coordinate, outputs are dropped when there is no `then` or that spec does not
- * exist: the finish itself must not fail over the next stage's configuration.
+ * `then`, with the finished unit's priority unless they name their own. Like Coordinate, outputs
+ * are dropped when there is no `then` or that spec does not exist: the finish itself must not
+ * fail over the next stage's configuration.
  */
 export function decideOutputs(
   state: NamespaceState,
   spec: WorkSpecState,
+  finished: WorkUnitState,
   outputs: unknown,
   ctx: DecideContext,
 ): WorkQueueEvent[] {
   if (outputs === undefined || outputs === null || spec.meta.then === null) return [];
-  const units = checkUnits(outputs, 'outputs');
+  const units = checkUnits(outputs, 'outputs', finished.priority);
   const next = findSpec(state, spec.meta.then);
   if (!next || units.length === 0) return [];
   return [event('WorkUnitsAdded', { spec: next.name, at: ctx.now, units })];

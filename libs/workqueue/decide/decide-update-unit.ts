@@ -76,11 +76,16 @@ export function decideUpdateWorkUnit(
     ];
   }
   const transition = target === 1 ? 'RESET' : target === 4 ? 'FORCE_FINISH' : 'FORCE_FAIL';
-  if (nextUnitStatus(unit.status, transition) === 0) {
+  const next = nextUnitStatus(unit.status, transition);
+  if (next === 0) {
     throw new IllegalStateError(
       `work unit ${describeName(key)} cannot go from status ${unit.status} to ${target}`,
       { status: unit.status },
     );
+  }
+  if (next === unit.status && next !== WorkUnitStatus.AVAILABLE) {
+    // Its machine keeps the ended unit where it is: nothing happens but the data it brings.
+    return data ? [event('WorkUnitStatusSet', { ...ref, status: next as 4 | 5, data })] : [];
   }
   const set = event('WorkUnitStatusSet', {
     ...ref,
@@ -88,5 +93,5 @@ export function decideUpdateWorkUnit(
     ...(data ? { data } : {}),
     ...(target === 5 && traceback !== undefined ? { traceback } : {}),
   });
-  return target === 4 ? [set, ...decideOutputs(state, spec, cmd.outputs, ctx)] : [set];
+  return target === 4 ? [set, ...decideOutputs(state, spec, unit, cmd.outputs, ctx)] : [set];
 }

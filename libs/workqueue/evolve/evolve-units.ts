@@ -89,6 +89,11 @@ export function applyWorkUnitStatusSet(
   if (!spec || !unit) return false;
   const next = nextUnitStatus(unit.status, forcedTransition[e.status]);
   if (next === 0) return false;
+  if (next === unit.status && next !== WorkUnitStatus.AVAILABLE) {
+    // An ended unit its machine keeps where it is (finish wins, or an end repeated): only the data.
+    if (e.data) unit.data = packBytes(e.data);
+    return true;
+  }
   const last = unit.last;
   if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
   if (e.data) unit.data = packBytes(e.data);

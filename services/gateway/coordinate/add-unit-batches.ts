@@ -17,7 +17,6 @@ export interface UnitToAdd {
 export const MAX_BATCH_BYTES = Math.floor(limits.maxMessageBytes / 2);
 const PER_UNIT_OVERHEAD = 16;
 
-
 /** Reads Coordinate's [(key, data[, meta{priority}])…]; data is stored as sent, None included. */
 export function readUnits(value: CborValue | undefined): UnitToAdd[] {
   return readList(value, 'work_unit_key_vals').map((item, i) => {
