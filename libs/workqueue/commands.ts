@@ -26,7 +26,11 @@ export interface AttemptRef {
 export interface WorkQueueCommandData {
   SetWorkSpec: { name: Name; data: Uint8Array; meta?: Partial<WorkSpecMeta> };
   DeleteWorkSpec: { name: Name };
-  ControlWorkSpec: { name: Name; changes: WorkSpecControls };
+  /**
+   * `declaredContinuous`: whether the spec's dict says `continuous` (the edge reads it); a spec
+   * whose dict does not cannot be made continuous, as in the original.
+   */
+  ControlWorkSpec: { name: Name; changes: WorkSpecControls; declaredContinuous?: boolean };
   AddWorkUnits: { spec: Name; units: Array<{ key: Name; data: Uint8Array; priority?: number }> };
   PrioritizeWorkUnits: { spec: Name; keys: Name[]; priority?: number | null; adjustment?: number | null };
   /** Empty options delete nothing (decide throws ValidationError 'no usable options to del_work_units'). */

@@ -106,6 +106,11 @@ export function describeName(name: Name): string {
   return `${out}'`;
 }
 
+/** How Python 2's str.format prints a name: its text, or a byte string's bytes, unquoted. */
+export function plainName(name: Name): string {
+  return typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
+}
+
 export function describeCanonical(canonical: string): string {
   return describeName(nameOfCanonical(canonical));
 }

@@ -48,7 +48,7 @@ describe('work specs', () => {
     expect(getWorkSpecMeta(ns.state, 'sa')).toEqual({
       status: 2,
       continuous: false,
-      interval: 0,
+      interval: null, // the original's None: the spec sets none
       max_running: 3,
       weight: 20,
     });

@@ -4,6 +4,7 @@ import {
   readOutputs,
   readSpecSettings,
   readTraceback,
+  readTracebackValue,
   type validateRequest,
 } from '@passerine/workqueue-api';
 import * as wq from '@passerine/workqueue';
@@ -66,6 +67,16 @@ function outputsFor(
   }));
 }
 
+/**
+ * A traceback the client stored in the unit's data is the one Coordinate shows, whatever the
+ * status; as text for the gRPC edge, and as the stored value for the CBOR one (its kind kept).
+ */
+function withDataTraceback({ data, ...view }: wq.WorkUnitStatusView) {
+  const value = readTracebackValue(data);
+  if (value === undefined) return view;
+  return { ...view, traceback: readTraceback(data) ?? view.traceback, traceback_cbor: value };
+}
+
 function unitOfAttempt(state: State, attemptId: string): { spec: wq.Name; key: wq.Name } | undefined {
   const unit = state.pending.get(attemptId)?.unit;
   const spec = unit ? state.specs.get(unit.specId)?.name : undefined;
@@ -88,7 +99,11 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   }),
   controlWorkSpec: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'ControlWorkSpec', name: r.name, changes: r.changes }),
+    command: (s, r) => {
+      const spec = wq.findSpec(s, r.name);
+      const declaredContinuous = spec ? readSpecSettings(spec.data).continuous : undefined;
+      return { type: 'ControlWorkSpec', name: r.name, changes: r.changes, declaredContinuous };
+    },
   },
   getWorkSpecMeta: query((s, r) => wq.getWorkSpecMeta(s, r.name)),
   addWorkUnits: {
@@ -99,7 +114,9 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   getWorkUnits: query((s, r) =>
     wq.getWorkUnits(s, r.spec, { work_unit_keys: r.keys, state: r.state, start: r.start, limit: r.limit }),
   ),
-  getWorkUnitStatus: query((s, r) => wq.getWorkUnitStatus(s, r.spec, r.keys)),
+  getWorkUnitStatus: query((s, r) =>
+    wq.getWorkUnitStatus(s, r.spec, r.keys, true).map((view) => (view ? withDataTraceback(view) : null)),
+  ),
   prioritizeWorkUnits: {
     kind: 'command',
     command: (_s, r) => ({

@@ -6,7 +6,7 @@ import { WorkSpecStatus } from '../status.ts';
 export function continuousDueAt(spec: WorkSpecState): number | undefined {
   const m = spec.meta;
   if (!m.continuous || m.status !== WorkSpecStatus.RUNNABLE) return undefined;
-  return spec.lastContinuousAt === 0 ? 0 : spec.lastContinuousAt + m.interval * 1000;
+  return spec.lastContinuousAt === 0 ? 0 : spec.lastContinuousAt + (m.interval ?? 0) * 1000;
 }
 
 /** Idle (nothing takeable) and due by its interval. */

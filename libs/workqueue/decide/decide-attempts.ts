@@ -1,7 +1,7 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
 import type { AttemptRef, CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { canonicalName, isName, type Name, nameOfCanonical } from '../keys.ts';
+import { isName, type Name, nameOfCanonical } from '../keys.ts';
 import { findSpec, findUnit } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
 import { leaseMs, optionalBytes, optionalNumber, requireText } from '../validate.ts';

@@ -69,10 +69,8 @@ export function decidePrioritizeWorkUnits(state: NamespaceState, cmd: CommandOf<
   const keys = requireArray(cmd.keys, 'work_unit_keys').map((k, i) => requireKey(k, `work_unit_keys[${i}]`));
   const priority = optionalNumber(cmd.priority, 'priority');
   const adjustment = optionalNumber(cmd.adjustment, 'adjustment');
-  if (priority === undefined && adjustment === undefined) {
-    throw new ValidationError('priority or adjustment is required', { field: 'priority' });
-  }
-  if (keys.length === 0) return [];
+  // Neither: nothing to change, as in the original (its client sends priority 1 then).
+  if ((priority === undefined && adjustment === undefined) || keys.length === 0) return [];
   return [
     event(
       'WorkUnitsPrioritized',

@@ -35,7 +35,7 @@ function eligibleSpecs(
     const m = spec.meta;
     if (names ? !names.has(spec.id) : m.runner) continue;
     if (m.status !== WorkSpecStatus.RUNNABLE || m.weight <= 0) continue;
-    if (m.max_running > 0 && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
+    if (m.max_running !== null && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
     if (availableGb !== undefined && m.min_gb > availableGb) continue;
     if (spec.available.size === 0 && !isContinuousDue(spec, now)) continue;
     out.push(spec);
@@ -108,7 +108,7 @@ export function decideGetWork(
   const m = spec.meta;
   let n = maxJobs;
   if (m.max_getwork > 0) n = Math.min(n, m.max_getwork);
-  if (m.max_running > 0) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
+  if (m.max_running !== null) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
 
   const events: WorkQueueEvent[] = [];
   let keys = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));

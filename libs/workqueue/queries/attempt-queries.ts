@@ -1,6 +1,6 @@
 import type { NewEvent } from '@passerine/core';
 import type { WorkQueueEventData } from '../events.ts';
-import { canonicalName, type Name, nameOfCanonical } from '../keys.ts';
+import { type Name, nameOfCanonical } from '../keys.ts';
 import { findUnit, requireSpec } from '../lookup.ts';
 import { unpackBytes } from '../opaque-bytes.ts';
 import type { AttemptState, NamespaceState } from '../state.ts';

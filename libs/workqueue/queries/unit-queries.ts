@@ -95,19 +95,35 @@ export interface WorkUnitStatusView {
   status: number;
   /** ms: lease end while PENDING, when it ended once FINISHED/FAILED, null while AVAILABLE. */
   expiration: number | null;
+  /** The worker the unit is with, or ended with; none once it went back to AVAILABLE. */
   worker_id?: string;
+  /** Passerine's own traceback of a FAILED unit (tried too often, a pumped command's end). */
   traceback?: string;
+  /** The unit's data, when asked for: Coordinate shows the traceback a client put there. */
+  data?: Uint8Array;
 }
 
-export function unitStatusView(unit: WorkUnitState): WorkUnitStatusView {
+/** The attempt that holds the unit, or the one that ended it; undefined once the unit was released. */
+function workerAttempt(unit: WorkUnitState) {
   const last = unit.last;
-  if (unit.status === WorkUnitStatus.AVAILABLE) return { status: unit.status, expiration: null };
-  const view: WorkUnitStatusView = {
-    status: unit.status,
-    expiration: unit.status === WorkUnitStatus.PENDING ? (last?.expiresAt ?? null) : unit.endedAt || null,
-  };
-  if (last) view.worker_id = last.workerId;
+  if (!last || last.workerId === '') return undefined;
+  if (unit.status === WorkUnitStatus.PENDING) return last.status === 'pending' ? last : undefined;
+  return last.status === 'finished' || last.status === 'failed' ? last : undefined;
+}
+
+export function unitStatusView(unit: WorkUnitState, withData = false): WorkUnitStatusView {
+  const view: WorkUnitStatusView =
+    unit.status === WorkUnitStatus.AVAILABLE
+      ? { status: unit.status, expiration: null }
+      : {
+          status: unit.status,
+          expiration:
+            unit.status === WorkUnitStatus.PENDING ? (unit.last?.expiresAt ?? null) : unit.endedAt || null,
+        };
+  const worker = workerAttempt(unit);
+  if (worker) view.worker_id = worker.workerId;
   if (unit.status === WorkUnitStatus.FAILED && unit.traceback !== null) view.traceback = unit.traceback;
+  if (withData) view.data = unpackBytes(unit.data);
   return view;
 }
 
@@ -116,10 +132,11 @@ export function getWorkUnitStatus(
   state: NamespaceState,
   specName: Name,
   keys: Name[],
+  withData = false,
 ): Array<WorkUnitStatusView | null> {
   const spec = requireSpec(state, specName);
   return keys.map((key) => {
     const unit = findUnit(spec, key);
-    return unit ? unitStatusView(unit) : null;
+    return unit ? unitStatusView(unit, withData) : null;
   });
 }

@@ -144,7 +144,7 @@ describe('Coordinate over CBOR-RPC, end to end', () => {
     await expect(call('set_work_spec', [dict({ nope: 1 })])).rejects.toThrow("work_spec must have a 'name'");
     await expect(call('constructor')).rejects.toThrow("no such method 'constructor'");
     expect(items(await call('count_work_units', ['missing']))).toEqual([
-      null,
+      false,
       utf8("no such work_spec 'missing'"),
     ]);
     await call('set_work_spec', [dict({ name: 'idle' })]);

@@ -87,6 +87,7 @@ def s_priorities(h):
     tm.prioritize_work_units('p', [])
     tm.prioritize_work_units('missing', ['a'])
     tm._rpc('prioritize_work_units', ('p', {'priority': 1}))
+    tm._rpc('prioritize_work_units', ('p', {'work_unit_keys': ['a']}))
     first = tm.get_work('w1')
     # Re-prioritising a pending unit changes it for when it comes back.
     tm.prioritize_work_units('p', [first.key], priority=-10)
