@@ -63,8 +63,12 @@ export interface WorkQueueCommandData {
   RetryAttempt: AttemptRef & { data?: Uint8Array | null; delaySeconds?: number | null };
   RecordWorkerHeartbeat: {
     workerId: string;
-    mode: string;
-    /** ≤ 0 or absent: the worker does not expire. */
+    /** The id as the worker gave it, when that is a byte string. */
+    wireId?: Name | null;
+    /** Passerine's own worker (a frontend's pump): not listed among the namespace's workers. */
+    internal?: boolean;
+    mode?: Name | null;
+    /** Absent: the worker does not expire; otherwise it does after this long (0: at once). */
     expireSeconds?: number | null;
     data?: Uint8Array | null;
     parent?: string | null;

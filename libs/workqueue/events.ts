@@ -64,8 +64,11 @@ export interface WorkQueueEventData {
   UnitsReleased: { at: number; units: Array<{ spec: Name; key: Name }> };
   WorkerHeartbeat: {
     workerId: string;
+    /** The id as given when it is not `workerId` itself (a byte string). */
+    wireId?: Name;
+    internal?: boolean;
     at: number;
-    mode: string;
+    mode: Name | null;
     /** 0 = never expires. */
     expiresAt: number;
     data: Uint8Array;

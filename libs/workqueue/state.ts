@@ -79,8 +79,13 @@ export interface AttemptState extends HeapSlot {
 
 export interface WorkerState {
   id: string;
+  /** The id as the worker first gave it: Coordinate answers with the kind it came in. */
+  wireId: Name;
+  /** Passerine's own (a frontend's pump): registered and expiring, but not listed. */
+  internal: boolean;
   lifecycle: WorkerLifecycle;
-  mode: string;
+  /** As the worker reports it; Coordinate's client sends None when it has no mode. */
+  mode: Name | null;
   data: Uint8Array;
   parent: string | null;
   registeredAt: number;

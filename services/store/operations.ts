@@ -193,12 +193,16 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
       delaySeconds: r.delaySeconds,
     }),
   },
-  getChildWorkUnits: query((s, r) => wq.getChildWorkUnits(s, r.workerId)),
+  getChildWorkUnits: query((s, r) =>
+    r.wire ? wq.getChildWorkUnits(s, r.workerId, true) : wq.getChildWorkUnits(s, r.workerId),
+  ),
   workerHeartbeat: {
     kind: 'command',
     command: (_s, r) => ({
       type: 'RecordWorkerHeartbeat',
       workerId: r.workerId,
+      wireId: r.wireId,
+      internal: r.internal,
       mode: r.mode,
       expireSeconds: r.expireSeconds,
       data: r.data,
@@ -210,8 +214,8 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
     command: (_s, r) => ({ type: 'UnregisterWorker', workerId: r.workerId }),
   },
   getWorkerInfo: query((s, r) => wq.getWorkerInfo(s, r.workerId)),
-  listWorkerModes: query((s) => wq.listWorkerModes(s)),
-  modeCounts: query((s) => wq.modeCounts(s)),
+  listWorkerModes: query((s, r) => (r.wire ? wq.listWorkerModes(s, true) : wq.listWorkerModes(s))),
+  modeCounts: query((s, r) => (r.wire ? wq.modeCounts(s, true) : wq.modeCounts(s))),
   workerStats: query((s) => wq.workerStats(s)),
   getConfig: query((s) => wq.namespaceStats(s)),
   archive: {

@@ -92,11 +92,30 @@ export interface ChildWorkUnit {
   expires: number;
 }
 
-/** get_child_work_units: the pending units of each child of `parentId`. */
-export function getChildWorkUnits(state: NamespaceState, parentId: string): Record<string, ChildWorkUnit[]> {
-  const out: Record<string, ChildWorkUnit[]> = {};
+/**
+ * get_child_work_units: the pending units of each child of `parentId`, by child id; with `wire`,
+ * [child id as the child gave it, units] pairs.
+ */
+export function getChildWorkUnits(state: NamespaceState, parentId: string): Record<string, ChildWorkUnit[]>;
+export function getChildWorkUnits(
+  state: NamespaceState,
+  parentId: string,
+  wire: true,
+): Array<[Name, ChildWorkUnit[]]>;
+export function getChildWorkUnits(
+  state: NamespaceState,
+  parentId: string,
+  wire = false,
+): Record<string, ChildWorkUnit[]> | Array<[Name, ChildWorkUnit[]]> {
+  const pairs = childUnits(state, parentId);
+  if (wire) return pairs.map(([child, units]) => [state.workers.get(child)?.wireId ?? child, units]);
+  return Object.fromEntries(pairs);
+}
+
+function childUnits(state: NamespaceState, parentId: string): Array<[string, ChildWorkUnit[]]> {
+  const out: Array<[string, ChildWorkUnit[]]> = [];
   for (const child of state.childrenOf.get(parentId) ?? []) {
-    out[child] = [...(state.pendingByWorker.get(child) ?? [])].map((a) => {
+    const units = [...(state.pendingByWorker.get(child) ?? [])].map((a) => {
       const view = attemptView(state, a);
       return {
         work_spec_name: view.work_spec_name,
@@ -106,6 +125,7 @@ export function getChildWorkUnits(state: NamespaceState, parentId: string): Reco
         expires: a.expiresAt,
       };
     });
+    out.push([child, units]);
   }
   return out;
 }

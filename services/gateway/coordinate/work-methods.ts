@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, Tuple } from '@passerine/cbor';
+import { CborMap, Tuple } from '@passerine/cbor';
 import { MAX_JOBS_PER_GET_WORK, type StartedWork } from '@passerine/workqueue';
 import { ValidationError } from '@passerine/core';
 import type { MethodGroup } from './method.ts';
@@ -66,13 +66,11 @@ export const workMethods: MethodGroup = {
   get_child_work_units: {
     params: ['worker_id'],
     run: async ([worker], api) => {
-      const children = await api.call<'getChildWorkUnits', Record<string, ChildUnit[]>>('getChildWorkUnits', {
+      const children = await api.call<'getChildWorkUnits', Array<[Name, ChildUnit[]]>>('getChildWorkUnits', {
         workerId: readWorkerId(worker),
+        wire: true,
       });
-      const entries = Object.entries(children).map(
-        ([child, units]) => [serverText(child), units.map(childDict) as CborValue] as const,
-      );
-      return pair(new CborMap(entries));
+      return pair(new CborMap(children.map(([child, units]) => [child, units.map(childDict)] as const)));
     },
   },
 };
