@@ -83,8 +83,6 @@ export interface WorkQueueCommandData {
   ExpireWorkers: Record<string, never>;
   /** Timer: delayed units whose delay is over become takeable. */
   ReleaseDelayedUnits: { limit?: number };
-  /** Timer: idle continuous specs that are due get one generated unit each. */
-  GenerateContinuousUnits: Record<string, never>;
 }
 
 export type WorkQueueCommandType = keyof WorkQueueCommandData;

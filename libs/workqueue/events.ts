@@ -53,6 +53,8 @@ export interface WorkQueueEventData {
     at: number;
     expiresAt: number;
     attempts: Array<{ id: string; key: Name }>;
+    /** A get_work of a spec with an interval: a continuous one gives nothing until it has passed. */
+    paces?: boolean;
   };
   AttemptRenewed: { id: string; spec: Name; key: Name; at: number; expiresAt: number; data?: Uint8Array };
   AttemptFinished: { id: string; spec: Name; key: Name; at: number; data?: Uint8Array };

@@ -99,9 +99,11 @@ describe('get_work scheduling', () => {
     const ns = namespace({ sa: {} }, 4);
     const expiry = (leaseSeconds?: number) =>
       startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w', leaseSeconds }))[0].expires - ns.ctx.now;
+    // Out of [1 s, 1 day], the default, as the original's get_work takes it.
     expect(expiry()).toBe(300_000);
-    expect(expiry(-5)).toBe(1000);
-    expect(expiry(1e9)).toBe(86_400_000);
+    expect(expiry(-5)).toBe(300_000);
+    expect(expiry(1e9)).toBe(300_000);
+    expect(expiry(86_400)).toBe(86_400_000);
     expect(() => ns.run({ type: 'GetWork', workerId: 'w', leaseSeconds: 'x' as never })).toThrow(
       ValidationError,
     );
@@ -109,20 +111,30 @@ describe('get_work scheduling', () => {
     expect(() => ns.run({ type: 'GetWork', workerId: '' })).toThrow(/worker_id/);
   });
 
-  it('a continuous spec generates a unit when idle and due by its interval', () => {
+  it('a continuous spec generates units when a get_work finds it idle and due by its interval', () => {
     const ns = namespace({ c: { continuous: true, interval: 60 } }, 0);
     const [first] = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }));
     expect(first.work_spec_name).toBe('c');
+    // As the original writes str(time.time()): a byte string.
+    expect(first.work_unit_key).toEqual(new Uint8Array(Buffer.from('1000.0')));
     ns.run({ type: 'FinishAttempt', attemptId: first.attempt_id });
     ns.ctx.advance(30_000);
     expect(ns.run({ type: 'GetWork', workerId: 'w' })).toEqual([]);
-    expect(ns.run({ type: 'GenerateContinuousUnits' } as never)).toEqual([]);
     ns.ctx.advance(30_000);
-    const [generated] = ns.run({ type: 'GenerateContinuousUnits' } as never);
+    const [generated] = ns.run({ type: 'GetWork', workerId: 'w', maxJobs: 2 });
     expect(generated).toMatchObject({
       type: 'WorkUnitsAdded',
-      data: { continuous: true, units: [{ priority: -1 }] },
+      data: { continuous: true, units: [{ priority: -1 }, { priority: -1 }] },
     });
-    expect(specsOf(ns)).toEqual(['c']);
+    // That get_work paced the spec again: nothing until its interval has passed.
+    expect(specsOf(ns)).toEqual([]);
+  });
+
+  it('a paced continuous spec gives nothing until its interval has passed, queued units included', () => {
+    const ns = namespace({ c: { continuous: true, interval: 60 } }, 2);
+    expect(startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }))).toHaveLength(1);
+    expect(ns.run({ type: 'GetWork', workerId: 'w' })).toEqual([]);
+    ns.ctx.advance(60_000);
+    expect(startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }))).toHaveLength(1);
   });
 });

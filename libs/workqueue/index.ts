@@ -7,7 +7,7 @@
  *   append(events) ... then for (const e of events) state = evolve(state, e); // the same object, changed
  *   reply from the events (counts, ids) and from queries, e.g. startedWork(state, events) for get_work.
  *   After each commit, arm the timer at nextDeadline(state); when it fires run, each in turn,
- *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits, GenerateContinuousUnits (decide + evolve each).
+ *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits (decide + evolve each).
  * Units of time: commands take seconds (Coordinate's), events and queries carry ms since the epoch.
  * Pair-returning Coordinate methods map any thrown PasserineError to [false, message].
  */

@@ -4,7 +4,7 @@ import { event, type WorkQueueEvent } from '../events.ts';
 import { isName, type Name, nameOfCanonical } from '../keys.ts';
 import { findSpec, findUnit } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
-import { leaseMs, optionalBytes, optionalNumber, requireText } from '../validate.ts';
+import { optionalBytes, optionalNumber, renewalMs, requireText } from '../validate.ts';
 import { decideOutputs } from './decide-units.ts';
 import { retriesExhausted } from './retry-limit.ts';
 
@@ -52,7 +52,7 @@ export function renewEvent(
   data: Uint8Array | undefined,
   ctx: DecideContext,
 ) {
-  const expiresAt = ctx.now + leaseMs(leaseSeconds);
+  const expiresAt = ctx.now + renewalMs(leaseSeconds);
   return event('AttemptRenewed', { ...held.ref, at: ctx.now, expiresAt, ...(data ? { data } : {}) });
 }
 

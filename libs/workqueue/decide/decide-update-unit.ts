@@ -6,7 +6,14 @@ import { nextUnitStatus } from '../lifecycle/tables.ts';
 import { pendingAttemptOf, requireSpec, requireUnit } from '../lookup.ts';
 import type { NamespaceState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
-import { leaseMs, optionalBytes, optionalNumber, requireKey, requireName, requireText } from '../validate.ts';
+import {
+  optionalBytes,
+  optionalNumber,
+  renewalMs,
+  requireKey,
+  requireName,
+  requireText,
+} from '../validate.ts';
 import { failEvent, finishEvents, renewEvent, requireHeld, retryEvent } from './decide-attempts.ts';
 import { decideOutputs } from './decide-units.ts';
 
@@ -61,7 +68,7 @@ export function decideUpdateWorkUnit(
       );
     }
     const id = ctx.nextId();
-    const expiresAt = ctx.now + leaseMs(leaseSeconds);
+    const expiresAt = ctx.now + renewalMs(leaseSeconds);
     const started = event('AttemptsStarted', {
       spec: spec.name,
       workerId: workerId ?? '',

@@ -1,7 +1,7 @@
 import { ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { nameOfCanonical } from '../keys.ts';
+import { type Name, nameOfCanonical } from '../keys.ts';
 import { specIdsOf } from '../lookup.ts';
 import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState } from '../state.ts';
@@ -14,7 +14,7 @@ import {
   requireName,
   requireText,
 } from '../validate.ts';
-import { continuousKey, isContinuousDue } from './continuous.ts';
+import { continuousKeys, generatesNow, isPaced } from './continuous.ts';
 
 /** One get_work is one commit; this keeps it well inside a message. */
 export const MAX_JOBS_PER_GET_WORK = 10_000;
@@ -37,7 +37,8 @@ function eligibleSpecs(
     if (m.status !== WorkSpecStatus.RUNNABLE || m.weight <= 0) continue;
     if (m.max_running !== null && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
     if (availableGb !== undefined && m.min_gb > availableGb) continue;
-    if (spec.available.size === 0 && !isContinuousDue(spec, now)) continue;
+    if (isPaced(spec, now)) continue;
+    if (spec.available.size === 0 && !generatesNow(spec, now)) continue;
     out.push(spec);
   }
   return out;
@@ -111,18 +112,18 @@ export function decideGetWork(
   if (m.max_running !== null) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
 
   const events: WorkQueueEvent[] = [];
-  let keys = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
-  if (keys.length === 0) {
-    const key = continuousKey(spec, ctx.now);
+  const keys: Name[] = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
+  if (keys.length < n && generatesNow(spec, ctx.now)) {
+    const made = continuousKeys(spec, ctx.now, n - keys.length);
     events.push(
       event('WorkUnitsAdded', {
         spec: spec.name,
         at: ctx.now,
         continuous: true,
-        units: [{ key, data: EMPTY_CBOR_MAP, priority: GENERATED_PRIORITY }],
+        units: made.map((key) => ({ key, data: EMPTY_CBOR_MAP, priority: GENERATED_PRIORITY })),
       }),
     );
-    keys = [key];
+    keys.push(...made);
   }
   const attempts = keys.map((key) => ({ id: ctx.nextId(), key }));
   events.push(
@@ -132,6 +133,8 @@ export function decideGetWork(
       at: ctx.now,
       expiresAt: ctx.now + lease,
       attempts,
+      // The original starts a spec's interval at every get_work that gives out its units.
+      ...(m.interval !== null ? { paces: true } : {}),
     }),
   );
   return events;

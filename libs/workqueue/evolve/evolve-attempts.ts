@@ -13,6 +13,7 @@ export function applyAttemptsStarted(
 ): boolean {
   const spec = findSpec(state, e.spec);
   if (!spec) return false;
+  if (e.paces) spec.lastContinuousAt = e.at;
   let all = true;
   for (const started of e.attempts) {
     const unit = findUnit(spec, started.key);

@@ -61,6 +61,11 @@ def s_leases(h):
     except AssertionError:
         pass
     tm.get_work_unit_status('l', [again.key])
+    # Leases the original takes as its default: beyond a day, below a second.
+    tm.add_work_units('l', [('long', {}), ('tiny', {})])
+    tm._rpc('get_work', ('w6', {'lease_time': 100000, 'work_spec_names': ['l']}))
+    tm._rpc('get_work', ('w7', {'lease_time': 0.5, 'work_spec_names': ['l']}))
+    tm.get_work_unit_status('l', ['long', 'tiny'])
 
 
 def s_continuous(h):
