@@ -122,7 +122,9 @@ describe('Coordinate over CBOR-RPC, end to end', () => {
 
   it('answers wrong types with errors naming the field, and keeps serving', async () => {
     const call = rpc(await edge.client());
-    await expect(call('get_work', [123])).rejects.toThrow('worker_id must be a text or byte string');
+    await expect(call('get_work', [123, dict({})])).rejects.toThrow(
+      'worker_id must be a text or byte string',
+    );
     await expect(call('add_work_units', ['x', 'not a list'])).rejects.toThrow(
       'work_unit_key_vals must be a list',
     );
@@ -136,7 +138,7 @@ describe('Coordinate over CBOR-RPC, end to end', () => {
       'max_jobs must be a positive integer',
     );
     await expect(call('count_work_units', ['a', 'b'])).rejects.toThrow(
-      'count_work_units() takes at most 1 arguments',
+      'count_work_units() takes exactly 1 argument (work_spec_name), got 2',
     );
     await expect(call('get_work_spec', dict({ nme: 'x' }))).rejects.toThrow(
       "get_work_spec() has no parameter 'nme'",
