@@ -1,4 +1,4 @@
-import { firstDifference, render } from './normalise.ts';
+import { type Clocks, firstDifference, render } from './normalise.ts';
 import { type Exchange, exchangesOf, type ScenarioRecording } from './recordings.ts';
 import { field, stringOf, unwrapMessage, type WireItem } from './wire.ts';
 
@@ -47,8 +47,8 @@ export function answerOf(responseHex: string): Answer {
   }
 }
 
-function describe(answer: Answer): string {
-  if ('result' in answer) return render(answer.result);
+function describe(answer: Answer, now?: number): string {
+  if ('result' in answer) return render(answer.result, now);
   if ('error' in answer) return `error: ${answer.error.split('\n')[0].slice(0, 300)}`;
   return `unreadable: ${answer.unreadable}`;
 }
@@ -62,10 +62,14 @@ function requestId(requestHex: string): string | undefined {
   }
 }
 
-/** Compares one exchange; `meaning` is what a refusal must say (from the reference recording). */
+/**
+ * Compares one exchange; `meaning` is what a refusal must say (from the reference recording),
+ * `clocks` when each side's exchange happened, for the times in the answers.
+ */
 export function compareExchange(
   reference: Exchange,
   candidate: Exchange,
+  clocks: Clocks = {},
 ): Omit<Difference, 'scenario' | 'exchange'> | undefined {
   const base = { method: reference.method, phase: reference.phase };
   if (reference.method !== candidate.method) {
@@ -113,7 +117,7 @@ export function compareExchange(
       candidate: describe(cand),
     };
   const refId = requestId(reference.request_hex);
-  const d = firstDifference(ref.result, cand.result);
+  const d = firstDifference(ref.result, cand.result, clocks);
   if (!d) return undefined;
   return {
     ...base,
@@ -176,7 +180,11 @@ export function compareScenario(
       break;
     }
     out.exchanges++;
-    const d = compareExchange(refs[i], cand);
+    const clocks = {
+      reference: reference.started === undefined ? undefined : reference.started + refs[i].at,
+      candidate: candidate.started === undefined ? undefined : candidate.started + cand.at,
+    };
+    const d = compareExchange(refs[i], cand, clocks);
     if (d) add({ scenario: reference.name, exchange: i + 1, ...d });
     if (d?.what === 'the scenario diverged') break;
   }

@@ -6,8 +6,10 @@ import { type WireItem, stringOf } from './wire.ts';
  * after this normalisation, and nothing else:
  *
  * - dicts are compared whatever their order (a Python 2 dict has none; the client reads it as one);
- * - times — a number under the keys below — are `<time>` (two servers, two clocks), but an int
- *   there still differs from a float;
+ * - times — a number under the keys below — are shown against the clock of their exchange, to
+ *   the minute: `<time now>` within half a minute, `<time now+5m>` for a 300 s lease (two servers,
+ *   two clocks, but a lease of a day is not one of five minutes); an int there still differs from
+ *   a float;
  * - keys a continuous spec generated from the clock (`str(time.time())`: '1764628800.25') are
  *   `<generated key>`, their kind (bytes or text) kept; a replay hands the candidate's own key on
  *   to the requests that echo it;
@@ -50,13 +52,25 @@ function uuidText(bytes: Uint8Array): string {
   return `UUID('${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}')`;
 }
 
-/** The item as a Python 2 client would print it, normalised as described above. */
-export function render(item: WireItem, underTimeKey = false): string {
+/** A time against `now` (epoch seconds of its exchange), to the minute; unknown `now`: `<time>`. */
+function timeText(kind: 'int' | 'float', seconds: number, now: number | undefined): string {
+  if (now === undefined) return `<time ${kind}>`;
+  const delta = seconds - now;
+  if (Math.abs(delta) < 30) return `<time ${kind} now>`;
+  const minutes = Math.round(delta / 60);
+  return `<time ${kind} now${minutes >= 0 ? '+' : ''}${minutes}m>`;
+}
+
+/**
+ * The item as a Python 2 client would print it, normalised as described above; `now` is when
+ * its exchange happened (epoch seconds), for the times in it.
+ */
+export function render(item: WireItem, now?: number, underTimeKey = false): string {
   switch (item.kind) {
     case 'int':
-      return underTimeKey ? '<time int>' : item.value.toString();
+      return underTimeKey ? timeText('int', Number(item.value), now) : item.value.toString();
     case 'float':
-      return underTimeKey ? '<time float>' : floatText(item.value);
+      return underTimeKey ? timeText('float', item.value, now) : floatText(item.value);
     case 'bytes':
       return isGeneratedKey(item)
         ? "b'<generated key>'"
@@ -64,23 +78,23 @@ export function render(item: WireItem, underTimeKey = false): string {
     case 'text':
       return isGeneratedKey(item) ? "u'<generated key>'" : `u${quote(item.value)}`;
     case 'array':
-      return `[${item.items.map((x) => render(x)).join(', ')}]`;
+      return `[${item.items.map((x) => render(x, now)).join(', ')}]`;
     case 'map': {
       const entries = item.entries.map(([k, v]) => {
         const timed = TIME_KEYS.includes(stringOf(k) ?? '');
-        return `${render(k)}: ${render(v, timed && (v.kind === 'int' || v.kind === 'float'))}`;
+        return `${render(k, now)}: ${render(v, now, timed && (v.kind === 'int' || v.kind === 'float'))}`;
       });
       return `{${entries.sort().join(', ')}}`;
     }
     case 'tag':
       if (item.tag === 128 && item.item.kind === 'array') {
-        const parts = item.item.items.map((x) => render(x));
+        const parts = item.item.items.map((x) => render(x, now));
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
       if (item.tag === 37 && item.item.kind === 'bytes' && item.item.value.length === 16) {
         return uuidText(item.item.value);
       }
-      return `Tag(${item.tag}, ${render(item.item)})`;
+      return `Tag(${item.tag}, ${render(item.item, now)})`;
     case 'simple':
       return item.value === true
         ? 'True'
@@ -92,6 +106,12 @@ export function render(item: WireItem, underTimeKey = false): string {
   }
 }
 
+/** When each side's exchange happened (epoch seconds), for their times. */
+export interface Clocks {
+  reference?: number;
+  candidate?: number;
+}
+
 /**
  * Where two items first differ after normalisation (a path like [0][2]{b'data'}), with both sides
  * rendered there; undefined when they are equal.
@@ -99,11 +119,12 @@ export function render(item: WireItem, underTimeKey = false): string {
 export function firstDifference(
   a: WireItem,
   b: WireItem,
+  clocks: Clocks = {},
   path = '',
   underTimeKey = false,
 ): { path: string; reference: string; candidate: string } | undefined {
-  const ra = render(a, underTimeKey);
-  const rb = render(b, underTimeKey);
+  const ra = render(a, clocks.reference, underTimeKey);
+  const rb = render(b, clocks.candidate, underTimeKey);
   if (ra === rb) return undefined;
   const here = { path: path || '(whole)', reference: ra, candidate: rb };
   const listOf = (x: WireItem) =>
@@ -116,7 +137,7 @@ export function firstDifference(
   const lb = listOf(b);
   if (la && lb && la.length === lb.length && a.kind === b.kind) {
     for (let i = 0; i < la.length; i++) {
-      const d = firstDifference(la[i], lb[i], `${path}[${i}]`);
+      const d = firstDifference(la[i], lb[i], clocks, `${path}[${i}]`);
       if (d) return d;
     }
   }
@@ -131,13 +152,19 @@ export function firstDifference(
       if (!ea || !eb) {
         return {
           path: `${path}{${k}}`,
-          reference: ea ? render(ea.v) : '(absent)',
-          candidate: eb ? render(eb.v) : '(absent)',
+          reference: ea ? render(ea.v, clocks.reference) : '(absent)',
+          candidate: eb ? render(eb.v, clocks.candidate) : '(absent)',
         };
       }
       const timed = TIME_KEYS.includes(stringOf(ea.k) ?? '');
       const isNumber = (x: WireItem) => x.kind === 'int' || x.kind === 'float';
-      const d = firstDifference(ea.v, eb.v, `${path}{${k}}`, timed && isNumber(ea.v) && isNumber(eb.v));
+      const d = firstDifference(
+        ea.v,
+        eb.v,
+        clocks,
+        `${path}{${k}}`,
+        timed && isNumber(ea.v) && isNumber(eb.v),
+      );
       if (d) return d;
     }
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** One line of a recording (test/compat/coordinate/record.py writes them). */
 export type RecordLine =
-  | { type: 'scenario'; scenario: string; doc: string; address?: string; tmp?: string }
+  | { type: 'scenario'; scenario: string; doc: string; address?: string; tmp?: string; started?: number }
   | {
       type: 'exchange';
       scenario: string;
@@ -29,6 +29,8 @@ export interface ScenarioRecording {
   /** Where the server was and the scenario's temporary directory (absent from fixtures). */
   address?: string;
   tmp?: string;
+  /** When it started (epoch seconds); an exchange's `at` counts from here. */
+  started?: number;
   lines: RecordLine[];
 }
 
@@ -42,9 +44,10 @@ export function parseRecording(text: string): ScenarioRecording[] {
       scenario = { name: record.scenario, doc: '', lines: [] };
       byName.set(record.scenario, scenario);
     }
-    if (record.type === 'scenario')
-      Object.assign(scenario, { doc: record.doc, address: record.address, tmp: record.tmp });
-    else scenario.lines.push(record);
+    if (record.type === 'scenario') {
+      const { doc, address, tmp, started } = record;
+      Object.assign(scenario, { doc, address, tmp, started });
+    } else scenario.lines.push(record);
   }
   return [...byName.values()];
 }
@@ -58,6 +61,6 @@ export function exchangesOf(scenario: ScenarioRecording): Exchange[] {
 }
 
 export function toJsonLines(scenario: ScenarioRecording): string {
-  const header = { type: 'scenario', scenario: scenario.name, doc: scenario.doc };
+  const header = { type: 'scenario', scenario: scenario.name, doc: scenario.doc, started: scenario.started };
   return [header, ...scenario.lines].map((l) => `${JSON.stringify(l)}\n`).join('');
 }

@@ -75,7 +75,7 @@ def run_scenario(name, fn, address, out):
     recording.current[0] = recorder
     h = Harness(recorder, address)
     recorder.emit({'type': 'scenario', 'doc': (fn.__doc__ or '').strip(), 'address': address,
-                   'tmp': h.tmp})
+                   'tmp': h.tmp, 'started': recorder.started})
     try:
         fn(h)
     except Exception:
