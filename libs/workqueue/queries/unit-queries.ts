@@ -106,7 +106,7 @@ export interface WorkUnitStatusView {
 /** The attempt that holds the unit, or the one that ended it; undefined once the unit was released. */
 function workerAttempt(unit: WorkUnitState) {
   const last = unit.last;
-  if (!last || last.workerId === '') return undefined;
+  if (!last || last.workerId === '' || unit.status === WorkUnitStatus.AVAILABLE) return undefined;
   if (unit.status === WorkUnitStatus.PENDING) return last.status === 'pending' ? last : undefined;
   return last.status === 'finished' || last.status === 'failed' ? last : undefined;
 }

@@ -163,6 +163,11 @@ export const unitMethods: MethodGroup = {
       const opts = readOptions(options);
       const data = option(opts, 'data');
       const status = readOptionalNumber(option(opts, 'status'), 'status');
+      // The original stores any number as a status (a unit in status 7 is never handed out
+      // again); Passerine answers no, as it does for BLOCKED, which no lifecycle enters.
+      if (status !== undefined && ![1, 3, 4, 5].includes(status)) {
+        return pair(false, 'status must be 1, 3, 4 or 5');
+      }
       const workerId = readOptionalText(option(opts, 'worker_id'), 'worker_id') ?? null;
       const request = {
         spec,
