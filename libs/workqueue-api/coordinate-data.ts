@@ -95,6 +95,7 @@ export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
     interval: asNumber(mapGet(spec, 'interval'), 'interval', null),
     // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     then: then === undefined || then === null ? null : asName(then, 'then'),
+    then_preempts: mapGet(spec, 'then_preempts') === undefined ? true : truthy(mapGet(spec, 'then_preempts')),
     status: truthy(mapGet(spec, 'disabled')) ? 2 : 1,
     min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),
     // Read whole here so that a malformed runner is refused when the spec is set, not when pumped.

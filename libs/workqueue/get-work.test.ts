@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { startedWork } from './queries/attempt-queries.ts';
 import { countWorkUnits } from './queries/spec-queries.ts';
 import type { WorkSpecMeta } from './spec-meta.ts';
-import { blob, Namespace } from './test-support/specification.ts';
+import { blob, Namespace, testContext } from './test-support/specification.ts';
 
-function namespace(specs: Record<string, Partial<WorkSpecMeta>>, unitsPerSpec = 3) {
-  const ns = new Namespace();
+function namespace(specs: Record<string, Partial<WorkSpecMeta>>, unitsPerSpec = 3, ctx = testContext()) {
+  const ns = new Namespace(ctx);
   for (const [name, meta] of Object.entries(specs)) {
     ns.run({ type: 'SetWorkSpec', name, data: blob(name), meta });
     const units = Array.from({ length: unitsPerSpec }, (_, i) => ({
@@ -52,6 +52,29 @@ describe('get_work scheduling', () => {
     ]);
     expect(specsOf(namespace({ p: { status: 2 } }))).toEqual([]);
     expect(specsOf(namespace({ z: { weight: 0 } }))).toEqual([]);
+  });
+
+  it('a unit prioritised in one spec is the next any worker gets, as in the original', () => {
+    const ns = namespace({ a: {}, b: {}, c: {} });
+    ns.run({ type: 'PrioritizeWorkUnits', spec: 'b', keys: ['u2'], priority: 1 });
+    const [got] = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }));
+    expect([got.work_spec_name, got.work_unit_key]).toEqual(['b', 'u2']);
+  });
+
+  it('along a then chain the spec furthest down with work goes first, unless then_preempts is off', () => {
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const chain = { s1: { then: 's2' }, s2: { then: 's3' }, s3: {} };
+    for (let seed = 1; seed <= 10; seed++) {
+      expect(specsOf(namespace(chain, 1, testContext(1_000_000, seed)))).toEqual(['s3']);
+    }
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const free = { s1: { then: 's2', then_preempts: false }, s2: {} };
+    const both = namespace(free, 10);
+    const seen = new Set(Array.from({ length: 10 }, () => specsOf(both)[0]));
+    expect(seen).toEqual(new Set(['s1', 's2']));
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const loop = { l1: { then: 'l2' }, l2: { then: 'l1' } };
+    expect(specsOf(namespace(loop, 1), 'w', { maxJobs: 1 })).toHaveLength(1);
   });
 
   it('gives a spec that names a runner only to a caller that names the spec', () => {

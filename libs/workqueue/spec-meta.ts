@@ -20,6 +20,8 @@ export interface WorkSpecMeta {
   /** Seconds between continuous units; null when the spec gives none. */
   interval: number | null;
   then: Name | null;
+  /** Whether the `then` spec's work comes first while it has any (the original's default: yes). */
+  then_preempts: boolean;
   status: WorkSpecStatus;
   min_gb: number;
   /**
@@ -39,6 +41,7 @@ export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
   interval: null,
   // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
   then: null,
+  then_preempts: true,
   status: WorkSpecStatus.RUNNABLE,
   min_gb: 0,
   runner: false,

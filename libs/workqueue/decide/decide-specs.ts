@@ -36,6 +36,7 @@ function normalizeMeta(meta: Partial<WorkSpecMeta> | undefined): WorkSpecMeta {
     interval: has('interval') ? Math.max(0, requireNumber(m.interval, 'interval')) : null,
     // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     then: then ?? null,
+    then_preempts: has('then_preempts') ? checkBoolean(m.then_preempts, 'then_preempts') : true,
     status: has('status') ? checkStatus(m.status) : defaultWorkSpecMeta.status,
     min_gb: has('min_gb') ? requireNumber(m.min_gb, 'min_gb') : 0,
     runner: has('runner') ? checkBoolean(m.runner, 'runner') : false,

@@ -14,6 +14,7 @@ import {
   requireName,
   requireText,
 } from '../validate.ts';
+import { chooseSpec } from './choose-spec.ts';
 import { continuousKeys, generatesNow, isPaced } from './continuous.ts';
 
 /** One get_work is one commit; this keeps it well inside a message. */
@@ -42,32 +43,6 @@ function eligibleSpecs(
     out.push(spec);
   }
   return out;
-}
-
-/**
- * Among specs of equal priority, pending counts should track the weights: each spec's fair share
- * of (pending + 1) is compared with what it has, and the next unit goes to a spec below its share,
- * drawn in proportion to how far below. Random rather than argmax so that specs whose units finish
- * at once (pending stays 0) still share by weight over many calls.
- */
-export function chooseByWeight(specs: WorkSpecState[], random: () => number): WorkSpecState {
-  if (specs.length === 1) return specs[0];
-  let pending = 0;
-  let weights = 0;
-  for (const s of specs) {
-    pending += s.counts[WorkUnitStatus.PENDING];
-    weights += s.meta.weight;
-  }
-  const deficits = specs.map((s) =>
-    Math.max(0, ((pending + 1) * s.meta.weight) / weights - s.counts[WorkUnitStatus.PENDING]),
-  );
-  const total = deficits.reduce((a, b) => a + b, 0);
-  let pick = random() * total;
-  for (let i = 0; i < specs.length; i++) {
-    pick -= deficits[i];
-    if (pick < 0 && deficits[i] > 0) return specs[i];
-  }
-  return specs[deficits.findLastIndex((d) => d > 0)];
 }
 
 function checkOptions(cmd: CommandOf<'GetWork'>) {
@@ -101,11 +76,7 @@ export function decideGetWork(
   const { workerId, maxJobs, lease, availableGb, names } = checkOptions(cmd);
   const eligible = eligibleSpecs(state, ctx.now, names, availableGb);
   if (eligible.length === 0) return [];
-  const top = eligible.reduce((p, s) => Math.max(p, s.meta.priority), Number.NEGATIVE_INFINITY);
-  const spec = chooseByWeight(
-    eligible.filter((s) => s.meta.priority === top),
-    ctx.random,
-  );
+  const spec = chooseSpec(state, eligible, ctx.random);
   const m = spec.meta;
   let n = maxJobs;
   if (m.max_getwork > 0) n = Math.min(n, m.max_getwork);
