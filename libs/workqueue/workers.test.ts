@@ -114,7 +114,8 @@ describe('workers', () => {
     expect(events.map((e) => e.type)).toEqual(['WorkerUnregistered', 'AttemptsExpired']);
     expect(countWorkUnits(ns.state, 'sa')).toEqual({ 1: 2 });
     expect(getChildWorkUnits(ns.state, 'w1')).toEqual({});
-    expect(ns.run({ type: 'UnregisterWorker', workerId: 'w1c' })).toEqual([]);
+    // Again: the original answers (False, "no worker 'w1c'").
+    expect(() => ns.run({ type: 'UnregisterWorker', workerId: 'w1c' })).toThrow("no worker 'w1c'");
   });
 
   it('expired workers go, and their attempts expire with them, driven by the clock', () => {

@@ -1,4 +1,4 @@
-import { ValidationError } from '@passerine/core';
+import { NotFoundError, ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type ExpiredAttempt, type WorkQueueEvent } from '../events.ts';
 import { nameOfCanonical } from '../keys.ts';
@@ -56,14 +56,15 @@ function workerAttemptsExpired(
   ];
 }
 
-/** Unregistering a worker nobody knows is a no-op, as in Coordinate. Its pending attempts expire. */
+/** Unregistering a worker nobody knows is refused, as in Coordinate. Its pending attempts expire. */
 export function decideUnregisterWorker(
   state: NamespaceState,
   cmd: CommandOf<'UnregisterWorker'>,
   ctx: DecideContext,
 ) {
   const workerId = requireText(cmd.workerId, 'worker_id');
-  if (!state.workers.has(workerId)) return [];
+  if (!state.workers.has(workerId))
+    throw new NotFoundError(`no worker '${workerId}'`, { worker_id: workerId });
   return [
     event('WorkerUnregistered', { workerId, at: ctx.now }),
     ...workerAttemptsExpired(state, [workerId], ctx),

@@ -55,7 +55,8 @@ export const workMethods: MethodGroup = {
         workerId,
         maxJobs: Math.min(maxJobs, MAX_JOBS_PER_GET_WORK),
         leaseSeconds: readOptionalNumber(option(opts, 'lease_time'), 'lease_time') ?? null,
-        specs: names?.map((n, i) => readName(n, `work_spec_names[${i}]`)) ?? null,
+        // An empty list names no spec, so all of them, as in the original (`if work_spec_names`).
+        specs: names?.length ? names.map((n, i) => readName(n, `work_spec_names[${i}]`)) : null,
         availableGb: readOptionalNumber(option(opts, 'available_gb'), 'available_gb') ?? null,
       });
       if (maxJobs === 1) return pair(work.length ? workTuple(work[0]) : NO_WORK);
