@@ -60,6 +60,15 @@ class Harness(object):
         self.recorder.emit({'type': 'note', 'text': 'expected a refusal (%s), got none' % meaning})
         return None
 
+    def either(self, fn, *args, **kwargs):
+        '''Calls fn where one server may fail and the other answer (the original's own bugs): the
+        exchange is recorded and compared, and the scenario goes on either way.'''
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            self.recorder.emit({'type': 'note', 'text': 'raised (scenario goes on): %r' % (exc,)})
+            return None
+
     def pause(self, seconds):
         '''Real time passing (leases, intervals): a replay waits as long.'''
         self.recorder.emit({'type': 'pause', 'seconds': seconds})
@@ -92,6 +101,10 @@ class Harness(object):
             code = app.exitcode
         except SystemExit as exc:
             code = exc.code
+        except Exception as exc:
+            # The tool itself raised (on the original's error, say): shown, and the scenario goes on.
+            out.write('raised: %r\n' % (exc,))
+            code = 'raised'
         finally:
             sys.stdout = saved
             yakonfig.clear_global_config()

@@ -11,14 +11,16 @@ What the recorder fixes so that two runs of a scenario can be compared, and why 
 normalisation is the comparator's, in compare.ts):
 - worker ids: Worker.register draws 16 random bytes; here they are a digest of the scenario name
   and a counter, in the same 32-hex-digit form;
-- the worker environment's host names and memory figures: fixed values of the same shapes (a
-  tuple of addresses, psutil's named tuple), so a recording names no machine.
+- the worker environment's host names, memory figures and pid: fixed values of the same shapes
+  (a tuple of addresses, psutil's named tuple), so a recording names no machine and two runs
+  report the same environment. (ForkWorker, which kills children by pid, is not run here.)
 '''
 from __future__ import absolute_import, print_function
 import binascii
 import collections
 import hashlib
 import json
+import os
 import socket as real_socket
 import sys
 import time
@@ -146,6 +148,17 @@ _svmem = collections.namedtuple(
 FIXED_MEMORY = _svmem(8 << 30, 6 << 30, 25.0, 2 << 30, 4 << 30, 1 << 30, 1 << 30, 0, 2 << 30, 0, 0)
 
 
+class _FixedOs(object):
+    '''The os module as coordinate.workers sees it: a fixed pid in the environment it reports.'''
+    PID = 4242
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    def getpid(self):
+        return self.PID
+
+
 class _FixedPsutil(object):
     def virtual_memory(self):
         return FIXED_MEMORY
@@ -167,4 +180,5 @@ def install(scenario_ids):
     workers_module.nice_identifier = nice_identifier
     workers_module.socket = _HostShim()
     workers_module.psutil = _FixedPsutil()
+    workers_module.os = _FixedOs()
     return reset

@@ -6,31 +6,42 @@ from coordinate.constants import AVAILABLE, PAUSED, PENDING, RUNNABLE
 
 
 def s_get_work_options(h):
-    '''max_jobs, work_spec_names, available_gb against min_gb, max_getwork, max_running, paused
-    specs, and spec priority over everything else.'''
+    '''max_jobs, work_spec_names, max_getwork, max_running and paused specs, spec by spec.'''
     tm = h.tm
     tm.get_work('w')
     tm.get_work('w', max_jobs=5)
     tm.set_work_spec({'name': 'low', 'min_gb': 0})
-    tm.set_work_spec({'name': 'heavy', 'min_gb': 8, 'priority': 5})
-    tm.set_work_spec({'name': 'capped', 'min_gb': 0, 'max_getwork': 2, 'priority': 3})
-    tm.set_work_spec({'name': 'busy', 'min_gb': 0, 'max_running': 1, 'priority': 4})
-    for name in ['low', 'heavy', 'capped', 'busy']:
+    tm.set_work_spec({'name': 'capped', 'min_gb': 0, 'max_getwork': 2})
+    tm.set_work_spec({'name': 'busy', 'min_gb': 0, 'max_running': 1})
+    for name in ['low', 'capped', 'busy']:
         tm.add_work_units(name, [('%s%d' % (name, i), {'i': i}) for i in range(4)])
-    tm.get_work('w', available_gb=16, max_jobs=3)
-    tm.get_work('w', available_gb=2, max_jobs=3)
-    tm.get_work('w', available_gb=2, max_jobs=3)
-    tm.get_work('w', available_gb=2, max_jobs=3)
-    tm.get_work('w', available_gb=2, max_jobs=3, work_spec_names=['low'])
+    tm.get_work('w', max_jobs=3, work_spec_names=['capped'])
+    tm.get_work('w', max_jobs=3, work_spec_names=['capped'])
+    tm.get_work('w', max_jobs=3, work_spec_names=['busy'])
+    tm.get_work('w', max_jobs=3, work_spec_names=['busy'])
+    tm.get_work('w', max_jobs=3, work_spec_names=['low'])
     tm.get_work('w', work_spec_names=['missing'])
     tm.get_work('w', work_spec_names=[])
     tm.pause_work_spec('low')
-    tm.get_work('w', available_gb=2, work_spec_names=['low'])
+    tm.get_work('w', work_spec_names=['low'])
     tm.pause_work_spec('low', paused=False)
-    tm.get_work('w', available_gb=2, work_spec_names=['low'], max_jobs=10)
-    tm.get_work('w', lease_time=30, max_jobs=1)
-    for name in ['low', 'heavy', 'capped', 'busy']:
+    tm.get_work('w', work_spec_names=['low'], max_jobs=10)
+    tm.get_work('w', lease_time=30, max_jobs=1, work_spec_names=['capped'])
+    for name in ['low', 'capped', 'busy']:
         tm.count_work_units(name)
+
+
+def s_spec_priority_and_min_gb(h):
+    '''A spec's own priority and min_gb against available_gb, which the original ignores.'''
+    tm = h.tm
+    tm.set_work_spec({'name': 'low', 'min_gb': 0})
+    tm.set_work_spec({'name': 'heavy', 'min_gb': 8, 'priority': 5})
+    tm.set_work_spec({'name': 'urgent', 'min_gb': 0, 'priority': 3})
+    for name in ['low', 'heavy', 'urgent']:
+        tm.add_work_units(name, [('%s%d' % (name, i), {'i': i}) for i in range(4)])
+    tm.get_work('w', available_gb=16, max_jobs=2)
+    tm.get_work('w', available_gb=2, max_jobs=2)
+    tm.get_work('w', available_gb=2, max_jobs=2)
 
 
 def s_leases(h):
@@ -83,13 +94,21 @@ def s_continuous(h):
     tm._rpc('control_work_spec', ('gen', {'continuous': False}))
     h.pause(2.5)
     tm.get_work('w', work_spec_names=['gen'])
-    tm._rpc('control_work_spec', ('gen', {'continuous': True, 'interval': 0}))
-    third = tm.get_work('w', work_spec_names=['gen'], max_jobs=3)
-    tm.count_work_units('gen')
-    for unit in third:
-        unit.finish()
     tm.set_work_spec({'name': 'cont-queue', 'min_gb': 0, 'continuous': True})
     tm.add_work_units('cont-queue', [('queued', {})])
     tm.get_work('w', work_spec_names=['cont-queue'], max_jobs=2)
+    # The original keys a unit by the time to 10 ms: two made sooner would be one key.
+    h.pause(0.05)
     tm.get_work('w', work_spec_names=['cont-queue'])
     tm.count_work_units('cont-queue')
+
+
+def s_continuous_batch(h):
+    '''Several units made by one get_work of a continuous spec.'''
+    tm = h.tm
+    tm.set_work_spec({'name': 'gen', 'min_gb': 0, 'continuous': True})
+    units = tm.get_work('w', work_spec_names=['gen'], max_jobs=3)
+    tm.count_work_units('gen')
+    for unit in units:
+        unit.finish()
+    tm.count_work_units('gen')
