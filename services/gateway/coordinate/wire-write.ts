@@ -24,9 +24,17 @@ export function storedValue(bytes: Uint8Array | null | undefined): CborValue {
   return bytes === null || bytes === undefined ? null : new Encoded(bytes);
 }
 
-/** Coordinate times are float seconds since the epoch; Passerine keeps milliseconds. */
-export function epochSeconds(ms: number | null | undefined): number | null {
-  return ms === null || ms === undefined || ms === 0 ? null : ms / 1000;
+/**
+ * Coordinate times are float seconds since the epoch (Python's time.time()); Passerine keeps
+ * milliseconds. Written as a float64 whatever the value: a time on a whole second would
+ * otherwise go out as an int.
+ */
+export function epochSeconds(ms: number | null | undefined): CborValue {
+  if (ms === null || ms === undefined || ms === 0) return null;
+  const bytes = new Uint8Array(9);
+  bytes[0] = 0xfb;
+  new DataView(bytes.buffer).setFloat64(1, ms / 1000);
+  return new Encoded(bytes);
 }
 
 /**
