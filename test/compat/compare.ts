@@ -193,7 +193,7 @@ export function compareScenario(
       scenario: reference.name,
       exchange: refs.length + 1,
       method: cands[refs.length].method,
-      phase: 'scenario',
+      phase: cands[refs.length].phase,
       what: 'the candidate made more requests',
       reference: '(nothing)',
       candidate: cands[refs.length].method,
