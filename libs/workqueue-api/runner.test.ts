@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, encodeValue, tuple } from '@passerine/cbor';
+import { CborMap, type CborValue, encodeValue, tuple, utf8 } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import { describe, expect, it } from 'vitest';
 import { readSpecSettings } from './coordinate-data.ts';
@@ -12,6 +12,18 @@ describe('a work spec runner', () => {
     expect(readRunner(specWith(map({ command: 'echo hi' })))?.argv).toEqual(['/bin/sh', '-c', 'echo hi']);
     expect(readRunner(specWith(map({ command: ['node', '-e', '1'] })))?.argv).toEqual(['node', '-e', '1']);
     expect(readRunner(specWith(map({ command: tuple('ls', '-l') })))?.argv).toEqual(['ls', '-l']);
+  });
+
+  it('reads a runner from a Python 2 client, whose keys are byte strings', () => {
+    const bytesMap = (entries: Record<string, CborValue>) =>
+      new CborMap(Object.entries(entries).map(([k, v]) => [utf8(k), v] as const));
+    const runner = readRunner(
+      bytesMap({
+        name: utf8('spec'),
+        runner: bytesMap({ command: utf8('true'), resources: bytesMap({ cpus: 1 }) }),
+      }),
+    );
+    expect(runner).toMatchObject({ argv: ['/bin/sh', '-c', 'true'], resources: { cpus: 1 } });
   });
 
   it('reads env, cwd, timeout, resources and labels', () => {
