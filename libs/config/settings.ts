@@ -148,7 +148,7 @@ export const compatSettings = group(['`compat:record`'], {
     does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
   }),
   target: setting({
-    flag: '--target <host:port>',
+    flag: '--target <address>',
     kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
     defaultText: 'a `passerine up` of its own on free ports',
     does: "a running Passerine's CBOR-RPC endpoint to run the scenarios against",
