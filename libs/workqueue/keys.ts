@@ -49,6 +49,10 @@ function asciiFrom(canonical: string, from: number): boolean {
   return true;
 }
 
+export function isTextKey(canonical: string): boolean {
+  return canonical.charCodeAt(0) === 0x74;
+}
+
 /** The same name under the other kind when Python 2 equates the two (ASCII content), else undefined. */
 export function otherKindOf(canonical: string): string | undefined {
   if (!asciiFrom(canonical, 1)) return undefined;

@@ -1,5 +1,13 @@
 import { NotFoundError } from '@passerine/core';
-import { canonicalName, describeName, identityOf, type Name, nameIdentity, otherKindOf } from './keys.ts';
+import {
+  canonicalName,
+  describeName,
+  identityOf,
+  isTextKey,
+  type Name,
+  nameIdentity,
+  otherKindOf,
+} from './keys.ts';
 import type { AttemptState, NamespaceState, WorkSpecState, WorkUnitState } from './state.ts';
 
 /**
@@ -30,6 +38,8 @@ export function requireSpec(state: NamespaceState, name: Name): WorkSpecState {
 export function unitByCanonical(spec: WorkSpecState, canonical: string): WorkUnitState | undefined {
   const unit = spec.units.get(canonical);
   if (unit !== undefined) return unit;
+  const ofOtherKind = isTextKey(canonical) ? spec.units.size - spec.textKeys : spec.textKeys;
+  if (ofOtherKind === 0) return undefined;
   const other = otherKindOf(canonical);
   return other === undefined ? undefined : spec.units.get(other);
 }

@@ -11,7 +11,7 @@ import {
 import { CorruptError } from '@passerine/core';
 import type { AttemptStatus } from './status.ts';
 import { WorkUnitStatus } from './status.ts';
-import type { Name } from './keys.ts';
+import { isTextKey, type Name } from './keys.ts';
 import { specIdOf } from './lookup.ts';
 
 /**
@@ -193,6 +193,7 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
     };
     for (let k = 0; k < u.attemptCount[i]; k++) restoreAttempt(state, unit, s.attempts, nextAttempt++);
     spec.units.set(unit.key, unit);
+    if (isTextKey(unit.key)) spec.textKeys++;
     spec.counts[unit.status]++;
     if (unit.status === WorkUnitStatus.AVAILABLE) {
       if (unit.availableAt > 0) state.delayed.push(unit);

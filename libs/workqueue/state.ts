@@ -42,6 +42,8 @@ export interface WorkSpecState {
   lastContinuousAt: number;
   /** Keys sorted by the name order; rebuilt on demand after keys are added or removed. */
   sortedKeys: string[] | null;
+  /** Units keyed by a text string (the rest by bytes): a lookup tries the other kind only if there are any. */
+  textKeys: number;
 }
 
 /** Kept small on purpose: a million of these must fit in a few hundred MB. */
@@ -137,5 +139,6 @@ export function createWorkSpecState(
     counts: [0, 0, 0, 0, 0, 0],
     lastContinuousAt: 0,
     sortedKeys: null,
+    textKeys: 0,
   };
 }

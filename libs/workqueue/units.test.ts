@@ -39,11 +39,24 @@ describe('adding and reading work units', () => {
     ).toThrow(ValidationError);
   });
 
-  it('an existing key is overwritten', () => {
+  it('an existing key is overwritten, keeping its priority; a key named twice in one add counts as the last', () => {
     const ns = withUnits();
-    ns.run({ type: 'AddWorkUnits', spec: 'sa', units: [{ key: 'k1', data: blob('new') }] });
+    ns.run({ type: 'AddWorkUnits', spec: 'sa', units: [{ key: 'k1', data: blob('new'), priority: 9 }] });
     expect(getWorkUnits(ns.state, 'sa', { work_unit_keys: ['k1'] })).toEqual([['k1', blob('new')]]);
     expect(countWorkUnits(ns.state, 'sa')).toEqual({ 1: 4 });
+    ns.run({
+      type: 'AddWorkUnits',
+      spec: 'sa',
+      units: [
+        { key: 'twice', data: blob('first'), priority: 1 },
+        { key: 'twice', data: blob('last'), priority: 5 },
+      ],
+    });
+    const order = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w', maxJobs: 2 }));
+    expect(order.map((w) => [w.work_unit_key, w.work_unit_data])).toEqual([
+      ['twice', blob('last')],
+      ['f\u00fc', blob('d-f\u00fc')],
+    ]);
   });
 
   it('get_work_units sorts by key bytes, start is inclusive, named keys come as asked, unknown ones null', () => {

@@ -12,6 +12,7 @@ import { WorkUnitStatus } from '../status.ts';
  * 4. among what is left, pending counts track the weights (goordinated's rule).
  */
 export function chooseSpec(state: NamespaceState, eligible: WorkSpecState[], random: () => number) {
+  if (eligible.length === 1) return eligible[0];
   const top = highest(eligible, (s) => s.meta.priority);
   const byUnit = highest(top, headPriority);
   return chooseByWeight(downstreamFirst(state, byUnit), random);

@@ -2,7 +2,6 @@ import { ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext, UnitOutput } from '../commands.ts';
 import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
-import { nameIdentity } from '../keys.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
@@ -15,22 +14,15 @@ import {
   requireNumber,
 } from '../validate.ts';
 
-/**
- * The units of one add, each key once: a key given twice (b'a' and u'a' included) counts as the
- * last one given, as in the original, which gathers them in a dict first.
- */
 export function checkUnits(units: unknown, field: string, defaultPriority = 0): UnitToAdd[] {
-  const byKey = new Map<string, UnitToAdd>();
-  requireArray(units, field).forEach((u, i) => {
+  return requireArray(units, field).map((u, i): UnitToAdd => {
     const unit = (u ?? {}) as Partial<UnitOutput>;
-    const key = requireKey(unit.key, `${field}[${i}].key`);
-    byKey.set(nameIdentity(key), {
-      key,
+    return {
+      key: requireKey(unit.key, `${field}[${i}].key`),
       data: requireBytes(unit.data, `${field}[${i}].data`),
       priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? defaultPriority,
-    });
+    };
   });
-  return [...byKey.values()];
 }
 
 export function decideAddWorkUnits(

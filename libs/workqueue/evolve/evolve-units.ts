@@ -7,21 +7,34 @@ import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
 import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
 
-/** Each returns false when the event referred to something no longer there (applied as a no-op). */
+/**
+ * Each returns false when the event referred to something no longer there (applied as a no-op).
+ *
+ * An add naming a key its spec has gives the unit the new data and makes it available afresh,
+ * keeping its key and priority (the original's add of an existing key). A key named twice in one
+ * add counts as the last one given, priority too (the original gathers an add in a dict first).
+ */
 export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData['WorkUnitsAdded']): boolean {
   const spec = findSpec(state, e.spec);
   if (!spec) return false;
   if (e.continuous) spec.lastContinuousAt = e.at;
+  const added = new Set<WorkUnitState>();
   for (const u of e.units) {
     const key = canonicalName(u.key);
     const data = packBytes(u.data);
     const existing = unitByCanonical(spec, key);
     if (!existing) {
-      insertUnit(spec, newUnit(spec.id, key, data, u.priority));
+      const unit = newUnit(spec.id, key, data, u.priority);
+      insertUnit(spec, unit);
+      added.add(unit);
       continue;
     }
-    // Adding an existing key (b'a' for u'a' too) gives it the new data and makes it available
-    // afresh, whoever held it; it keeps its key and its priority, as in the original.
+    if (added.has(existing)) {
+      existing.data = data;
+      existing.priority = u.priority;
+      if (existing.hi >= 0) spec.available.update(existing);
+      continue;
+    }
     const last = existing.last;
     if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
     existing.data = data;
