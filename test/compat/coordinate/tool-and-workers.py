@@ -54,6 +54,7 @@ class Day(object):
         self.env = dict(os.environ, COMPAT_RUN_LOG=self.runs,
                         PYTHONPATH=HERE + os.pathsep + os.environ.get('PYTHONPATH', ''))
         self.results = []
+        self.worker = None
 
     def tool(self, *args):
         '''`coordinate -c CONFIG ARGS...`: its exit status and output.'''
@@ -86,6 +87,10 @@ class Day(object):
         return (int(m.group(1)) if m else None), out
 
     def close(self):
+        # A worker still running (the run stopped early) is stopped, its children with it.
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.send_signal(signal.SIGTERM)
+            wait_for(self.worker, 10)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -132,9 +137,9 @@ def day_of_work(day):
     counts = day.summary().get('day.parse', {})
     day.check('its output chained through then: 2 units of day.parse', counts.get('num_available') == 2, counts)
 
-    worker = subprocess.Popen([day.run, 'worker', '--config', day.config, '--foreground'], env=day.env,
-                              cwd=day.tmp, stdout=open(os.path.join(day.tmp, 'worker.log'), 'w'),
-                              stderr=subprocess.STDOUT)
+    worker = day.worker = subprocess.Popen(
+        [day.run, 'worker', '--config', day.config, '--foreground'], env=day.env, cwd=day.tmp,
+        stdout=open(os.path.join(day.tmp, 'worker.log'), 'w'), stderr=subprocess.STDOUT)
     seen_workers = set()
     deadline = time.time() + 180
     done = {}
