@@ -70,15 +70,15 @@ module.exports = {
     {
       name: 'no-deep-import-from-outside',
       comment:
-        'Code outside the packages (bench/, test/e2e/, scripts/, bin/, examples/) reaches into a package past ' +
+        'Code outside the packages (bench/, test/e2e/, test/compat/, scripts/, bin/, examples/) reaches into a package past ' +
         'its index.ts or its testing entry.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin|examples)/' },
+      from: { path: '^(bench|test/e2e|test/compat|scripts|bin|examples)/' },
       to: { path: PACKAGE, pathNot: [INDEX, TESTING_ENTRY] },
     },
     {
       name: 'no-relative-import-across-packages',
-      comment: "A relative path ('../..') reaches into another package: import the package by its name.",
+      comment: 'A relative path climbs into another package: import the package by its name.',
       severity: 'error',
       from: { path: PACKAGE },
       to: { path: PACKAGE, pathNot: '^$1/', dependencyTypes: ['local'], dependencyTypesNot: BY_NAME },
@@ -87,7 +87,7 @@ module.exports = {
       name: 'no-relative-import-into-packages',
       comment: 'Code outside the packages reaches into one by a relative path: import it by its name.',
       severity: 'error',
-      from: { path: '^(bench|test/e2e|scripts|bin|examples)/' },
+      from: { path: '^(bench|test/e2e|test/compat|scripts|bin|examples)/' },
       to: { path: PACKAGE, dependencyTypes: ['local'], dependencyTypesNot: BY_NAME },
     },
     {

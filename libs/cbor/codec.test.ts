@@ -3,14 +3,38 @@ import { Decoder } from 'cbor-x';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeValue } from './decode.ts';
-import { encodeValue } from './encode.ts';
+import { encodedOf, encodeValue } from './encode.ts';
 import { cborEquals } from './equals.ts';
 import { CborMap, mapGet } from './map.ts';
 import { cborValues } from './test-arbitraries.ts';
 import { fromHex, toHex, utf8 } from './utf8.ts';
-import { type CborValue, Tuple, tuple, Uuid } from './value.ts';
+import { type CborValue, Encoded, Tuple, tuple, Uuid } from './value.ts';
 
 const roundTrip = (value: CborValue) => decodeValue(encodeValue(value));
+
+describe('what a client sent, kept as sent', () => {
+  // {b'f': 1.0, b'g': [2.0]} from Python: the floats are integral, so they decode to JS numbers.
+  const sent = fromHex('a24166fb3ff0000000000000416781fb4000000000000000');
+
+  it('a decoded map gives back its own bytes, integral floats and all', () => {
+    const map = decodeValue(sent) as CborMap;
+    expect(toHex(encodeValue(map))).not.toBe(toHex(sent));
+    expect(toHex(encodedOf(map))).toBe(toHex(sent));
+    // Only maps keep their bytes (data and spec dicts are maps): a bare list is encoded afresh.
+    expect(toHex(encodedOf(mapGet(map, 'g')!))).toBe('8102');
+  });
+
+  it('a map changed after decoding is encoded afresh', () => {
+    const map = (decodeValue(sent) as CborMap).set(utf8('h'), 3);
+    expect(toHex(encodedOf(map))).toBe(toHex(encodeValue(map)));
+  });
+
+  it('an Encoded value is written as it is, inside anything', () => {
+    const framed = encodeValue([1, new Encoded(sent)]);
+    expect(toHex(framed)).toBe(`8201${toHex(sent)}`);
+    expect(cborEquals(new Encoded(sent), decodeValue(sent))).toBe(true);
+  });
+});
 
 describe('encodeValue / decodeValue', () => {
   it('round-trips any value exactly', () => {

@@ -81,6 +81,7 @@ class CborReader {
 
   readValue(depth: number): CborValue {
     if (depth > MAX_DEPTH) throw new CorruptError(`CBOR nests deeper than ${MAX_DEPTH} levels`);
+    const start = this.offset;
     const initial = this.byte();
     const major = initial >> 5;
     const info = initial & 0x1f;
@@ -100,7 +101,7 @@ class CborReader {
       case MajorType.array:
         return this.array(argument, depth);
       case MajorType.map:
-        return this.map(argument, depth);
+        return this.map(argument, depth, start);
       default:
         return this.tagged(argument ?? this.indefiniteNotAllowed('a tag'), depth);
     }
@@ -174,7 +175,8 @@ class CborReader {
     return items;
   }
 
-  private map(argument: number | bigint | null, depth: number): CborMap {
+  /** A map remembers the bytes it was read from (see CborMap.source). */
+  private map(argument: number | bigint | null, depth: number, start: number): CborMap {
     const entries: CborMapEntry[] = [];
     if (argument === null) {
       while (!this.atBreak()) entries.push(this.readEntry(depth));
@@ -182,7 +184,7 @@ class CborReader {
       const count = this.length(argument, 2);
       for (let i = 0; i < count; i++) entries.push(this.readEntry(depth));
     }
-    return new CborMap(entries);
+    return new CborMap(entries).readFrom(this.bytes.subarray(start, this.offset));
   }
 
   private readEntry(depth: number): CborMapEntry {

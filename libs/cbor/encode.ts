@@ -3,7 +3,7 @@ import { ByteWriter } from './byte-writer.ts';
 import { CborMap } from './map.ts';
 import { MajorType, TAG_TUPLE, TAG_UUID } from './tags.ts';
 import { utf8 } from './utf8.ts';
-import { type CborValue, Tuple, Uuid } from './value.ts';
+import { type CborValue, Encoded, Tuple, Uuid } from './value.ts';
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_DEPTH = 512;
@@ -54,6 +54,16 @@ function writeNumber(writer: ByteWriter, value: number): void {
   writer.float64(value);
 }
 
+/**
+ * The bytes of a value as a client sent it: a decoded map's own source bytes, an Encoded value's
+ * bytes, else its encoding. What is stored from a request goes through here.
+ */
+export function encodedOf(value: CborValue): Uint8Array {
+  if (value instanceof CborMap && value.source !== undefined) return value.source;
+  if (value instanceof Encoded) return value.bytes;
+  return encodeValue(value);
+}
+
 function writeBigInt(writer: ByteWriter, value: bigint): void {
   const [major, argument] = value >= 0n ? [MajorType.unsigned, value] : [MajorType.negative, -1n - value];
   if (argument > MAX_UINT64) {
@@ -80,6 +90,8 @@ function writeValue(writer: ByteWriter, value: CborValue, depth: number): void {
   } else if (value instanceof Uuid) {
     writeHead(writer, MajorType.tag, TAG_UUID);
     writeString(writer, MajorType.bytes, value.bytes);
+  } else if (value instanceof Encoded) {
+    writer.bytes(value.bytes);
   } else if (value instanceof CborMap) {
     writeHead(writer, MajorType.map, value.size);
     for (const [key, item] of value.entries) {

@@ -1,6 +1,7 @@
+import { decodeValue } from './decode.ts';
 import { CborMap } from './map.ts';
 import { bytesEqual } from './utf8.ts';
-import { type CborValue, Tuple, Uuid } from './value.ts';
+import { type CborValue, Encoded, Tuple, Uuid } from './value.ts';
 
 /**
  * Structural equality of two values. Kinds must match: bytes never equal text, a tuple never
@@ -8,6 +9,8 @@ import { type CborValue, Tuple, Uuid } from './value.ts';
  * Numbers compare with Object.is so NaN equals NaN and 0 differs from -0 (both survive the wire).
  */
 export function cborEquals(a: CborValue, b: CborValue): boolean {
+  if (a instanceof Encoded) return cborEquals(decodeValue(a.bytes), b);
+  if (b instanceof Encoded) return cborEquals(a, decodeValue(b.bytes));
   if (a === b) return typeof a !== 'number' || Object.is(a, b);
   if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;

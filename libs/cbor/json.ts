@@ -1,6 +1,7 @@
 import { ValidationError } from '@passerine/core';
 import { CborMap, type CborMapEntry } from './map.ts';
-import { type CborValue, Tuple, Uuid } from './value.ts';
+import { decodeValue } from './decode.ts';
+import { type CborValue, Encoded, Tuple, Uuid } from './value.ts';
 
 /**
  * A lossless JSON form of a CborValue, for edges that speak JSON (HTTP, logs, the CLI):
@@ -30,6 +31,7 @@ export function toJsonValue(value: CborValue): JsonValue {
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value instanceof Tuple) return { $tuple: value.items.map(toJsonValue) };
   if (value instanceof Uuid) return { $uuid: value.toString() };
+  if (value instanceof Encoded) return toJsonValue(decodeValue(value.bytes));
   // Digit-only keys would be reordered by JS objects, which list integer-like keys first.
   const plainKeys = value.entries.every(
     ([k]) => typeof k === 'string' && !k.startsWith('$') && !/^\d+$/.test(k),

@@ -12,6 +12,12 @@ export type CborMapEntry = readonly [key: CborValue, value: CborValue];
  */
 export class CborMap {
   readonly entries: CborMapEntry[];
+  /**
+   * The bytes a decoded map was read from, so that what a client sent is stored and sent back as
+   * sent: an integral float (1.0) reads as the JS number 1 and would come back an int. Cleared by
+   * `set`; `encodedOf` uses it. Private, so that two equal maps stay equal to deep comparisons.
+   */
+  #source: Uint8Array | undefined;
 
   constructor(entries: Iterable<CborMapEntry> = []) {
     this.entries = [...entries];
@@ -22,6 +28,16 @@ export class CborMap {
     return new CborMap(
       Object.entries(object).map(([key, value]): CborMapEntry => [keys === 'bytes' ? utf8(key) : key, value]),
     );
+  }
+
+  get source(): Uint8Array | undefined {
+    return this.#source;
+  }
+
+  /** Called by the decoder. */
+  readFrom(bytes: Uint8Array): this {
+    this.#source = bytes;
+    return this;
   }
 
   get size(): number {
@@ -39,6 +55,7 @@ export class CborMap {
 
   /** Replaces the value of an existing equal key in place, or appends a new entry. */
   set(key: CborValue, value: CborValue): this {
+    this.#source = undefined;
     const index = this.entries.findIndex(([k]) => cborEquals(k, key));
     if (index >= 0) this.entries[index] = [this.entries[index][0], value];
     else this.entries.push([key, value]);

@@ -11,7 +11,7 @@ import { fromHex, toHex } from './utf8.ts';
 import type { CborValue } from './value.ts';
 
 /** A real Python 2 Coordinate client talking to the real Python server, every message as hex. */
-const TRANSCRIPT = '/work/shared/reference/coordinate-reference-transcript.jsonl';
+const TRANSCRIPT = new URL('../../test/compat/fixtures/reference-transcript.jsonl', import.meta.url);
 
 interface TranscriptLine {
   method: string;

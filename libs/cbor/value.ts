@@ -17,7 +17,8 @@ export type CborValue =
   | CborValue[]
   | Tuple
   | Uuid
-  | CborMap;
+  | CborMap
+  | Encoded;
 
 /** CBOR tag 128: a Python tuple. Kept apart from arrays so (key, data) pairs go back as tuples. */
 export class Tuple {
@@ -34,6 +35,18 @@ export class Tuple {
 
 export function tuple(...items: CborValue[]): Tuple {
   return new Tuple(items);
+}
+
+/**
+ * A value already encoded: its bytes go out as they are. Answers carry stored data and spec dicts
+ * this way, as the client sent them, without a decode and re-encode on every get_work.
+ */
+export class Encoded {
+  readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

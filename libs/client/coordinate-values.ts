@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, decodeValue, encodeValue, Tuple, Uuid } from '@passerine/cbor';
+import { CborMap, type CborValue, decodeValue, Encoded, encodeValue, Tuple, Uuid } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 
 /**
@@ -55,6 +55,7 @@ export function fromCbor(value: CborValue): PlainValue {
     }
     return out;
   }
+  if (value instanceof Encoded) return fromCbor(decodeValue(value.bytes));
   if (value instanceof Tuple) return value.items.map(fromCbor);
   if (value instanceof Uuid) return value.toString();
   if (Array.isArray(value)) return value.map(fromCbor);

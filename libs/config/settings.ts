@@ -135,6 +135,27 @@ export const serveSettings = group(['`serve`'], { natsUrl });
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
 
+/**
+ * `npm run compat:record`, the differential harness of the Coordinate edge: it runs its scenarios
+ * against the original Coordinate and against Passerine, and records the original's exchanges as
+ * fixtures. The original lives outside the repository, so where it is must be given.
+ */
+export const compatSettings = group(['`compat:record`'], {
+  reference: setting({
+    env: 'PASSERINE_COORDINATE_REFERENCE',
+    flag: '--reference <run>',
+    kind: command(),
+    defaultText: 'none (required)',
+    does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
+  }),
+  target: setting({
+    flag: '--target <address>',
+    kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
+    defaultText: 'a `passerine up` of its own on free ports',
+    does: "a running Passerine's CBOR-RPC endpoint to run the scenarios against",
+  }),
+});
+
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
 export const clientSettings = group(['client commands'], { natsUrl, prefix });
 
@@ -292,4 +313,5 @@ export const settingGroups: readonly SettingGroup[] = [
   ...Object.values(serviceSettings),
   natsServerSettings,
   benchSettings,
+  compatSettings,
 ];

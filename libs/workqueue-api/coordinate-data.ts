@@ -2,6 +2,7 @@ import {
   CborMap,
   type CborValue,
   decodeValue,
+  encodedOf,
   encodeValue,
   fromUtf8,
   isCborMap,
@@ -43,14 +44,36 @@ function asText(value: CborValue | undefined): string | undefined {
   return undefined;
 }
 
-function asNumber(value: CborValue | undefined, field: string, fallback: number): number {
+/** A number as the original reads one with float() (or int(), which truncates): numeric text too. */
+function asNumber<F extends number | null>(
+  value: CborValue | undefined,
+  field: string,
+  fallback: F,
+  integer = false,
+): number | F {
   if (value === undefined || value === null) return fallback;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValidationError(`work spec field ${field} must be a number`, { field });
-  }
-  return value;
+  let n: number;
+  if (typeof value === 'bigint') n = Number(value);
+  else if (typeof value === 'boolean') n = value ? 1 : 0;
+  else if (typeof value === 'number') n = value;
+  else if (
+    (typeof value === 'string' || value instanceof Uint8Array) &&
+    /^\s*[-+]?\d+(\.\d*)?\s*$/.test(String(asText(value)))
+  ) {
+    n = Number(asText(value));
+  } else n = Number.NaN;
+  if (!Number.isFinite(n)) throw new ValidationError(`work spec field ${field} must be a number`, { field });
+  return integer ? Math.trunc(n) : n;
+}
+
+/** Python's truth of a value: None, False, 0, and empty strings and containers are false. */
+function truthy(value: CborValue | undefined): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === 0n) return false;
+  if (typeof value === 'string' || value instanceof Uint8Array || Array.isArray(value))
+    return value.length > 0;
+  if (value instanceof Tuple) return value.length > 0;
+  if (isCborMap(value)) return value.size > 0;
+  return true;
 }
 
 /** The settings of a spec dict: name required; weight from `weight`, else 20 − `nice` (at least 1). */
@@ -58,22 +81,22 @@ export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
   const spec = decodeValue(specBytes);
   if (!isCborMap(spec)) throw new ValidationError('a work spec must be a dict', { field: 'work_spec' });
   const name = asName(mapGet(spec, 'name'), 'name');
-  const nice = asNumber(mapGet(spec, 'nice'), 'nice', 0);
-  const weight = asNumber(mapGet(spec, 'weight'), 'weight', Math.max(1, 20 - nice));
+  const nice = asNumber(mapGet(spec, 'nice'), 'nice', 0, true);
+  const weight = asNumber(mapGet(spec, 'weight'), 'weight', Math.max(1, 20 - nice), true);
   const then = mapGet(spec, 'then');
-  const disabled = mapGet(spec, 'disabled') === true;
   return {
     name,
     priority: asNumber(mapGet(spec, 'priority'), 'priority', 0),
     weight,
-    max_running: asNumber(mapGet(spec, 'max_running'), 'max_running', 0),
-    max_getwork: asNumber(mapGet(spec, 'max_getwork'), 'max_getwork', 0),
-    max_retries: asNumber(mapGet(spec, 'max_retries'), 'max_retries', 0),
-    continuous: Boolean(mapGet(spec, 'continuous')),
-    interval: asNumber(mapGet(spec, 'interval'), 'interval', 0),
+    max_running: asNumber(mapGet(spec, 'max_running'), 'max_running', null, true),
+    max_getwork: asNumber(mapGet(spec, 'max_getwork'), 'max_getwork', 0, true),
+    max_retries: asNumber(mapGet(spec, 'max_retries'), 'max_retries', 0, true),
+    continuous: truthy(mapGet(spec, 'continuous')),
+    interval: asNumber(mapGet(spec, 'interval'), 'interval', null),
     // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     then: then === undefined || then === null ? null : asName(then, 'then'),
-    status: disabled ? 2 : 1,
+    then_preempts: mapGet(spec, 'then_preempts') === undefined ? true : truthy(mapGet(spec, 'then_preempts')),
+    status: truthy(mapGet(spec, 'disabled')) ? 2 : 1,
     min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),
     // Read whole here so that a malformed runner is refused when the spec is set, not when pumped.
     runner: readRunner(spec) !== undefined,
@@ -86,8 +109,9 @@ function itemsOf(value: CborValue): CborValue[] | undefined {
   return undefined;
 }
 
+/** A key alone has an empty dict; given data (None included) is kept as the worker wrote it. */
 function unitData(value: CborValue | undefined): Uint8Array {
-  return value === undefined || value === null ? EMPTY_MAP : encodeValue(value);
+  return value === undefined ? EMPTY_MAP : encodedOf(value);
 }
 
 /**
@@ -126,12 +150,28 @@ export function readOutputs(dataBytes: Uint8Array | null | undefined, thenSpec: 
   });
 }
 
-/** data['traceback'] as text, when there is one. */
+/**
+ * data['traceback'] as the client stored it (the encoded value, whatever its kind), when the data
+ * is a dict that has one: the original shows it in get_work_unit_status whatever the unit's status.
+ */
+export function readTracebackValue(dataBytes: Uint8Array | null | undefined): Uint8Array | undefined {
+  if (!dataBytes) return undefined;
+  const data = decodeValue(dataBytes);
+  if (!isCborMap(data)) return undefined;
+  const value = mapGet(data, 'traceback');
+  return value === undefined ? undefined : encodedOf(value);
+}
+
+/** data['traceback'] as text, when there is one that reads as text. */
 export function readTraceback(dataBytes: Uint8Array | null | undefined): string | undefined {
   if (!dataBytes) return undefined;
   const data = decodeValue(dataBytes);
   if (!isCborMap(data)) return undefined;
-  return asText(mapGet(data, 'traceback'));
+  try {
+    return asText(mapGet(data, 'traceback'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Decodes a spec name that came as UTF-8 bytes into text when the client sent bytes. */

@@ -12,6 +12,7 @@ export {
   readSpecSettings,
   readOutputs,
   readTraceback,
+  readTracebackValue,
   nameText,
   type Name,
   type SpecSettings,

@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, encodeValue, tuple } from '@passerine/cbor';
+import { CborMap, type CborValue, encodeValue, tuple, utf8 } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
 import { describe, expect, it } from 'vitest';
 import { readSpecSettings } from './coordinate-data.ts';
@@ -14,13 +14,25 @@ describe('a work spec runner', () => {
     expect(readRunner(specWith(map({ command: tuple('ls', '-l') })))?.argv).toEqual(['ls', '-l']);
   });
 
+  it('reads a runner from a Python 2 client, whose keys are byte strings', () => {
+    const bytesMap = (entries: Record<string, CborValue>) =>
+      new CborMap(Object.entries(entries).map(([k, v]) => [utf8(k), v] as const));
+    const runner = readRunner(
+      bytesMap({
+        name: utf8('spec'),
+        runner: bytesMap({ command: utf8('true'), resources: bytesMap({ cpus: 1 }) }),
+      }),
+    );
+    expect(runner).toMatchObject({ argv: ['/bin/sh', '-c', 'true'], resources: { cpus: 1 } });
+  });
+
   it('reads env, cwd, timeout, resources and labels', () => {
     const runner = readRunner(
       specWith(
         map({
           command: 'run',
           env: map({ A: '1' }),
-          cwd: '/tmp',
+          cwd: 'images',
           timeout_s: 1.5,
           resources: map({ cpus: 2, mem_mb: 512 }),
           labels: map({ zone: 'a' }),
@@ -30,7 +42,7 @@ describe('a work spec runner', () => {
     expect(runner).toEqual({
       argv: ['/bin/sh', '-c', 'run'],
       env: { A: '1' },
-      cwd: '/tmp',
+      cwd: 'images',
       timeoutMs: 1500,
       resources: { cpus: 2, memMb: 512 },
       labels: { zone: 'a' },

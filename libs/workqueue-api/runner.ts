@@ -75,8 +75,9 @@ function resourcesOf(value: CborValue | undefined): RunnerSpec['resources'] {
   if (!isCborMap(value)) return invalid('resources', 'must be a map like {cpus: 1, mem_mb: 512}');
   const out: RunnerSpec['resources'] = {};
   for (const [key] of value.entries) {
-    if (typeof key !== 'string' || !(key in RESOURCE_FIELDS)) {
-      invalid('resources', `has an unknown resource ${String(key)} (known: cpus, mem_mb, disk_mb)`);
+    const name = fieldName(key);
+    if (name === undefined || !(name in RESOURCE_FIELDS)) {
+      invalid('resources', `has an unknown resource ${String(name ?? key)} (known: cpus, mem_mb, disk_mb)`);
     }
   }
   for (const [wire, name] of Object.entries(RESOURCE_FIELDS)) {
@@ -91,13 +92,15 @@ function packingOf(value: CborValue | undefined): PackingChoice | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isCborMap(value))
     return invalid('packing', 'must be a map like {heuristic: "bfd", weights: {cpus: 1}}');
-  const heuristic = mapGet(value, 'heuristic');
+  const heuristicValue = mapGet(value, 'heuristic');
+  const heuristic =
+    heuristicValue instanceof Uint8Array ? textOf(heuristicValue, 'packing.heuristic') : heuristicValue;
   const weightsMap = mapGet(value, 'weights');
   const weights: Record<string, unknown> | undefined = isCborMap(weightsMap) ? {} : undefined;
   if (weightsMap !== undefined && weightsMap !== null && !weights)
     invalid('packing.weights', 'must be a map of numbers');
   for (const [key, weight] of isCborMap(weightsMap) ? weightsMap.entries : []) {
-    const name = String(key);
+    const name = fieldName(key) ?? String(key);
     weights![(RESOURCE_FIELDS as Record<string, string>)[name] ?? name] = weight;
   }
   try {
@@ -113,10 +116,18 @@ function packingOf(value: CborValue | undefined): PackingChoice | undefined {
   }
 }
 
+/** A field's name, given as text or (by a Python 2 client) as UTF-8 bytes. */
+function fieldName(key: CborValue): string | undefined {
+  if (typeof key === 'string') return key;
+  if (key instanceof Uint8Array) return Buffer.from(key).toString('utf8');
+  return undefined;
+}
+
 function readRunnerMap(runner: CborMap): RunnerSpec {
   for (const [key] of runner.entries) {
-    if (typeof key !== 'string' || !KNOWN_FIELDS.has(key)) {
-      invalid(String(key), `is not a runner field (known: ${[...KNOWN_FIELDS].join(', ')})`);
+    const name = fieldName(key);
+    if (name === undefined || !KNOWN_FIELDS.has(name)) {
+      invalid(String(name ?? key), `is not a runner field (known: ${[...KNOWN_FIELDS].join(', ')})`);
     }
   }
   const cwd = mapGet(runner, 'cwd');

@@ -26,7 +26,11 @@ export interface AttemptRef {
 export interface WorkQueueCommandData {
   SetWorkSpec: { name: Name; data: Uint8Array; meta?: Partial<WorkSpecMeta> };
   DeleteWorkSpec: { name: Name };
-  ControlWorkSpec: { name: Name; changes: WorkSpecControls };
+  /**
+   * `declaredContinuous`: whether the spec's dict says `continuous` (the edge reads it); a spec
+   * whose dict does not cannot be made continuous, as in the original.
+   */
+  ControlWorkSpec: { name: Name; changes: WorkSpecControls; declaredContinuous?: boolean };
   AddWorkUnits: { spec: Name; units: Array<{ key: Name; data: Uint8Array; priority?: number }> };
   PrioritizeWorkUnits: { spec: Name; keys: Name[]; priority?: number | null; adjustment?: number | null };
   /** Empty options delete nothing (decide throws ValidationError 'no usable options to del_work_units'). */
@@ -59,8 +63,12 @@ export interface WorkQueueCommandData {
   RetryAttempt: AttemptRef & { data?: Uint8Array | null; delaySeconds?: number | null };
   RecordWorkerHeartbeat: {
     workerId: string;
-    mode: string;
-    /** ≤ 0 or absent: the worker does not expire. */
+    /** The id as the worker gave it, when that is a byte string. */
+    wireId?: Name | null;
+    /** Passerine's own worker (a frontend's pump): not listed among the namespace's workers. */
+    internal?: boolean;
+    mode?: Name | null;
+    /** Absent: the worker does not expire; otherwise it does after this long (0: at once). */
     expireSeconds?: number | null;
     data?: Uint8Array | null;
     parent?: string | null;
@@ -75,8 +83,6 @@ export interface WorkQueueCommandData {
   ExpireWorkers: Record<string, never>;
   /** Timer: delayed units whose delay is over become takeable. */
   ReleaseDelayedUnits: { limit?: number };
-  /** Timer: idle continuous specs that are due get one generated unit each. */
-  GenerateContinuousUnits: Record<string, never>;
 }
 
 export type WorkQueueCommandType = keyof WorkQueueCommandData;

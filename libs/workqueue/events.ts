@@ -53,6 +53,8 @@ export interface WorkQueueEventData {
     at: number;
     expiresAt: number;
     attempts: Array<{ id: string; key: Name }>;
+    /** A get_work of a spec with an interval: a continuous one gives nothing until it has passed. */
+    paces?: boolean;
   };
   AttemptRenewed: { id: string; spec: Name; key: Name; at: number; expiresAt: number; data?: Uint8Array };
   AttemptFinished: { id: string; spec: Name; key: Name; at: number; data?: Uint8Array };
@@ -64,8 +66,11 @@ export interface WorkQueueEventData {
   UnitsReleased: { at: number; units: Array<{ spec: Name; key: Name }> };
   WorkerHeartbeat: {
     workerId: string;
+    /** The id as given when it is not `workerId` itself (a byte string). */
+    wireId?: Name;
+    internal?: boolean;
     at: number;
-    mode: string;
+    mode: Name | null;
     /** 0 = never expires. */
     expiresAt: number;
     data: Uint8Array;

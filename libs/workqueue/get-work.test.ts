@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { startedWork } from './queries/attempt-queries.ts';
 import { countWorkUnits } from './queries/spec-queries.ts';
 import type { WorkSpecMeta } from './spec-meta.ts';
-import { blob, Namespace } from './test-support/specification.ts';
+import { blob, Namespace, testContext } from './test-support/specification.ts';
 
-function namespace(specs: Record<string, Partial<WorkSpecMeta>>, unitsPerSpec = 3) {
-  const ns = new Namespace();
+function namespace(specs: Record<string, Partial<WorkSpecMeta>>, unitsPerSpec = 3, ctx = testContext()) {
+  const ns = new Namespace(ctx);
   for (const [name, meta] of Object.entries(specs)) {
     ns.run({ type: 'SetWorkSpec', name, data: blob(name), meta });
     const units = Array.from({ length: unitsPerSpec }, (_, i) => ({
@@ -54,6 +54,29 @@ describe('get_work scheduling', () => {
     expect(specsOf(namespace({ z: { weight: 0 } }))).toEqual([]);
   });
 
+  it('a unit prioritised in one spec is the next any worker gets, as in the original', () => {
+    const ns = namespace({ a: {}, b: {}, c: {} });
+    ns.run({ type: 'PrioritizeWorkUnits', spec: 'b', keys: ['u2'], priority: 1 });
+    const [got] = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }));
+    expect([got.work_spec_name, got.work_unit_key]).toEqual(['b', 'u2']);
+  });
+
+  it('along a then chain the spec furthest down with work goes first, unless then_preempts is off', () => {
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const chain = { s1: { then: 's2' }, s2: { then: 's3' }, s3: {} };
+    for (let seed = 1; seed <= 10; seed++) {
+      expect(specsOf(namespace(chain, 1, testContext(1_000_000, seed)))).toEqual(['s3']);
+    }
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const free = { s1: { then: 's2', then_preempts: false }, s2: {} };
+    const both = namespace(free, 10);
+    const seen = new Set(Array.from({ length: 10 }, () => specsOf(both)[0]));
+    expect(seen).toEqual(new Set(['s1', 's2']));
+    // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
+    const loop = { l1: { then: 'l2' }, l2: { then: 'l1' } };
+    expect(specsOf(namespace(loop, 1), 'w', { maxJobs: 1 })).toHaveLength(1);
+  });
+
   it('gives a spec that names a runner only to a caller that names the spec', () => {
     const ns = namespace({ pumped: { runner: true, priority: 9 }, pulled: {} });
     expect(specsOf(ns, 'w', { maxJobs: 5 })).toEqual(['pulled', 'pulled', 'pulled']);
@@ -99,9 +122,11 @@ describe('get_work scheduling', () => {
     const ns = namespace({ sa: {} }, 4);
     const expiry = (leaseSeconds?: number) =>
       startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w', leaseSeconds }))[0].expires - ns.ctx.now;
+    // Out of [1 s, 1 day], the default, as the original's get_work takes it.
     expect(expiry()).toBe(300_000);
-    expect(expiry(-5)).toBe(1000);
-    expect(expiry(1e9)).toBe(86_400_000);
+    expect(expiry(-5)).toBe(300_000);
+    expect(expiry(1e9)).toBe(300_000);
+    expect(expiry(86_400)).toBe(86_400_000);
     expect(() => ns.run({ type: 'GetWork', workerId: 'w', leaseSeconds: 'x' as never })).toThrow(
       ValidationError,
     );
@@ -109,20 +134,30 @@ describe('get_work scheduling', () => {
     expect(() => ns.run({ type: 'GetWork', workerId: '' })).toThrow(/worker_id/);
   });
 
-  it('a continuous spec generates a unit when idle and due by its interval', () => {
+  it('a continuous spec generates units when a get_work finds it idle and due by its interval', () => {
     const ns = namespace({ c: { continuous: true, interval: 60 } }, 0);
     const [first] = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }));
     expect(first.work_spec_name).toBe('c');
+    // As the original writes str(time.time()): a byte string.
+    expect(first.work_unit_key).toEqual(new Uint8Array(Buffer.from('1000.0')));
     ns.run({ type: 'FinishAttempt', attemptId: first.attempt_id });
     ns.ctx.advance(30_000);
     expect(ns.run({ type: 'GetWork', workerId: 'w' })).toEqual([]);
-    expect(ns.run({ type: 'GenerateContinuousUnits' } as never)).toEqual([]);
     ns.ctx.advance(30_000);
-    const [generated] = ns.run({ type: 'GenerateContinuousUnits' } as never);
+    const [generated] = ns.run({ type: 'GetWork', workerId: 'w', maxJobs: 2 });
     expect(generated).toMatchObject({
       type: 'WorkUnitsAdded',
-      data: { continuous: true, units: [{ priority: -1 }] },
+      data: { continuous: true, units: [{ priority: -1 }, { priority: -1 }] },
     });
-    expect(specsOf(ns)).toEqual(['c']);
+    // That get_work paced the spec again: nothing until its interval has passed.
+    expect(specsOf(ns)).toEqual([]);
+  });
+
+  it('a paced continuous spec gives nothing until its interval has passed, queued units included', () => {
+    const ns = namespace({ c: { continuous: true, interval: 60 } }, 2);
+    expect(startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }))).toHaveLength(1);
+    expect(ns.run({ type: 'GetWork', workerId: 'w' })).toEqual([]);
+    ns.ctx.advance(60_000);
+    expect(startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w' }))).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@
  *   append(events) ... then for (const e of events) state = evolve(state, e); // the same object, changed
  *   reply from the events (counts, ids) and from queries, e.g. startedWork(state, events) for get_work.
  *   After each commit, arm the timer at nextDeadline(state); when it fires run, each in turn,
- *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits, GenerateContinuousUnits (decide + evolve each).
+ *   ExpireWorkers, ExpireLeases, ReleaseDelayedUnits (decide + evolve each).
  * Units of time: commands take seconds (Coordinate's), events and queries carry ms since the epoch.
  * Pair-returning Coordinate methods map any thrown PasserineError to [false, message].
  */
@@ -18,7 +18,17 @@ export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
 export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export * from './events.ts';
 export { evolve, UnknownEventError } from './evolve/evolve.ts';
-export { canonicalName, compareCanonical, describeName, isName, type Name, nameOfCanonical } from './keys.ts';
+export {
+  canonicalName,
+  compareCanonical,
+  describeName,
+  identityOf,
+  isName,
+  type Name,
+  nameIdentity,
+  nameOfCanonical,
+} from './keys.ts';
+export { findSpec, findUnit } from './lookup.ts';
 export { attemptMachine } from './lifecycle/attempt-machine.ts';
 export { workUnitMachine } from './lifecycle/work-unit-machine.ts';
 export { workerMachine } from './lifecycle/worker-machine.ts';

@@ -13,6 +13,13 @@ describe('lifecycle tables derived from the machines', () => {
     expect(nextUnitStatus(WorkUnitStatus.FAILED, 'RESET')).toBe(WorkUnitStatus.AVAILABLE);
   });
 
+  it('finish wins: a finished unit stays finished when failed, a failed one finishes', () => {
+    expect(nextUnitStatus(WorkUnitStatus.FINISHED, 'FORCE_FAIL')).toBe(WorkUnitStatus.FINISHED);
+    expect(nextUnitStatus(WorkUnitStatus.FINISHED, 'FORCE_FINISH')).toBe(WorkUnitStatus.FINISHED);
+    expect(nextUnitStatus(WorkUnitStatus.FAILED, 'FORCE_FINISH')).toBe(WorkUnitStatus.FINISHED);
+    expect(nextUnitStatus(WorkUnitStatus.AVAILABLE, 'FORCE_FAIL')).toBe(WorkUnitStatus.FAILED);
+  });
+
   it('attempts end once; workers come back with a heartbeat', () => {
     expect(deriveTransitionTable(attemptMachine)).toMatchObject({
       finished: {},

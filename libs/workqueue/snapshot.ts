@@ -11,7 +11,8 @@ import {
 import { CorruptError } from '@passerine/core';
 import type { AttemptStatus } from './status.ts';
 import { WorkUnitStatus } from './status.ts';
-import { canonicalName as canonicalNameOf, type Name } from './keys.ts';
+import { isTextKey, type Name } from './keys.ts';
+import { specIdOf } from './lookup.ts';
 
 /**
  * A plain, msgpack-friendly copy of a namespace for the store's snapshots (stored with the stream
@@ -22,8 +23,14 @@ import { canonicalName as canonicalNameOf, type Name } from './keys.ts';
  * Units and attempts are stored as columns (one array per field): a million units as a million
  * maps repeated every field name and decoded slower than replaying the log they came from.
  */
+/**
+ * 3: names Python 2 finds equal are one key (keys.ts); a snapshot of an older state may hold b'a'
+ * and u'a' as two units, so it is not read and the log is replayed instead.
+ */
+export const SNAPSHOT_VERSION = 3;
+
 export interface NamespaceSnapshot {
-  version: 2;
+  version: typeof SNAPSHOT_VERSION;
   ignoredEvents: number;
   specs: SpecSnapshot[];
   workers: Array<Omit<WorkerState, 'lifecycle'>>;
@@ -133,7 +140,7 @@ function specSnapshot(spec: WorkSpecState): SpecSnapshot {
 
 export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
   return {
-    version: 2,
+    version: SNAPSHOT_VERSION,
     ignoredEvents: state.ignoredEvents,
     specs: [...state.specs.values()].map(specSnapshot),
     workers: [...state.workers.values()].map(({ lifecycle: _, ...w }) => ({ ...w })),
@@ -165,7 +172,7 @@ function restoreAttempt(state: NamespaceState, unit: WorkUnitState, c: AttemptCo
 
 function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
   const spec = createWorkSpecState(s.name, '', s.data, { ...s.meta });
-  spec.id = canonicalNameOf(s.name);
+  spec.id = specIdOf(s.name);
   spec.lastContinuousAt = s.lastContinuousAt;
   state.specs.set(spec.id, spec);
   const u = s.units;
@@ -186,6 +193,7 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
     };
     for (let k = 0; k < u.attemptCount[i]; k++) restoreAttempt(state, unit, s.attempts, nextAttempt++);
     spec.units.set(unit.key, unit);
+    if (isTextKey(unit.key)) spec.textKeys++;
     spec.counts[unit.status]++;
     if (unit.status === WorkUnitStatus.AVAILABLE) {
       if (unit.availableAt > 0) state.delayed.push(unit);
@@ -195,9 +203,9 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
 }
 
 export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
-  if (snapshot.version !== 2) {
+  if (snapshot.version !== SNAPSHOT_VERSION) {
     throw new CorruptError(
-      `namespace snapshot version ${snapshot.version} is not readable here (expected 2)`,
+      `namespace snapshot version ${snapshot.version} is not readable here (expected ${SNAPSHOT_VERSION})`,
     );
   }
   const state = createNamespaceState();

@@ -10,15 +10,18 @@ export interface WorkSpecMeta {
   priority: number;
   /** Relative share of pending work among specs of equal priority; ≤ 0 never gets work. */
   weight: number;
-  /** 0 = unlimited. */
-  max_running: number;
+  /** Most units PENDING at once; null = unlimited (as the original, 0 lets none run). */
+  max_running: number | null;
   /** Most units one get_work may take from this spec; 0 = unlimited. */
   max_getwork: number;
   /** A unit tried more than this many times fails; 0 = unlimited. */
   max_retries: number;
   continuous: boolean;
-  interval: number;
+  /** Seconds between continuous units; null when the spec gives none. */
+  interval: number | null;
   then: Name | null;
+  /** Whether the `then` spec's work comes first while it has any (the original's default: yes). */
+  then_preempts: boolean;
   status: WorkSpecStatus;
   min_gb: number;
   /**
@@ -31,13 +34,14 @@ export interface WorkSpecMeta {
 export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
   priority: 0,
   weight: 20,
-  max_running: 0,
+  max_running: null,
   max_getwork: 0,
   max_retries: 0,
   continuous: false,
-  interval: 0,
+  interval: null,
   // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
   then: null,
+  then_preempts: true,
   status: WorkSpecStatus.RUNNABLE,
   min_gb: 0,
   runner: false,

@@ -48,7 +48,7 @@ describe('work specs', () => {
     expect(getWorkSpecMeta(ns.state, 'sa')).toEqual({
       status: 2,
       continuous: false,
-      interval: 0,
+      interval: null, // the original's None: the spec sets none
       max_running: 3,
       weight: 20,
     });
@@ -74,13 +74,20 @@ describe('work specs', () => {
     expect(listWorkSpecs(ns.state)).toEqual([[], null]);
   });
 
-  it('text and byte spec names are different specs', () => {
+  it("b'a' and u'a' name one spec, which keeps the name it was first set with and the newest dict", () => {
     const ns = new Namespace();
     ns.run({ type: 'SetWorkSpec', name: 'a', data: blob('text') });
     ns.run({ type: 'SetWorkSpec', name: new Uint8Array([0x61]), data: blob('bytes') });
-    expect(getWorkSpec(ns.state, 'a')?.data).toEqual(blob('text'));
-    expect(getWorkSpec(ns.state, new Uint8Array([0x61]))?.data).toEqual(blob('bytes'));
-    expect(listWorkSpecs(ns.state)[0].map((s) => s.name)).toEqual([new Uint8Array([0x61]), 'a']);
+    ns.run({ type: 'SetWorkSpec', name: '\u00e9', data: blob('e-text') });
+    ns.run({ type: 'SetWorkSpec', name: new Uint8Array([0xc3, 0xa9]), data: blob('e-bytes') });
+    expect(getWorkSpec(ns.state, 'a')?.data).toEqual(blob('bytes'));
+    expect(getWorkSpec(ns.state, new Uint8Array([0x61]))?.name).toBe('a');
+    expect(getWorkSpec(ns.state, '\u00e9')?.data).toEqual(blob('e-text'));
+    expect(listWorkSpecs(ns.state)[0].map((s) => s.name)).toEqual([
+      'a',
+      new Uint8Array([0xc3, 0xa9]),
+      '\u00e9',
+    ]);
   });
 
   it('count_work_units needs the spec', () => {

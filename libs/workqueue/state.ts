@@ -42,6 +42,8 @@ export interface WorkSpecState {
   lastContinuousAt: number;
   /** Keys sorted by the name order; rebuilt on demand after keys are added or removed. */
   sortedKeys: string[] | null;
+  /** Units keyed by a text string (the rest by bytes): a lookup tries the other kind only if there are any. */
+  textKeys: number;
 }
 
 /** Kept small on purpose: a million of these must fit in a few hundred MB. */
@@ -79,8 +81,13 @@ export interface AttemptState extends HeapSlot {
 
 export interface WorkerState {
   id: string;
+  /** The id as the worker first gave it: Coordinate answers with the kind it came in. */
+  wireId: Name;
+  /** Passerine's own (a frontend's pump): registered and expiring, but not listed. */
+  internal: boolean;
   lifecycle: WorkerLifecycle;
-  mode: string;
+  /** As the worker reports it; Coordinate's client sends None when it has no mode. */
+  mode: Name | null;
   data: Uint8Array;
   parent: string | null;
   registeredAt: number;
@@ -132,5 +139,6 @@ export function createWorkSpecState(
     counts: [0, 0, 0, 0, 0, 0],
     lastContinuousAt: 0,
     sortedKeys: null,
+    textKeys: 0,
   };
 }

@@ -53,8 +53,23 @@ export function requireArray(value: unknown, field: string): unknown[] {
   return value;
 }
 
-/** Coordinate's server clamps leases rather than refusing them: absent → 300 s, then [1, 86400]. */
+/**
+ * A get_work's lease, as the original server takes it rather than refusing it: absent, or outside
+ * [1 s, 1 day], it is the default 300 s.
+ */
 export function leaseMs(value: unknown, field = 'lease_time'): number {
   const seconds = optionalNumber(value, field) ?? leaseLimits.defaultSeconds;
-  return Math.round(Math.min(leaseLimits.maxSeconds, Math.max(leaseLimits.minSeconds, seconds)) * 1000);
+  const inRange = seconds >= leaseLimits.minSeconds && seconds <= leaseLimits.maxSeconds;
+  return Math.round((inRange ? seconds : leaseLimits.defaultSeconds) * 1000);
+}
+
+/**
+ * A renewal's lease (update_work_unit): beyond a day it is the default; 0 or less ends it at once,
+ * as the original's lease in the past does (SingleWorker gives units back with update(-1)).
+ */
+export function renewalMs(value: unknown, field = 'lease_time'): number {
+  const seconds = optionalNumber(value, field) ?? leaseLimits.defaultSeconds;
+  return Math.round(
+    Math.max(0, seconds > leaseLimits.maxSeconds ? leaseLimits.defaultSeconds : seconds) * 1000,
+  );
 }

@@ -42,6 +42,54 @@ describe('workers', () => {
     expect(() => ns.run({ type: 'RecordWorkerHeartbeat', workerId: 'w3', mode: 5 as never })).toThrow(/mode/);
   });
 
+  it("keeps ids and modes as given (None too); b'RUN' and u'RUN' count as one mode", () => {
+    const ns = new Namespace();
+    ns.run({
+      type: 'RecordWorkerHeartbeat',
+      workerId: 'p',
+      wireId: blob('p'),
+      mode: null,
+      expireSeconds: 10,
+    });
+    ns.run({ type: 'RecordWorkerHeartbeat', workerId: 'a', mode: blob('RUN'), expireSeconds: 10 });
+    ns.run({ type: 'RecordWorkerHeartbeat', workerId: 'b', mode: 'RUN', expireSeconds: 10 });
+    expect(listWorkerModes(ns.state, true)).toEqual([
+      [blob('p'), null],
+      ['a', blob('RUN')],
+      ['b', 'RUN'],
+    ]);
+    expect(modeCounts(ns.state, true)).toEqual([
+      [null, 1],
+      [blob('RUN'), 2],
+    ]);
+  });
+
+  it("Passerine's own workers expire as any, and are not listed, counted or in the stats", () => {
+    const ns = withWorkers();
+    ns.run({
+      type: 'RecordWorkerHeartbeat',
+      workerId: 'pump',
+      mode: 'RUN',
+      expireSeconds: 5,
+      internal: true,
+    });
+    expect(getWorkerInfo(ns.state, 'pump')).not.toBeNull();
+    expect(Object.keys(listWorkerModes(ns.state))).toEqual(['w1', 'w1c']);
+    expect(modeCounts(ns.state)).toEqual({ RUN: 2 });
+    expect(workerStats(ns.state)).toEqual({ num_workers: 2, num_children: 1, num_expirable: 2 });
+    ns.ctx.advance(5_000);
+    expect(ns.run({ type: 'ExpireWorkers' } as never)[0]).toMatchObject({ data: { workerIds: ['pump'] } });
+  });
+
+  it('a lifetime of 0 ends at once; none given, the worker stays', () => {
+    const ns = new Namespace();
+    ns.run({ type: 'RecordWorkerHeartbeat', workerId: 'brief', mode: 'RUN', expireSeconds: 0 });
+    ns.run({ type: 'RecordWorkerHeartbeat', workerId: 'stays', mode: 'RUN' });
+    ns.ctx.advance(1);
+    ns.run({ type: 'ExpireWorkers' } as never);
+    expect(Object.keys(listWorkerModes(ns.state))).toEqual(['stays']);
+  });
+
   it('a parent sees the work of its children', () => {
     const ns = withWorkers();
     const [got] = startedWork(ns.state, ns.run({ type: 'GetWork', workerId: 'w1c', leaseSeconds: 60 }));
@@ -66,7 +114,8 @@ describe('workers', () => {
     expect(events.map((e) => e.type)).toEqual(['WorkerUnregistered', 'AttemptsExpired']);
     expect(countWorkUnits(ns.state, 'sa')).toEqual({ 1: 2 });
     expect(getChildWorkUnits(ns.state, 'w1')).toEqual({});
-    expect(ns.run({ type: 'UnregisterWorker', workerId: 'w1c' })).toEqual([]);
+    // Again: the original answers (False, "no worker 'w1c'").
+    expect(() => ns.run({ type: 'UnregisterWorker', workerId: 'w1c' })).toThrow("no worker 'w1c'");
   });
 
   it('expired workers go, and their attempts expire with them, driven by the clock', () => {

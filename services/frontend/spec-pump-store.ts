@@ -65,7 +65,10 @@ export async function renewLease(
   await client.call('renewAttempt', { attemptId: unit.attempt_id, leaseSeconds });
 }
 
-/** The pump shows up among the namespace's workers, and its attempts expire with it. */
+/**
+ * The pump is a worker of the namespace, as Passerine's own: its attempts expire with it, but
+ * Coordinate's lists of workers do not show it.
+ */
 export async function heartbeat(
   client: WorkQueueClient,
   workerId: string,
@@ -76,5 +79,5 @@ export async function heartbeat(
   const data = encodeValue(
     CborMap.fromObject({ kind: 'passerine-spec-pump', frontend: frontendId, running }),
   );
-  await client.call('workerHeartbeat', { workerId, mode: 'RUN', expireSeconds, data });
+  await client.call('workerHeartbeat', { workerId, mode: 'RUN', expireSeconds, data, internal: true });
 }

@@ -4,6 +4,7 @@ import {
   readOutputs,
   readSpecSettings,
   readTraceback,
+  readTracebackValue,
   type validateRequest,
 } from '@passerine/workqueue-api';
 import * as wq from '@passerine/workqueue';
@@ -54,9 +55,9 @@ function outputsFor(
   key: wq.Name,
   data: Uint8Array | null | undefined,
 ): wq.UnitOutput[] | undefined {
-  const specState = state.specs.get(wq.canonicalName(spec));
+  const specState = wq.findSpec(state, spec);
   if (!specState?.meta.then) return undefined;
-  const stored = specState.units.get(wq.canonicalName(key))?.data;
+  const stored = wq.findUnit(specState, key)?.data;
   const current = data ?? (stored === undefined ? undefined : wq.unpackBytes(stored));
   if (!current) return undefined;
   return readOutputs(current, specState.meta.then).map(({ key: k, data: d, priority }) => ({
@@ -64,6 +65,16 @@ function outputsFor(
     data: d,
     priority,
   }));
+}
+
+/**
+ * A traceback the client stored in the unit's data is the one Coordinate shows, whatever the
+ * status; as text for the gRPC edge, and as the stored value for the CBOR one (its kind kept).
+ */
+function withDataTraceback({ data, ...view }: wq.WorkUnitStatusView) {
+  const value = readTracebackValue(data);
+  if (value === undefined) return view;
+  return { ...view, traceback: readTraceback(data) ?? view.traceback, traceback_cbor: value };
 }
 
 function unitOfAttempt(state: State, attemptId: string): { spec: wq.Name; key: wq.Name } | undefined {
@@ -88,7 +99,11 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   }),
   controlWorkSpec: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'ControlWorkSpec', name: r.name, changes: r.changes }),
+    command: (s, r) => {
+      const spec = wq.findSpec(s, r.name);
+      const declaredContinuous = spec ? readSpecSettings(spec.data).continuous : undefined;
+      return { type: 'ControlWorkSpec', name: r.name, changes: r.changes, declaredContinuous };
+    },
   },
   getWorkSpecMeta: query((s, r) => wq.getWorkSpecMeta(s, r.name)),
   addWorkUnits: {
@@ -99,7 +114,9 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   getWorkUnits: query((s, r) =>
     wq.getWorkUnits(s, r.spec, { work_unit_keys: r.keys, state: r.state, start: r.start, limit: r.limit }),
   ),
-  getWorkUnitStatus: query((s, r) => wq.getWorkUnitStatus(s, r.spec, r.keys)),
+  getWorkUnitStatus: query((s, r) =>
+    wq.getWorkUnitStatus(s, r.spec, r.keys, true).map((view) => (view ? withDataTraceback(view) : null)),
+  ),
   prioritizeWorkUnits: {
     kind: 'command',
     command: (_s, r) => ({
@@ -176,12 +193,16 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
       delaySeconds: r.delaySeconds,
     }),
   },
-  getChildWorkUnits: query((s, r) => wq.getChildWorkUnits(s, r.workerId)),
+  getChildWorkUnits: query((s, r) =>
+    r.wire ? wq.getChildWorkUnits(s, r.workerId, true) : wq.getChildWorkUnits(s, r.workerId),
+  ),
   workerHeartbeat: {
     kind: 'command',
     command: (_s, r) => ({
       type: 'RecordWorkerHeartbeat',
       workerId: r.workerId,
+      wireId: r.wireId,
+      internal: r.internal,
       mode: r.mode,
       expireSeconds: r.expireSeconds,
       data: r.data,
@@ -193,8 +214,8 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
     command: (_s, r) => ({ type: 'UnregisterWorker', workerId: r.workerId }),
   },
   getWorkerInfo: query((s, r) => wq.getWorkerInfo(s, r.workerId)),
-  listWorkerModes: query((s) => wq.listWorkerModes(s)),
-  modeCounts: query((s) => wq.modeCounts(s)),
+  listWorkerModes: query((s, r) => (r.wire ? wq.listWorkerModes(s, true) : wq.listWorkerModes(s))),
+  modeCounts: query((s, r) => (r.wire ? wq.modeCounts(s, true) : wq.modeCounts(s))),
   workerStats: query((s) => wq.workerStats(s)),
   getConfig: query((s) => wq.namespaceStats(s)),
   archive: {

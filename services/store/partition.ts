@@ -137,29 +137,40 @@ export class NamespacePartition {
         this.logger.warn({ err }, 'snapshot unreadable; replaying the whole log');
         return null;
       });
-      if (snapshot) {
-        const loaded = performance.now();
-        this.state = wq.restoreNamespace(decode(snapshot.data));
-        this.logger.info(
-          {
-            seq: snapshot.seq,
-            bytes: snapshot.data.length,
-            loadMs: loaded - started,
-            restoreMs: performance.now() - loaded,
-          },
-          'snapshot restored',
-        );
-      }
+      const checkpoint = snapshot ? this.restore(snapshot, started) : 0;
       return runProjector({
         log: this.o.log,
         filter: this.o.ctx.names.namespaceFilter(this.o.namespace),
-        checkpoint: snapshot?.seq ?? 0,
+        checkpoint,
         evolve: (event) => this.apply(event),
         logger: this.logger,
       });
     })();
     this.projectorReady = projector;
     void projector.then((p) => p.done.catch((err) => this.logger.error({ err }, 'projection stopped')));
+  }
+
+  /** The state from a snapshot, and the sequence it covers; 0 (replay it all) when it cannot be read. */
+  private restore(snapshot: { seq: number; data: Uint8Array }, started: number): number {
+    const loaded = performance.now();
+    try {
+      this.state = wq.restoreNamespace(decode(snapshot.data));
+    } catch (err) {
+      // An older snapshot version, or a damaged one: the log holds everything it did.
+      this.logger.warn({ err, seq: snapshot.seq }, 'snapshot not restorable; replaying the whole log');
+      this.state = wq.createNamespaceState();
+      return 0;
+    }
+    this.logger.info(
+      {
+        seq: snapshot.seq,
+        bytes: snapshot.data.length,
+        loadMs: loaded - started,
+        restoreMs: performance.now() - loaded,
+      },
+      'snapshot restored',
+    );
+    return snapshot.seq;
   }
 
   private apply(event: EventEnvelope): void {

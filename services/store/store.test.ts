@@ -1,4 +1,5 @@
 import { CborMap, decodeValue, encodeValue, mapGet } from '@passerine/cbor';
+import { decode, encode } from '@passerine/core';
 import { startTestServer, type TestServer } from '@passerine/test-support';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +86,22 @@ describe('store snapshots', () => {
     const third = await startStore(nc, { prefix: first.names.prefix });
     expect(await third.client.call('countWorkUnits', { spec: 's' })).toEqual({ 1: 15 });
     await third.store.stop();
+  });
+
+  it('replays the whole log when the snapshot is of a version it does not read', async () => {
+    const nc = await server.connect();
+    const first = await startStore(nc);
+    await first.client.call('setWorkSpec', { spec: spec({ name: 's' }) });
+    await first.client.call('addWorkUnits', { spec: 's', units: [{ key: 'a', data: data({}) }] });
+    await first.store.stop();
+    const snapshots = new SnapshotStore(nc, first.names.snapshotBucket);
+    const name = `workqueue-${first.names.namespaceEvents('default')}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const snap = (await snapshots.load(name))!;
+    const older = { ...(decode(snap.data) as Record<string, unknown>), version: 2 };
+    await snapshots.save(name, snap.seq, encode(older));
+
+    const second = await startStore(nc, { prefix: first.names.prefix });
+    expect(await second.client.call('countWorkUnits', { spec: 's' })).toEqual({ 1: 1 });
+    await second.store.stop();
   });
 });

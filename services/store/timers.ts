@@ -5,8 +5,7 @@ export const tickCommands: wq.WorkQueueCommand[] = [
   { type: 'ExpireLeases' },
   { type: 'ExpireWorkers' } as wq.WorkQueueCommand,
   { type: 'ReleaseDelayedUnits' },
-  { type: 'GenerateContinuousUnits' } as wq.WorkQueueCommand,
 ];
 
-/** Longest wait between ticks even when nothing seems due (continuous specs, clock jumps). */
+/** Longest wait between ticks even when nothing seems due (clock jumps). */
 export const MAX_TICK_INTERVAL_MS = 1_000;

@@ -46,7 +46,7 @@ describe('nats.conf', () => {
     const derived = buildServerConfig({
       host: '127.0.0.1',
       port: -1,
-      storeDir: '/tmp/x',
+      storeDir: join(tmpdir(), 'x'),
       serverName: 's',
       base: natsConf,
     });

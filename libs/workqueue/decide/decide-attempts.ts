@@ -1,10 +1,10 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
 import type { AttemptRef, CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { canonicalName, isName, type Name, nameOfCanonical } from '../keys.ts';
-import { findSpec } from '../lookup.ts';
+import { isName, type Name, nameOfCanonical } from '../keys.ts';
+import { findSpec, findUnit } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
-import { leaseMs, optionalBytes, optionalNumber, requireText } from '../validate.ts';
+import { optionalBytes, optionalNumber, renewalMs, requireText } from '../validate.ts';
 import { decideOutputs } from './decide-units.ts';
 import { retriesExhausted } from './retry-limit.ts';
 
@@ -40,7 +40,8 @@ export function requireHeld(
 
 function findEnded(state: NamespaceState, spec: Name, key: Name, id: string): AttemptState | undefined {
   if (!isName(spec) || !isName(key)) return undefined;
-  let attempt = findSpec(state, spec)?.units.get(canonicalName(key))?.last ?? null;
+  const found = findSpec(state, spec);
+  let attempt = (found && findUnit(found, key)?.last) ?? null;
   while (attempt && attempt.id !== id) attempt = attempt.prev;
   return attempt ?? undefined;
 }
@@ -51,7 +52,7 @@ export function renewEvent(
   data: Uint8Array | undefined,
   ctx: DecideContext,
 ) {
-  const expiresAt = ctx.now + leaseMs(leaseSeconds);
+  const expiresAt = ctx.now + renewalMs(leaseSeconds);
   return event('AttemptRenewed', { ...held.ref, at: ctx.now, expiresAt, ...(data ? { data } : {}) });
 }
 
@@ -62,7 +63,7 @@ export function finishEvents(
   outputs: unknown,
   ctx: DecideContext,
 ): WorkQueueEvent[] {
-  const next = decideOutputs(state, held.spec, outputs, ctx);
+  const next = decideOutputs(state, held.spec, held.attempt.unit, outputs, ctx);
   return [event('AttemptFinished', { ...held.ref, at: ctx.now, ...(data ? { data } : {}) }), ...next];
 }
 

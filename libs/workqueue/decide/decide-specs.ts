@@ -1,7 +1,7 @@
-import { ValidationError } from '@passerine/core';
+import { IllegalStateError, ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { isName } from '../keys.ts';
+import { isName, plainName } from '../keys.ts';
 import { requireSpec } from '../lookup.ts';
 import { defaultWorkSpecMeta, type WorkSpecControls, type WorkSpecMeta } from '../spec-meta.ts';
 import type { NamespaceState } from '../state.ts';
@@ -29,13 +29,14 @@ function normalizeMeta(meta: Partial<WorkSpecMeta> | undefined): WorkSpecMeta {
   return {
     priority: has('priority') ? requireNumber(m.priority, 'priority') : defaultWorkSpecMeta.priority,
     weight: has('weight') ? requireNumber(m.weight, 'weight') : defaultWorkSpecMeta.weight,
-    max_running: has('max_running') ? requireInteger(m.max_running, 'max_running', 0) : 0,
+    max_running: has('max_running') ? requireInteger(m.max_running, 'max_running', 0) : null,
     max_getwork: has('max_getwork') ? requireInteger(m.max_getwork, 'max_getwork', 0) : 0,
     max_retries: has('max_retries') ? requireInteger(m.max_retries, 'max_retries', 0) : 0,
     continuous: has('continuous') ? checkBoolean(m.continuous, 'continuous') : false,
-    interval: has('interval') ? Math.max(0, requireNumber(m.interval, 'interval')) : 0,
+    interval: has('interval') ? Math.max(0, requireNumber(m.interval, 'interval')) : null,
     // biome-ignore lint/suspicious/noThenProperty: Coordinate's name for the next spec in a chain.
     then: then ?? null,
+    then_preempts: has('then_preempts') ? checkBoolean(m.then_preempts, 'then_preempts') : true,
     status: has('status') ? checkStatus(m.status) : defaultWorkSpecMeta.status,
     min_gb: has('min_gb') ? requireNumber(m.min_gb, 'min_gb') : 0,
     runner: has('runner') ? checkBoolean(m.runner, 'runner') : false,
@@ -63,6 +64,11 @@ export function decideControlWorkSpec(state: NamespaceState, cmd: CommandOf<'Con
   const changes: WorkSpecControls = {};
   if (given.status != null) changes.status = checkStatus(given.status);
   if (given.continuous != null) changes.continuous = checkBoolean(given.continuous, 'continuous');
+  if (changes.continuous === true && cmd.declaredContinuous === false) {
+    throw new IllegalStateError(`cannot make non-continuous work spec ${plainName(spec.name)} continuous`, {
+      field: 'continuous',
+    });
+  }
   if (given.weight != null) changes.weight = requireNumber(given.weight, 'weight');
   if (given.interval != null) changes.interval = Math.max(0, requireNumber(given.interval, 'interval'));
   if (given.max_running != null) changes.max_running = requireInteger(given.max_running, 'max_running', 0);

@@ -1,10 +1,8 @@
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
 import { nameOfCanonical } from '../keys.ts';
-import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
 import type { NamespaceState } from '../state.ts';
 import { requireInteger } from '../validate.ts';
-import { continuousKey, isContinuousDue } from './continuous.ts';
 import { expiredAttempts } from './decide-workers.ts';
 
 /** Bounded so one tick stays one reasonable commit; the timer calls again while work remains. */
@@ -33,20 +31,4 @@ export function decideReleaseDelayedUnits(
     return spec ? [{ spec: spec.name, key: nameOfCanonical(u.key) }] : [];
   });
   return units.length === 0 ? [] : [event('UnitsReleased', { at: ctx.now, units })];
-}
-
-export function decideGenerateContinuousUnits(state: NamespaceState, ctx: DecideContext): WorkQueueEvent[] {
-  const events: WorkQueueEvent[] = [];
-  for (const spec of state.specs.values()) {
-    if (!isContinuousDue(spec, ctx.now)) continue;
-    events.push(
-      event('WorkUnitsAdded', {
-        spec: spec.name,
-        at: ctx.now,
-        continuous: true,
-        units: [{ key: continuousKey(spec, ctx.now), data: EMPTY_CBOR_MAP, priority: -1 }],
-      }),
-    );
-  }
-  return events;
 }

@@ -3,7 +3,7 @@ import type { CommandOf, DecideContext, UnitOutput } from '../commands.ts';
 import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
-import type { NamespaceState, WorkSpecState } from '../state.ts';
+import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
 import {
   optionalNumber,
@@ -14,13 +14,13 @@ import {
   requireNumber,
 } from '../validate.ts';
 
-export function checkUnits(units: unknown, field: string): UnitToAdd[] {
-  return requireArray(units, field).map((u, i) => {
+export function checkUnits(units: unknown, field: string, defaultPriority = 0): UnitToAdd[] {
+  return requireArray(units, field).map((u, i): UnitToAdd => {
     const unit = (u ?? {}) as Partial<UnitOutput>;
     return {
       key: requireKey(unit.key, `${field}[${i}].key`),
       data: requireBytes(unit.data, `${field}[${i}].data`),
-      priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? 0,
+      priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? defaultPriority,
     };
   });
 }
@@ -38,17 +38,19 @@ export function decideAddWorkUnits(
 
 /**
  * The `then` rule: outputs of a finished unit become units of the spec its spec names in
- * `then`. Like Coordinate, outputs are dropped when there is no `then` or that spec does not
- * exist: the finish itself must not fail over the next stage's configuration.
+ * `then`, with the finished unit's priority unless they name their own. Like Coordinate, outputs
+ * are dropped when there is no `then` or that spec does not exist: the finish itself must not
+ * fail over the next stage's configuration.
  */
 export function decideOutputs(
   state: NamespaceState,
   spec: WorkSpecState,
+  finished: WorkUnitState,
   outputs: unknown,
   ctx: DecideContext,
 ): WorkQueueEvent[] {
   if (outputs === undefined || outputs === null || spec.meta.then === null) return [];
-  const units = checkUnits(outputs, 'outputs');
+  const units = checkUnits(outputs, 'outputs', finished.priority);
   const next = findSpec(state, spec.meta.then);
   if (!next || units.length === 0) return [];
   return [event('WorkUnitsAdded', { spec: next.name, at: ctx.now, units })];
@@ -59,10 +61,8 @@ export function decidePrioritizeWorkUnits(state: NamespaceState, cmd: CommandOf<
   const keys = requireArray(cmd.keys, 'work_unit_keys').map((k, i) => requireKey(k, `work_unit_keys[${i}]`));
   const priority = optionalNumber(cmd.priority, 'priority');
   const adjustment = optionalNumber(cmd.adjustment, 'adjustment');
-  if (priority === undefined && adjustment === undefined) {
-    throw new ValidationError('priority or adjustment is required', { field: 'priority' });
-  }
-  if (keys.length === 0) return [];
+  // Neither: nothing to change, as in the original (its client sends priority 1 then).
+  if ((priority === undefined && adjustment === undefined) || keys.length === 0) return [];
   return [
     event(
       'WorkUnitsPrioritized',

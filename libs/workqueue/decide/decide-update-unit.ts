@@ -6,7 +6,14 @@ import { nextUnitStatus } from '../lifecycle/tables.ts';
 import { pendingAttemptOf, requireSpec, requireUnit } from '../lookup.ts';
 import type { NamespaceState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
-import { leaseMs, optionalBytes, optionalNumber, requireKey, requireName, requireText } from '../validate.ts';
+import {
+  optionalBytes,
+  optionalNumber,
+  renewalMs,
+  requireKey,
+  requireName,
+  requireText,
+} from '../validate.ts';
 import { failEvent, finishEvents, renewEvent, requireHeld, retryEvent } from './decide-attempts.ts';
 import { decideOutputs } from './decide-units.ts';
 
@@ -61,7 +68,7 @@ export function decideUpdateWorkUnit(
       );
     }
     const id = ctx.nextId();
-    const expiresAt = ctx.now + leaseMs(leaseSeconds);
+    const expiresAt = ctx.now + renewalMs(leaseSeconds);
     const started = event('AttemptsStarted', {
       spec: spec.name,
       workerId: workerId ?? '',
@@ -76,11 +83,16 @@ export function decideUpdateWorkUnit(
     ];
   }
   const transition = target === 1 ? 'RESET' : target === 4 ? 'FORCE_FINISH' : 'FORCE_FAIL';
-  if (nextUnitStatus(unit.status, transition) === 0) {
+  const next = nextUnitStatus(unit.status, transition);
+  if (next === 0) {
     throw new IllegalStateError(
       `work unit ${describeName(key)} cannot go from status ${unit.status} to ${target}`,
       { status: unit.status },
     );
+  }
+  if (next === unit.status && next !== WorkUnitStatus.AVAILABLE) {
+    // Its machine keeps the ended unit where it is: nothing happens but the data it brings.
+    return data ? [event('WorkUnitStatusSet', { ...ref, status: next as 4 | 5, data })] : [];
   }
   const set = event('WorkUnitStatusSet', {
     ...ref,
@@ -88,5 +100,5 @@ export function decideUpdateWorkUnit(
     ...(data ? { data } : {}),
     ...(target === 5 && traceback !== undefined ? { traceback } : {}),
   });
-  return target === 4 ? [set, ...decideOutputs(state, spec, cmd.outputs, ctx)] : [set];
+  return target === 4 ? [set, ...decideOutputs(state, spec, unit, cmd.outputs, ctx)] : [set];
 }

@@ -1,25 +1,30 @@
-import { ValidationError } from '@passerine/core';
+import { NotFoundError, ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type ExpiredAttempt, type WorkQueueEvent } from '../events.ts';
 import { nameOfCanonical } from '../keys.ts';
 import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
 import type { AttemptState, NamespaceState } from '../state.ts';
-import { optionalBytes, optionalNumber, requireText } from '../validate.ts';
+import { optionalBytes, optionalNumber, requireKey, requireName, requireText } from '../validate.ts';
 import { retriesExhausted } from './retry-limit.ts';
 
 export function decideWorkerHeartbeat(cmd: CommandOf<'RecordWorkerHeartbeat'>, ctx: DecideContext) {
   const workerId = requireText(cmd.workerId, 'worker_id');
-  const mode = requireText(cmd.mode, 'mode');
-  const expireSeconds = optionalNumber(cmd.expireSeconds, 'expire_seconds') ?? 0;
+  const mode = cmd.mode === undefined || cmd.mode === null ? null : requireKey(cmd.mode, 'mode');
+  const wireId =
+    cmd.wireId === undefined || cmd.wireId === null ? undefined : requireName(cmd.wireId, 'worker_id');
+  const expireSeconds = optionalNumber(cmd.expireSeconds, 'expire_seconds');
   const parent = cmd.parent === undefined || cmd.parent === null ? null : requireText(cmd.parent, 'parent');
   if (parent === workerId)
     throw new ValidationError('a worker cannot be its own parent', { field: 'parent' });
   return [
     event('WorkerHeartbeat', {
       workerId,
+      ...(wireId !== undefined && wireId !== workerId ? { wireId } : {}),
+      ...(cmd.internal === true ? { internal: true } : {}),
       at: ctx.now,
       mode,
-      expiresAt: expireSeconds > 0 ? ctx.now + Math.round(expireSeconds * 1000) : 0,
+      // 0 is "never" in the state, so a lease of 0 seconds ends a millisecond on.
+      expiresAt: expireSeconds === undefined ? 0 : ctx.now + Math.max(1, Math.round(expireSeconds * 1000)),
       data: optionalBytes(cmd.data, 'data') ?? EMPTY_CBOR_MAP,
       parent,
     }),
@@ -51,14 +56,15 @@ function workerAttemptsExpired(
   ];
 }
 
-/** Unregistering a worker nobody knows is a no-op, as in Coordinate. Its pending attempts expire. */
+/** Unregistering a worker nobody knows is refused, as in Coordinate. Its pending attempts expire. */
 export function decideUnregisterWorker(
   state: NamespaceState,
   cmd: CommandOf<'UnregisterWorker'>,
   ctx: DecideContext,
 ) {
   const workerId = requireText(cmd.workerId, 'worker_id');
-  if (!state.workers.has(workerId)) return [];
+  if (!state.workers.has(workerId))
+    throw new NotFoundError(`no worker '${workerId}'`, { worker_id: workerId });
   return [
     event('WorkerUnregistered', { workerId, at: ctx.now }),
     ...workerAttemptsExpired(state, [workerId], ctx),

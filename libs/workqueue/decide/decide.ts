@@ -14,11 +14,7 @@ import {
   decideDeleteWorkSpec,
   decideSetWorkSpec,
 } from './decide-specs.ts';
-import {
-  decideExpireLeases,
-  decideGenerateContinuousUnits,
-  decideReleaseDelayedUnits,
-} from './decide-timers.ts';
+import { decideExpireLeases, decideReleaseDelayedUnits } from './decide-timers.ts';
 import {
   decideAddWorkUnits,
   decideArchiveWorkUnits,
@@ -80,8 +76,6 @@ export function decide(
       return decideExpireWorkers(state, ctx);
     case 'ReleaseDelayedUnits':
       return decideReleaseDelayedUnits(state, command, ctx);
-    case 'GenerateContinuousUnits':
-      return decideGenerateContinuousUnits(state, ctx);
     default: {
       const type = (command as { type?: unknown }).type;
       throw new ValidationError(`unknown work queue command '${String(type)}'`, { field: 'type' });

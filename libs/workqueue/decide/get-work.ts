@@ -1,7 +1,8 @@
 import { ValidationError } from '@passerine/core';
 import type { CommandOf, DecideContext } from '../commands.ts';
 import { event, type WorkQueueEvent } from '../events.ts';
-import { canonicalName, nameOfCanonical } from '../keys.ts';
+import { type Name, nameOfCanonical } from '../keys.ts';
+import { specIdsOf } from '../lookup.ts';
 import { EMPTY_CBOR_MAP } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState } from '../state.ts';
 import { WorkSpecStatus, WorkUnitStatus } from '../status.ts';
@@ -13,7 +14,8 @@ import {
   requireName,
   requireText,
 } from '../validate.ts';
-import { continuousKey, isContinuousDue } from './continuous.ts';
+import { chooseSpec } from './choose-spec.ts';
+import { continuousKeys, generatesNow, isPaced } from './continuous.ts';
 
 /** One get_work is one commit; this keeps it well inside a message. */
 export const MAX_JOBS_PER_GET_WORK = 10_000;
@@ -34,38 +36,13 @@ function eligibleSpecs(
     const m = spec.meta;
     if (names ? !names.has(spec.id) : m.runner) continue;
     if (m.status !== WorkSpecStatus.RUNNABLE || m.weight <= 0) continue;
-    if (m.max_running > 0 && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
+    if (m.max_running !== null && spec.counts[WorkUnitStatus.PENDING] >= m.max_running) continue;
     if (availableGb !== undefined && m.min_gb > availableGb) continue;
-    if (spec.available.size === 0 && !isContinuousDue(spec, now)) continue;
+    if (isPaced(spec, now)) continue;
+    if (spec.available.size === 0 && !generatesNow(spec, now)) continue;
     out.push(spec);
   }
   return out;
-}
-
-/**
- * Among specs of equal priority, pending counts should track the weights: each spec's fair share
- * of (pending + 1) is compared with what it has, and the next unit goes to a spec below its share,
- * drawn in proportion to how far below. Random rather than argmax so that specs whose units finish
- * at once (pending stays 0) still share by weight over many calls.
- */
-export function chooseByWeight(specs: WorkSpecState[], random: () => number): WorkSpecState {
-  if (specs.length === 1) return specs[0];
-  let pending = 0;
-  let weights = 0;
-  for (const s of specs) {
-    pending += s.counts[WorkUnitStatus.PENDING];
-    weights += s.meta.weight;
-  }
-  const deficits = specs.map((s) =>
-    Math.max(0, ((pending + 1) * s.meta.weight) / weights - s.counts[WorkUnitStatus.PENDING]),
-  );
-  const total = deficits.reduce((a, b) => a + b, 0);
-  let pick = random() * total;
-  for (let i = 0; i < specs.length; i++) {
-    pick -= deficits[i];
-    if (pick < 0 && deficits[i] > 0) return specs[i];
-  }
-  return specs[deficits.findLastIndex((d) => d > 0)];
 }
 
 function checkOptions(cmd: CommandOf<'GetWork'>) {
@@ -79,9 +56,9 @@ function checkOptions(cmd: CommandOf<'GetWork'>) {
   const names =
     cmd.workSpecNames === undefined || cmd.workSpecNames === null
       ? undefined
-      : new Set(
+      : specIdsOf(
           requireArray(cmd.workSpecNames, 'work_spec_names').map((n, i) =>
-            canonicalName(requireName(n, `work_spec_names[${i}]`)),
+            requireName(n, `work_spec_names[${i}]`),
           ),
         );
   return { workerId, maxJobs, lease, availableGb, names };
@@ -99,29 +76,25 @@ export function decideGetWork(
   const { workerId, maxJobs, lease, availableGb, names } = checkOptions(cmd);
   const eligible = eligibleSpecs(state, ctx.now, names, availableGb);
   if (eligible.length === 0) return [];
-  const top = eligible.reduce((p, s) => Math.max(p, s.meta.priority), Number.NEGATIVE_INFINITY);
-  const spec = chooseByWeight(
-    eligible.filter((s) => s.meta.priority === top),
-    ctx.random,
-  );
+  const spec = chooseSpec(state, eligible, ctx.random);
   const m = spec.meta;
   let n = maxJobs;
   if (m.max_getwork > 0) n = Math.min(n, m.max_getwork);
-  if (m.max_running > 0) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
+  if (m.max_running !== null) n = Math.min(n, m.max_running - spec.counts[WorkUnitStatus.PENDING]);
 
   const events: WorkQueueEvent[] = [];
-  let keys = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
-  if (keys.length === 0) {
-    const key = continuousKey(spec, ctx.now);
+  const keys: Name[] = spec.available.peekFirst(n).map((u) => nameOfCanonical(u.key));
+  if (keys.length < n && generatesNow(spec, ctx.now)) {
+    const made = continuousKeys(spec, ctx.now, n - keys.length);
     events.push(
       event('WorkUnitsAdded', {
         spec: spec.name,
         at: ctx.now,
         continuous: true,
-        units: [{ key, data: EMPTY_CBOR_MAP, priority: GENERATED_PRIORITY }],
+        units: made.map((key) => ({ key, data: EMPTY_CBOR_MAP, priority: GENERATED_PRIORITY })),
       }),
     );
-    keys = [key];
+    keys.push(...made);
   }
   const attempts = keys.map((key) => ({ id: ctx.nextId(), key }));
   events.push(
@@ -131,6 +104,8 @@ export function decideGetWork(
       at: ctx.now,
       expiresAt: ctx.now + lease,
       attempts,
+      // The original starts a spec's interval at every get_work that gives out its units.
+      ...(m.interval !== null ? { paces: true } : {}),
     }),
   );
   return events;

@@ -1,5 +1,5 @@
 import type { WorkQueueEventData } from '../events.ts';
-import { canonicalName } from '../keys.ts';
+import { findSpec, findUnit } from '../lookup.ts';
 import { nextAttemptStatus, nextUnitStatus } from '../lifecycle/tables.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
@@ -11,11 +11,12 @@ export function applyAttemptsStarted(
   state: NamespaceState,
   e: WorkQueueEventData['AttemptsStarted'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
+  if (e.paces) spec.lastContinuousAt = e.at;
   let all = true;
   for (const started of e.attempts) {
-    const unit = spec.units.get(canonicalName(started.key));
+    const unit = findUnit(spec, started.key);
     const next = unit ? nextUnitStatus(unit.status, 'START') : 0;
     if (!unit || next === 0) {
       all = false;

@@ -1,14 +1,14 @@
-import { canonicalName } from '../keys.ts';
+import { findSpec, specIdOf } from '../lookup.ts';
 import type { WorkQueueEventData } from '../events.ts';
 import { createWorkSpecState, type NamespaceState } from '../state.ts';
 import { dropSpecIndexes } from './unit-moves.ts';
 
 export function applyWorkSpecSet(state: NamespaceState, e: WorkQueueEventData['WorkSpecSet']): boolean {
-  const id = canonicalName(e.name);
+  const id = specIdOf(e.name);
   const existing = state.specs.get(id);
   if (existing) {
-    // set_work_spec on an existing spec replaces its definition and keeps its units.
-    existing.name = e.name;
+    // set_work_spec on an existing spec replaces its definition and keeps its units, and the
+    // name it was first set with (b'a' and u'a' are one spec).
     existing.data = e.data;
     existing.meta = { ...e.meta };
     return true;
@@ -21,7 +21,7 @@ export function applyWorkSpecDeleted(
   state: NamespaceState,
   e: WorkQueueEventData['WorkSpecDeleted'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.name));
+  const spec = findSpec(state, e.name);
   if (!spec) return false;
   dropSpecIndexes(state, spec, e.at);
   state.specs.delete(spec.id);
@@ -32,7 +32,7 @@ export function applyWorkSpecControlled(
   state: NamespaceState,
   e: WorkQueueEventData['WorkSpecControlled'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.name));
+  const spec = findSpec(state, e.name);
   if (!spec) return false;
   spec.meta = { ...spec.meta, ...e.changes };
   return true;

@@ -1,32 +1,46 @@
 import type { WorkQueueEventData } from '../events.ts';
 import { canonicalName } from '../keys.ts';
+import { findSpec, findUnit, unitByCanonical } from '../lookup.ts';
 import { nextUnitStatus } from '../lifecycle/tables.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
 import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
 
-/** Each returns false when the event referred to something no longer there (applied as a no-op). */
+/**
+ * Each returns false when the event referred to something no longer there (applied as a no-op).
+ *
+ * An add naming a key its spec has gives the unit the new data and makes it available afresh,
+ * keeping its key and priority (the original's add of an existing key). A key named twice in one
+ * add counts as the last one given, priority too (the original gathers an add in a dict first).
+ */
 export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData['WorkUnitsAdded']): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   if (e.continuous) spec.lastContinuousAt = e.at;
+  const added = new Set<WorkUnitState>();
   for (const u of e.units) {
     const key = canonicalName(u.key);
     const data = packBytes(u.data);
-    const existing = spec.units.get(key);
+    const existing = unitByCanonical(spec, key);
     if (!existing) {
-      insertUnit(spec, newUnit(spec.id, key, data, u.priority));
+      const unit = newUnit(spec.id, key, data, u.priority);
+      insertUnit(spec, unit);
+      added.add(unit);
       continue;
     }
-    // Overwriting a key starts the unit afresh; whoever held it loses it.
+    if (added.has(existing)) {
+      existing.data = data;
+      existing.priority = u.priority;
+      if (existing.hi >= 0) spec.available.update(existing);
+      continue;
+    }
     const last = existing.last;
     if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
     existing.data = data;
     existing.tries = 0;
     existing.endedAt = 0;
     existing.traceback = null;
-    existing.priority = u.priority;
     setUnitStatus(state, spec, existing, WorkUnitStatus.AVAILABLE);
   }
   return true;
@@ -36,10 +50,10 @@ export function applyWorkUnitsPrioritized(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitsPrioritized'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   for (const key of e.keys) {
-    const unit = spec.units.get(canonicalName(key));
+    const unit = findUnit(spec, key);
     if (!unit) continue;
     unit.priority = e.priority ?? unit.priority + (e.adjustment ?? 0);
     if (unit.availableAt === 0) spec.available.update(unit);
@@ -56,7 +70,7 @@ export function unitsMatching(
   if (filter.keys && filter.keys.length > 0) {
     const found = new Set<WorkUnitState>();
     for (const key of filter.keys) {
-      const unit = spec.units.get(canonicalName(key));
+      const unit = findUnit(spec, key);
       if (unit && (!statuses || statuses.has(unit.status))) found.add(unit);
     }
     return [...found];
@@ -71,7 +85,7 @@ export function applyWorkUnitsDeleted(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitsDeleted'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   for (const unit of unitsMatching(spec, e)) removeUnit(state, spec, unit, e.at);
   return true;
@@ -83,11 +97,16 @@ export function applyWorkUnitStatusSet(
   state: NamespaceState,
   e: WorkQueueEventData['WorkUnitStatusSet'],
 ): boolean {
-  const spec = state.specs.get(canonicalName(e.spec));
-  const unit = spec?.units.get(canonicalName(e.key));
+  const spec = findSpec(state, e.spec);
+  const unit = spec && findUnit(spec, e.key);
   if (!spec || !unit) return false;
   const next = nextUnitStatus(unit.status, forcedTransition[e.status]);
   if (next === 0) return false;
+  if (next === unit.status && next !== WorkUnitStatus.AVAILABLE) {
+    // An ended unit its machine keeps where it is (finish wins, or an end repeated): only the data.
+    if (e.data) unit.data = packBytes(e.data);
+    return true;
+  }
   const last = unit.last;
   if (last && last.status === 'pending') endAttempt(state, last, 'expired', e.at);
   if (e.data) unit.data = packBytes(e.data);
@@ -100,8 +119,8 @@ export function applyWorkUnitStatusSet(
 export function applyUnitsReleased(state: NamespaceState, e: WorkQueueEventData['UnitsReleased']): boolean {
   let all = true;
   for (const ref of e.units) {
-    const spec = state.specs.get(canonicalName(ref.spec));
-    const unit = spec?.units.get(canonicalName(ref.key));
+    const spec = findSpec(state, ref.spec);
+    const unit = spec && findUnit(spec, ref.key);
     if (!spec || !unit || unit.status !== WorkUnitStatus.AVAILABLE || unit.availableAt === 0) {
       all = false;
       continue;
@@ -122,7 +141,7 @@ export function archivableUnits(spec: WorkSpecState, before: number): WorkUnitSt
 }
 
 export function applyUnitsArchived(state: NamespaceState, e: WorkQueueEventData['UnitsArchived']): boolean {
-  const specs = e.spec === undefined ? [...state.specs.values()] : [state.specs.get(canonicalName(e.spec))];
+  const specs = e.spec === undefined ? [...state.specs.values()] : [findSpec(state, e.spec)];
   for (const spec of specs) {
     if (!spec) continue;
     for (const unit of archivableUnits(spec, e.before)) removeUnit(state, spec, unit, e.at);

@@ -25,6 +25,8 @@ export function applyWorkerHeartbeat(
   if (!worker) {
     worker = {
       id: e.workerId,
+      wireId: e.wireId ?? e.workerId,
+      internal: e.internal === true,
       lifecycle: 'unknown',
       mode: e.mode,
       data: e.data,

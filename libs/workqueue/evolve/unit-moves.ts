@@ -1,5 +1,6 @@
 import type { AttemptStatus } from '../status.ts';
 import { WorkUnitStatus } from '../status.ts';
+import { isTextKey } from '../keys.ts';
 import type { AttemptState, NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 
 /**
@@ -25,6 +26,7 @@ export function newUnit(specId: string, key: string, data: string, priority: num
 
 export function insertUnit(spec: WorkSpecState, unit: WorkUnitState): void {
   spec.units.set(unit.key, unit);
+  if (isTextKey(unit.key)) spec.textKeys++;
   spec.counts[WorkUnitStatus.AVAILABLE]++;
   spec.available.push(unit);
   spec.sortedKeys = null;
@@ -87,6 +89,7 @@ export function removeUnit(
   leaveQueues(state, spec, unit);
   spec.counts[unit.status]--;
   spec.units.delete(unit.key);
+  if (isTextKey(unit.key)) spec.textKeys--;
   spec.sortedKeys = null;
 }
 

@@ -1,7 +1,7 @@
 import type { NewEvent } from '@passerine/core';
 import type { WorkQueueEventData } from '../events.ts';
-import { canonicalName, type Name, nameOfCanonical } from '../keys.ts';
-import { requireSpec } from '../lookup.ts';
+import { type Name, nameOfCanonical } from '../keys.ts';
+import { findUnit, requireSpec } from '../lookup.ts';
 import { unpackBytes } from '../opaque-bytes.ts';
 import type { AttemptState, NamespaceState } from '../state.ts';
 import type { AttemptStatus } from '../status.ts';
@@ -42,8 +42,7 @@ export function attemptView(state: NamespaceState, attempt: AttemptState): Attem
 export function attemptHistory(state: NamespaceState, specName: Name, key: Name): AttemptView[] {
   const spec = requireSpec(state, specName);
   const out: AttemptView[] = [];
-  for (let a = spec.units.get(canonicalName(key))?.last ?? null; a !== null; a = a.prev)
-    out.push(attemptView(state, a));
+  for (let a = findUnit(spec, key)?.last ?? null; a !== null; a = a.prev) out.push(attemptView(state, a));
   return out;
 }
 
@@ -93,11 +92,30 @@ export interface ChildWorkUnit {
   expires: number;
 }
 
-/** get_child_work_units: the pending units of each child of `parentId`. */
-export function getChildWorkUnits(state: NamespaceState, parentId: string): Record<string, ChildWorkUnit[]> {
-  const out: Record<string, ChildWorkUnit[]> = {};
+/**
+ * get_child_work_units: the pending units of each child of `parentId`, by child id; with `wire`,
+ * [child id as the child gave it, units] pairs.
+ */
+export function getChildWorkUnits(state: NamespaceState, parentId: string): Record<string, ChildWorkUnit[]>;
+export function getChildWorkUnits(
+  state: NamespaceState,
+  parentId: string,
+  wire: true,
+): Array<[Name, ChildWorkUnit[]]>;
+export function getChildWorkUnits(
+  state: NamespaceState,
+  parentId: string,
+  wire = false,
+): Record<string, ChildWorkUnit[]> | Array<[Name, ChildWorkUnit[]]> {
+  const pairs = childUnits(state, parentId);
+  if (wire) return pairs.map(([child, units]) => [state.workers.get(child)?.wireId ?? child, units]);
+  return Object.fromEntries(pairs);
+}
+
+function childUnits(state: NamespaceState, parentId: string): Array<[string, ChildWorkUnit[]]> {
+  const out: Array<[string, ChildWorkUnit[]]> = [];
   for (const child of state.childrenOf.get(parentId) ?? []) {
-    out[child] = [...(state.pendingByWorker.get(child) ?? [])].map((a) => {
+    const units = [...(state.pendingByWorker.get(child) ?? [])].map((a) => {
       const view = attemptView(state, a);
       return {
         work_spec_name: view.work_spec_name,
@@ -107,6 +125,7 @@ export function getChildWorkUnits(state: NamespaceState, parentId: string): Reco
         expires: a.expiresAt,
       };
     });
+    out.push([child, units]);
   }
   return out;
 }

@@ -1,9 +1,8 @@
-import { continuousDueAt } from '../decide/continuous.ts';
 import type { NamespaceState } from '../state.ts';
 
 /**
  * When the timer should next tick (ms), or null when nothing is waiting on the clock: the
- * earliest lease expiry, delayed unit, worker expiry or continuous spec coming due. The store
+ * earliest lease expiry, delayed unit or worker expiry (continuous specs wait for a get_work). The store
  * sets its timer to this after every commit, so the clock drives expiry, not whoever asks next.
  */
 export function nextDeadline(state: NamespaceState): number | null {
@@ -14,9 +13,5 @@ export function nextDeadline(state: NamespaceState): number | null {
   if (delayed) next = Math.min(next, delayed.availableAt);
   for (const worker of state.workers.values())
     if (worker.expiresAt > 0) next = Math.min(next, worker.expiresAt);
-  for (const spec of state.specs.values()) {
-    const due = continuousDueAt(spec);
-    if (due !== undefined && spec.available.size === 0) next = Math.min(next, due);
-  }
   return Number.isFinite(next) ? next : null;
 }

@@ -34,8 +34,8 @@ export function listWorkSpecs(
 export interface WorkSpecMetaView {
   status: WorkSpecStatus;
   continuous: boolean;
-  interval: number;
-  max_running: number;
+  interval: number | null;
+  max_running: number | null;
   weight: number;
 }
 

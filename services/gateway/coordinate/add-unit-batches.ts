@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, encodeValue, mapGet } from '@passerine/cbor';
+import { CborMap, type CborValue, encodedOf, mapGet } from '@passerine/cbor';
 import { limits, TooLargeError, ValidationError } from '@passerine/core';
 import { MAX_UNITS_PER_ADD } from '@passerine/workqueue-api';
 import { readKey, readList, readOptionalNumber, type Name } from './wire-read.ts';
@@ -17,20 +17,18 @@ export interface UnitToAdd {
 export const MAX_BATCH_BYTES = Math.floor(limits.maxMessageBytes / 2);
 const PER_UNIT_OVERHEAD = 16;
 
-const EMPTY_DICT = encodeValue(new CborMap());
-
-/** Reads Coordinate's [(key, data[, meta{priority}])…]; data null means an empty dict. */
+/** Reads Coordinate's [(key, data[, meta{priority}])…]; data is stored as sent, None included. */
 export function readUnits(value: CborValue | undefined): UnitToAdd[] {
   return readList(value, 'work_unit_key_vals').map((item, i) => {
     const field = `work_unit_key_vals[${i}]`;
     const parts = readList(item, field);
-    if (parts.length < 1 || parts.length > 3) {
+    if (parts.length < 2 || parts.length > 3) {
       throw new ValidationError(`${field} must be (key, data) or (key, data, meta)`, { field });
     }
     const [key, data, meta] = parts;
     const unit: UnitToAdd = {
       key: readKey(key, `${field} key`),
-      data: data === undefined || data === null ? EMPTY_DICT : encodeValue(data),
+      data: encodedOf(data),
     };
     if (meta !== undefined && meta !== null) {
       if (!(meta instanceof CborMap)) throw new ValidationError(`${field} meta must be a dict`, { field });

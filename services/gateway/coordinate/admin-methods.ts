@@ -1,3 +1,4 @@
+import { CborMap } from '@passerine/cbor';
 import type { MethodGroup } from './method.ts';
 import { option, readName, readOptionalNumber, readOptions } from './wire-read.ts';
 import { pair, serverDict, serverText } from './wire-write.ts';
@@ -22,13 +23,18 @@ export function adminMethods(namespace: string): MethodGroup {
 
     archive: {
       params: ['options'],
-      // Purges finished and failed units older than max_age seconds (all of them by default), in
-      // one spec when work_spec_name is given; answers the number purged.
+      optional: 1,
+      // The original archives by limits its server is configured with, which by default are none:
+      // it answers None and keeps everything. Passerine's own `max_age` option purges finished and
+      // failed units older than that many seconds (in one spec with work_spec_name) and answers
+      // the number purged.
       run: async ([options], api) => {
-        const opts = readOptions(options);
+        const opts = readOptions(options ?? new CborMap());
+        const maxAge = readOptionalNumber(option(opts, 'max_age'), 'max_age');
+        if (maxAge === undefined) return null;
         const spec = option(opts, 'work_spec_name');
         return api.call<'archive', number>('archive', {
-          maxAgeSeconds: Math.max(0, readOptionalNumber(option(opts, 'max_age'), 'max_age') ?? 0),
+          maxAgeSeconds: Math.max(0, maxAge),
           spec: spec === undefined || spec === null ? null : readName(spec, 'work_spec_name'),
         });
       },

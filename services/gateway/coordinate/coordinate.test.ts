@@ -32,9 +32,11 @@ describe('messages', () => {
 
 describe('params', () => {
   it('read positional and keyword params against the parameter names', () => {
-    expect(readArgs('m', ['a'], ['x', 'y'])).toEqual(['a', undefined]);
+    expect(readArgs('m', ['a'], ['x', 'y'], 1)).toEqual(['a', undefined]);
     expect(() => readArgs('m', ['a', 'b', 'c'], ['x', 'y'])).toThrow(
-      'm() takes at most 2 arguments (x, y), got 3',
+      'm() takes exactly 2 arguments (x, y), got 3',
     );
+    // The original's methods take every argument but archive's options: Python refuses fewer.
+    expect(() => readArgs('m', ['a'], ['x', 'y'])).toThrow('m() takes exactly 2 arguments (x, y), got 1');
   });
 });

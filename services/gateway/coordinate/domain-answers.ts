@@ -13,14 +13,27 @@ export function isRefusal(err: unknown): err is PasserineError {
   return err instanceof PasserineError && ANSWERED_IN_RESULT.has(err.code);
 }
 
-/** Runs a store call answering [value, null], or [falsy, message] when the store refuses. */
-export async function pairOrRefusal(falsy: CborValue, run: () => Promise<CborValue>): Promise<CborValue> {
+/**
+ * Runs a store call answering [value, null], or [falsy, message] when the store refuses; `reword`
+ * gives a method its own wording of a refusal where the original's differed.
+ */
+export async function pairOrRefusal(
+  falsy: CborValue,
+  run: () => Promise<CborValue>,
+  reword: (err: PasserineError) => string | undefined = () => undefined,
+): Promise<CborValue> {
   try {
     return pair(await run());
   } catch (err) {
-    if (isRefusal(err)) return pair(falsy, pythonTwoMessage(err.message));
+    if (isRefusal(err)) return pair(falsy, reword(err) ?? pythonTwoMessage(err.message));
     throw err;
   }
+}
+
+/** control_work_spec and get_work_spec_meta said "no such work spec NAME", unquoted. */
+export function noSuchWorkSpecPlain(name: string | Uint8Array) {
+  const plain = typeof name === 'string' ? name : Buffer.from(name).toString('latin1');
+  return (err: PasserineError) => (err.code === 'not_found' ? `no such work spec ${plain}` : undefined);
 }
 
 /** Errors that reach the client as {error: {message}} also read Python 2 style. */

@@ -29,7 +29,7 @@ export function createCoordinateHandler(api: WorkQueueApi, namespace: string): C
     const method = methods.get(name);
     if (!method) throw noSuchMethod(name);
     try {
-      return await method.run(readArgs(name, params, method.params), api);
+      return await method.run(readArgs(name, params, method.params, method.optional), api);
     } catch (err) {
       throw asClientError(err);
     }

@@ -10,6 +10,8 @@ export interface WorkQueueApi {
 /** One Coordinate method: its parameter names (for keyword params) and how it is answered. */
 export interface CoordinateMethod {
   params: readonly string[];
+  /** How many of the last params have a default in the original (archive's options); the rest are required. */
+  optional?: number;
   run(args: Args, api: WorkQueueApi): Promise<CborValue>;
 }
 

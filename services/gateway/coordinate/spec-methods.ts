@@ -1,6 +1,6 @@
-import { CborMap, encodeValue, mapGet, Tuple } from '@passerine/cbor';
+import { CborMap, encodedOf, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
-import { pairOrRefusal } from './domain-answers.ts';
+import { noSuchWorkSpecPlain, pairOrRefusal } from './domain-answers.ts';
 import type { MethodGroup } from './method.ts';
 import { option, readName, readOptionalBoolean, readOptionalNumber, readOptions } from './wire-read.ts';
 import { serverDict, storedValue } from './wire-write.ts';
@@ -21,7 +21,7 @@ export const specMethods: MethodGroup = {
         throw new ValidationError("work_spec must have a 'name'", { field: 'name' });
       }
       return pairOrRefusal(false, async () => {
-        await api.call('setWorkSpec', { spec: encodeValue(spec) });
+        await api.call('setWorkSpec', { spec: encodedOf(spec) });
         return true;
       });
     },
@@ -87,10 +87,14 @@ export const specMethods: MethodGroup = {
         interval: readOptionalNumber(option(opts, 'interval'), 'interval'),
         max_running: readOptionalNumber(option(opts, 'max_running'), 'max_running'),
       };
-      return pairOrRefusal(false, async () => {
-        await api.call('controlWorkSpec', { name: spec, changes: withoutUndefined(changes) });
-        return true;
-      });
+      return pairOrRefusal(
+        false,
+        async () => {
+          await api.call('controlWorkSpec', { name: spec, changes: withoutUndefined(changes) });
+          return true;
+        },
+        noSuchWorkSpecPlain(spec),
+      );
     },
   },
 
@@ -98,14 +102,19 @@ export const specMethods: MethodGroup = {
     params: ['work_spec_name'],
     run: async ([name], api) => {
       const spec = readName(name, 'work_spec_name');
-      return pairOrRefusal(null, async () => {
-        const meta = await api.call<'getWorkSpecMeta', Record<string, number | boolean>>('getWorkSpecMeta', {
-          name: spec,
-        });
-        return serverDict(
-          ['status', 'continuous', 'interval', 'max_running', 'weight'].map((k) => [k, meta[k]] as const),
-        );
-      });
+      return pairOrRefusal(
+        null,
+        async () => {
+          const meta = await api.call<'getWorkSpecMeta', Record<string, number | boolean | null>>(
+            'getWorkSpecMeta',
+            { name: spec },
+          );
+          return serverDict(
+            ['status', 'continuous', 'interval', 'max_running', 'weight'].map((k) => [k, meta[k]] as const),
+          );
+        },
+        noSuchWorkSpecPlain(spec),
+      );
     },
   },
 };

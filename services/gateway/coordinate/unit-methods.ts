@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, encodeValue, Tuple } from '@passerine/cbor';
+import { CborMap, type CborValue, Encoded, encodedOf, Tuple } from '@passerine/cbor';
 import { isRefusal, pairOrRefusal } from './domain-answers.ts';
 import { batchUnits, readUnits } from './add-unit-batches.ts';
 import type { MethodGroup } from './method.ts';
@@ -22,6 +22,8 @@ interface UnitStatusView {
   expiration: number | null;
   worker_id?: string;
   traceback?: string;
+  /** The traceback the client put in the unit's data, as it stored it. */
+  traceback_cbor?: Uint8Array;
 }
 
 const _FINISHED = 4;
@@ -36,7 +38,8 @@ function statusDict(view: UnitStatusView | null): CborValue {
   const entries: Array<[string, CborValue]> = [['status', view.status]];
   if (view.worker_id !== undefined) entries.push(['worker_id', serverText(view.worker_id)]);
   entries.push(['expiration', epochSeconds(view.expiration)]);
-  if (view.traceback !== undefined) entries.push(['traceback', serverText(view.traceback)]);
+  if (view.traceback_cbor !== undefined) entries.push(['traceback', new Encoded(view.traceback_cbor)]);
+  else if (view.traceback !== undefined) entries.push(['traceback', serverText(view.traceback)]);
   return serverDict(entries);
 }
 
@@ -68,7 +71,7 @@ export const unitMethods: MethodGroup = {
     params: ['work_spec_name'],
     run: async ([name], api) => {
       const spec = readName(name, 'work_spec_name');
-      return pairOrRefusal(null, async () => {
+      return pairOrRefusal(false, async () => {
         const counts = await api.call<'countWorkUnits', Record<string, number>>('countWorkUnits', { spec });
         return new CborMap(Object.entries(counts).map(([status, n]) => [Number(status), n] as const));
       });
@@ -118,12 +121,18 @@ export const unitMethods: MethodGroup = {
     run: async ([name, options], api) => {
       const spec = readName(name, 'work_spec_name');
       const opts = readOptions(options);
+      const keys = readKeys(option(opts, 'work_unit_keys'));
       const request = {
         spec,
-        keys: readKeys(option(opts, 'work_unit_keys')) ?? [],
+        keys: keys ?? [],
         priority: readOptionalNumber(option(opts, 'priority'), 'priority') ?? null,
         adjustment: readOptionalNumber(option(opts, 'adjustment'), 'adjustment') ?? null,
       };
+      if (keys === undefined) {
+        // The original looks the spec up first, then wants the keys (a rare path: one call more).
+        const found = await pairOrRefusal(false, () => api.call('countWorkUnits', { spec }));
+        return (found as Tuple).items[1] === null ? pair(false, 'missing work_unit_keys') : found;
+      }
       return pairOrRefusal(false, async () => {
         await api.call('prioritizeWorkUnits', request);
         return true;
@@ -154,13 +163,21 @@ export const unitMethods: MethodGroup = {
       const opts = readOptions(options);
       const data = option(opts, 'data');
       const status = readOptionalNumber(option(opts, 'status'), 'status');
+      // The original stores any number as a status (a unit in status 7 is never handed out
+      // again); Passerine answers no, as it does for BLOCKED, which no lifecycle enters.
+      if (status !== undefined && ![1, 3, 4, 5].includes(status)) {
+        return pair(false, 'status must be 1, 3, 4 or 5');
+      }
+      const workerId = readOptionalText(option(opts, 'worker_id'), 'worker_id') ?? null;
       const request = {
         spec,
         key: unitKey,
         leaseSeconds: readOptionalNumber(option(opts, 'lease_time'), 'lease_time') ?? null,
         status: status ?? null,
-        data: data === undefined || data === null ? null : encodeValue(data),
-        workerId: readOptionalText(option(opts, 'worker_id'), 'worker_id') ?? null,
+        data: data === undefined || data === null ? null : encodedOf(data),
+        // The original reads worker_id only for a unit that is and stays PENDING; any worker may
+        // end a unit (a late one after its lease ran out, an operator).
+        workerId: status === undefined || status === 3 ? workerId : null,
       };
       return pairOrRefusal(false, async () => {
         await api.call('updateWorkUnit', request);

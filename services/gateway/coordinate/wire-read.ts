@@ -41,9 +41,8 @@ export function readOptionalText(value: CborValue | undefined, field: string): s
   return value === undefined || value === null ? undefined : readText(value, field);
 }
 
-/** An options dict; missing or null reads as empty, like the Python server's `options or {}`. */
+/** An options dict; the original refuses anything else, None included (it calls options.get). */
 export function readOptions(value: CborValue | undefined, field = 'options'): CborMap {
-  if (value === undefined || value === null) return new CborMap();
   if (value instanceof CborMap) return value;
   throw new ValidationError(`${field} must be a dict`, { field });
 }

@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, decodeValue, Tuple, utf8 } from '@passerine/cbor';
+import { CborMap, type CborValue, Encoded, Tuple, utf8 } from '@passerine/cbor';
 
 /**
  * How answers are written back. The Python 2 server's own strings (dict keys, messages, worker
@@ -19,14 +19,22 @@ export function pair(value: CborValue, message: string | null = null): Tuple {
   return new Tuple([value, message === null ? null : serverText(message)]);
 }
 
-/** Data and spec dicts travel as the CBOR bytes the client sent; the answer carries the value. */
+/** Data and spec dicts are stored as the CBOR bytes the client sent, and go back as those bytes. */
 export function storedValue(bytes: Uint8Array | null | undefined): CborValue {
-  return bytes === null || bytes === undefined ? null : decodeValue(bytes);
+  return bytes === null || bytes === undefined ? null : new Encoded(bytes);
 }
 
-/** Coordinate times are float seconds since the epoch; Passerine keeps milliseconds. */
-export function epochSeconds(ms: number | null | undefined): number | null {
-  return ms === null || ms === undefined || ms === 0 ? null : ms / 1000;
+/**
+ * Coordinate times are float seconds since the epoch (Python's time.time()); Passerine keeps
+ * milliseconds. Written as a float64 whatever the value: a time on a whole second would
+ * otherwise go out as an int.
+ */
+export function epochSeconds(ms: number | null | undefined): CborValue {
+  if (ms === null || ms === undefined || ms === 0) return null;
+  const bytes = new Uint8Array(9);
+  bytes[0] = 0xfb;
+  new DataView(bytes.buffer).setFloat64(1, ms / 1000);
+  return new Encoded(bytes);
 }
 
 /**

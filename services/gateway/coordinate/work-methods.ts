@@ -1,4 +1,4 @@
-import { CborMap, type CborValue, Tuple } from '@passerine/cbor';
+import { CborMap, Tuple } from '@passerine/cbor';
 import { MAX_JOBS_PER_GET_WORK, type StartedWork } from '@passerine/workqueue';
 import { ValidationError } from '@passerine/core';
 import type { MethodGroup } from './method.ts';
@@ -55,7 +55,8 @@ export const workMethods: MethodGroup = {
         workerId,
         maxJobs: Math.min(maxJobs, MAX_JOBS_PER_GET_WORK),
         leaseSeconds: readOptionalNumber(option(opts, 'lease_time'), 'lease_time') ?? null,
-        specs: names?.map((n, i) => readName(n, `work_spec_names[${i}]`)) ?? null,
+        // An empty list names no spec, so all of them, as in the original (`if work_spec_names`).
+        specs: names?.length ? names.map((n, i) => readName(n, `work_spec_names[${i}]`)) : null,
         availableGb: readOptionalNumber(option(opts, 'available_gb'), 'available_gb') ?? null,
       });
       if (maxJobs === 1) return pair(work.length ? workTuple(work[0]) : NO_WORK);
@@ -66,13 +67,11 @@ export const workMethods: MethodGroup = {
   get_child_work_units: {
     params: ['worker_id'],
     run: async ([worker], api) => {
-      const children = await api.call<'getChildWorkUnits', Record<string, ChildUnit[]>>('getChildWorkUnits', {
+      const children = await api.call<'getChildWorkUnits', Array<[Name, ChildUnit[]]>>('getChildWorkUnits', {
         workerId: readWorkerId(worker),
+        wire: true,
       });
-      const entries = Object.entries(children).map(
-        ([child, units]) => [serverText(child), units.map(childDict) as CborValue] as const,
-      );
-      return pair(new CborMap(entries));
+      return pair(new CborMap(children.map(([child, units]) => [child, units.map(childDict)] as const)));
     },
   },
 };

@@ -73,10 +73,11 @@ export function workQueueService(
       return ack;
     }),
     GetWorkSpecMeta: rpc(async (r) => {
-      const meta = await api.call<'getWorkSpecMeta', Record<string, number>>('getWorkSpecMeta', {
+      const meta = await api.call<'getWorkSpecMeta', Record<string, number | null>>('getWorkSpecMeta', {
         name: nameOf(r.name, 'name'),
       });
-      return { ...meta, interval_seconds: meta.interval };
+      // proto3 has no null: an unset interval or max_running reads as 0.
+      return { ...meta, interval_seconds: meta.interval ?? 0, max_running: meta.max_running ?? 0 };
     }),
     AddWorkUnits: rpc(async (r) => {
       const units = (r.units ?? []).map((u: Req, i: number) => ({

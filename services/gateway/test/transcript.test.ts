@@ -20,7 +20,7 @@ import { hexOf, sortedMaps, TIME, withoutTimes } from './transcript-compare.ts';
  * Replays every request of the reference session (the real Python 2 client against the real
  * Python server) in order, over one TCP connection, against a live store, and checks each answer.
  */
-const TRANSCRIPT = '/work/shared/reference/coordinate-reference-transcript.jsonl';
+const TRANSCRIPT = new URL('../../../test/compat/fixtures/reference-transcript.jsonl', import.meta.url);
 
 interface Exchange {
   method: string;
