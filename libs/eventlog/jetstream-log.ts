@@ -1,10 +1,8 @@
 import {
-  DeliverPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
-  type JsMsg,
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
@@ -17,20 +15,12 @@ import {
   UnavailableError,
 } from '@passerine/core';
 import { requestMessage } from '@passerine/natsconn';
-import { decodeCommit, encodeCommit } from './commit-codec.ts';
+import { encodeCommit } from './commit-codec.ts';
+import { readStream } from './stream-reader.ts';
 import type { AppendOptions, AppendResult, EventLog, LogRecord, ReadOptions } from './types.ts';
 
 /** Room left in a message for headers (message id, expected sequence). */
 const HEADER_ROOM = 1024;
-/**
- * Commits one pull asks for while reading: at most this many are on their way at once, 64 MiB at
- * worst. Counted in messages, not bytes: nats.js refills a pull bounded by bytes with the bytes read
- * since the last one, and when the next commit is larger than that, nats-server 2.9 ends the pull
- * with "409 Message Size Exceeds MaxBytes" and nats.js waits for two missed heartbeats before it
- * pulls again: a read of many small commits followed by a large one stood still that long
- * (bench/RESULTS.md).
- */
-const PULL_COMMITS = 64;
 /** How long an append waits for the stream's acknowledgement (nats.js' JetStream default). */
 const APPEND_ACK_TIMEOUT_MS = 5_000;
 
@@ -149,48 +139,8 @@ export class JetStreamEventLog implements EventLog {
     return info.state.last_seq;
   }
 
-  async *read(options: ReadOptions = {}): AsyncIterable<LogRecord> {
-    const from = Math.max(1, options.fromSeq ?? 1);
-    const consumer = await this.js.consumers.get(this.stream, {
-      filter_subjects: options.filter,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
-    });
-    const info = await consumer.info(true);
-    if (info.num_pending === 0) {
-      options.onCaughtUp?.();
-      if (!options.follow) return;
-    }
-    if (options.signal?.aborted) return;
-    const messages = await consumer.consume({ max_messages: PULL_COMMITS });
-    const stop = () => messages.stop();
-    options.signal?.addEventListener('abort', stop, { once: true });
-    if (options.signal?.aborted) stop();
-    try {
-      for await (const msg of messages) {
-        const seq = msg.seq;
-        if (options.untilSeq !== undefined && seq > options.untilSeq) break;
-        const time = Math.floor(msg.info.timestampNanos / 1e6);
-        if (options.untilTime !== undefined && time > options.untilTime) break;
-        yield toRecord(msg, seq, time);
-        if (msg.info.pending === 0) {
-          options.onCaughtUp?.();
-          if (!options.follow) break;
-        }
-        if (options.untilSeq !== undefined && seq >= options.untilSeq) break;
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', stop);
-      messages.stop();
-    }
-  }
-}
-
-function toRecord(msg: JsMsg, seq: number, time: number): LogRecord {
-  try {
-    return { kind: 'commit', seq, subject: msg.subject, time, events: decodeCommit(msg.data) };
-  } catch (err) {
-    return { kind: 'corrupt', seq, subject: msg.subject, time, reason: (err as Error).message };
+  read(options: ReadOptions = {}): AsyncIterable<LogRecord> {
+    return readStream(this.js, this.stream, options);
   }
 }
 
