@@ -9,7 +9,7 @@ await wq.addWorkUnits('pages', [
   { key: 'b', data: { url: 'https://b.example/' }, priority: 5 },
 ]);
 const counts = await wq.countWorkUnits('pages'); // { available: 2, pending: 0, ... }
-const units = await wq.getWorkUnits('pages', { state: 'available' });
+const units = await wq.getWorkUnits('pages', { state: 'available' }); // b first: higher priority
 const summary = await wq.summary();
 
 await client.close();

@@ -111,8 +111,9 @@ describe("README's programmer's API examples", () => {
   it('runs the work-queue calls, then the pull worker until SIGTERM', async () => {
     expect(await runExample('work-queue.ts')).toEqual({
       counts: { available: 2, blocked: 0, pending: 0, finished: 0, failed: 0 },
-      keys: ['a', 'b'],
-      data: { url: 'https://a.example/' },
+      // Available units come highest priority first, as the original server lists them.
+      keys: ['b', 'a'],
+      data: { url: 'https://b.example/' },
       specs: ['pages'],
     });
     const child = spawn(process.execPath, [tsx, example('worker.ts')], { cwd });
