@@ -1,10 +1,6 @@
 import { readSettings, type SettingValues, type Sources, serviceSettings } from '@passerine/config';
 import { UnavailableError } from '@passerine/core';
-import { Frontend } from '@passerine/frontend';
-import { createGatewayService } from '@passerine/gateway';
 import type { Service, ServiceContext } from '@passerine/natsconn';
-import { NodeMonitor } from '@passerine/node-monitor';
-import { createStoreService } from '@passerine/store';
 
 /** Builds one service from its checked options; services stay packages that can also run alone as replicas. */
 export type ServiceFactory = (ctx: ServiceContext) => Service | Promise<Service>;
@@ -17,29 +13,42 @@ export interface RegisteredService {
 
 type Services = typeof serviceSettings;
 
-function service<K extends keyof Services>(
-  name: K,
-  create: (ctx: ServiceContext, options: SettingValues<Services[K]>) => Service,
-): RegisteredService {
+type Create<K extends keyof Services> = (ctx: ServiceContext, options: SettingValues<Services[K]>) => Service;
+
+/**
+ * A service's package is loaded only when the service is built: every client command of the CLI
+ * (`units list`, `jobs submit`, …) would otherwise load all of them first, which was most of its
+ * start-up time.
+ */
+function service<K extends keyof Services>(name: K, load: () => Promise<Create<K>>): RegisteredService {
   return {
     name,
     prepare(sources) {
       const options = readSettings(serviceSettings[name], sources);
-      return (ctx) => create(ctx, options);
+      return async (ctx) => (await load())(ctx, options);
     },
   };
 }
 
 /** Every service, in start order: `passerine up` runs them all, `passerine serve NAME` some of them. */
 export const registeredServices: RegisteredService[] = [
-  service('store', (ctx, options) => createStoreService(ctx, options)),
-  service('gateway', (ctx, options) => createGatewayService(ctx, options)),
-  service('frontend', (ctx, options) => new Frontend(ctx, options)),
-  service(
-    'node-monitor',
-    (ctx, { cpus, memMb, diskMb, ...options }) =>
-      new NodeMonitor(ctx, { ...options, resources: { cpus, memMb, diskMb } }),
-  ),
+  service('store', async () => {
+    const { createStoreService } = await import('@passerine/store');
+    return (ctx, options) => createStoreService(ctx, options);
+  }),
+  service('gateway', async () => {
+    const { createGatewayService } = await import('@passerine/gateway');
+    return (ctx, options) => createGatewayService(ctx, options);
+  }),
+  service('frontend', async () => {
+    const { Frontend } = await import('@passerine/frontend');
+    return (ctx, options) => new Frontend(ctx, options);
+  }),
+  service('node-monitor', async () => {
+    const { NodeMonitor } = await import('@passerine/node-monitor');
+    return (ctx, { cpus, memMb, diskMb, ...options }) =>
+      new NodeMonitor(ctx, { ...options, resources: { cpus, memMb, diskMb } });
+  }),
 ];
 
 /** The services to run: all of them, or those named (a name no service has is refused). */
