@@ -66,7 +66,7 @@ const text = z.string().min(1, 'must not be empty');
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const seconds = (max: number) =>
   z.number().positive('must be more than 0').max(max, `must be at most ${max}`);
-export const ARTIFACT_REF = /^[a-z0-9][a-z0-9_.-]{0,63}(:[A-Za-z0-9_.+-]{1,64})?$/;
+export const ARTIFACT_REF = /^[a-z0-9][a-z0-9_-]{0,63}(:[A-Za-z0-9_.-]{1,64})?$/;
 
 function validTimezone(zone: string): boolean {
   try {

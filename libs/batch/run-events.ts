@@ -41,7 +41,17 @@ export interface Resources {
 
 /** Outcome events go on the job's outcome subject; evolve ignores one that comes twice. */
 export type OutcomeEvent =
-  | NewEvent<'RunAttemptSubmitted', { runId: string; job: string; attempt: number; schedulerJobId: string }>
+  | NewEvent<
+      'RunAttemptSubmitted',
+      {
+        runId: string;
+        job: string;
+        attempt: number;
+        schedulerJobId: string;
+        /** The artifact version the attempt runs, when its dispatcher resolved it. */
+        artifact?: { version: string; digest: string };
+      }
+    >
   | NewEvent<
       'RunAttemptFailed',
       { runId: string; job: string; attempt: number; error: string; retryAt: number }

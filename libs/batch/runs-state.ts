@@ -25,6 +25,8 @@ export interface RunState extends RunIdentity {
   /** Why it was dropped or refused, or the last attempt's error. */
   reason?: string;
   task?: BatchTask;
+  /** The artifact version its last attempt was handed (`name:version (digest)`). */
+  artifactUsed?: string;
   retries?: RetryPolicy;
   resources?: Resources;
   labels?: Record<string, string>;
@@ -141,6 +143,8 @@ export function evolveRuns(
       if (!run || !ACTIVE_STATUSES.has(run.status) || event.data.attempt < run.attempt) return state;
       run.status = 'running';
       run.submitted = Math.max(run.submitted, event.data.attempt);
+      const pin = event.data.artifact;
+      if (pin) run.artifactUsed = `${run.task?.artifact?.name}:${pin.version} (${pin.digest})`;
       run.retryAt = undefined;
       return state;
     }

@@ -1,6 +1,8 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerDefinitionCommands } from './batch/definitions-command.ts';
+import { registerRunCommands } from './batch/runs-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
@@ -12,7 +14,8 @@ export function buildProgram(): Command {
     .version('0.1.0');
   registerUp(program);
   registerEvents(program);
-  registerJobs(program);
+  registerDefinitionCommands(registerJobs(program));
+  registerRunCommands(program);
   registerWorkQueueCommands(program);
   return program;
 }

@@ -1,5 +1,6 @@
 import { readSettings, type SettingValues, type Sources, serviceSettings } from '@passerine/config';
 import { UnavailableError } from '@passerine/core';
+import { Dispatcher } from '@passerine/dispatcher';
 import { Frontend } from '@passerine/frontend';
 import { createGatewayService } from '@passerine/gateway';
 import type { Service, ServiceContext } from '@passerine/natsconn';
@@ -40,6 +41,7 @@ export const registeredServices: RegisteredService[] = [
     (ctx, { cpus, memMb, diskMb, ...options }) =>
       new NodeMonitor(ctx, { ...options, resources: { cpus, memMb, diskMb } }),
   ),
+  service('dispatcher', (ctx, options) => new Dispatcher(ctx, options)),
 ];
 
 /** The services to run: all of them, or those named (a name no service has is refused). */
