@@ -11,7 +11,9 @@ import { registerWorkQueueCommands } from './workqueue/index.ts';
 export function buildProgram(): Command {
   const program = new Command('passerine')
     .description('Passerine: a low-latency distributed task scheduler and durable job queue')
-    .version('0.1.0');
+    .version('0.1.0')
+    // `--version` after a command is that command's (`artifacts push FILE --version V`).
+    .enablePositionalOptions();
   registerUp(program);
   registerEvents(program);
   registerDefinitionCommands(registerJobs(program));
