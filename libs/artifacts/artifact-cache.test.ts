@@ -43,7 +43,10 @@ describe('artifacts', () => {
     expect(await store.resolve('etl', '3.0')).toBeUndefined();
 
     const cache = new ArtifactCache(join(dir, 'cache'), 1024 ** 2, async () => store);
-    const [a, b] = await Promise.all([cache.obtain({ name: 'etl', version: '1.0' }), cache.obtain({ name: 'etl', version: '1.0' })]);
+    const [a, b] = await Promise.all([
+      cache.obtain({ name: 'etl', version: '1.0' }),
+      cache.obtain({ name: 'etl', version: '1.0' }),
+    ]);
     expect(a).toMatchObject({ version: '1.0', digest: v1.digest, fromCache: false });
     expect(b.path).toBe(a.path);
     expect(await readFile(a.path, 'utf8')).toBe('one');
@@ -62,8 +65,13 @@ describe('artifacts', () => {
     };
     const offline = new ArtifactCache(cacheDir, 1024 ** 2, unreachable);
     expect(await offline.obtain({ name: 'etl' })).toMatchObject({ version: '2.0', fromCache: true });
-    expect(await offline.obtain({ name: 'etl', version: '1.0' })).toMatchObject({ version: '1.0', fromCache: true });
-    await expect(offline.obtain({ name: 'etl', version: '2.0-copy' })).rejects.toThrow(/not cached and the store cannot be reached/);
+    expect(await offline.obtain({ name: 'etl', version: '1.0' })).toMatchObject({
+      version: '1.0',
+      fromCache: true,
+    });
+    await expect(offline.obtain({ name: 'etl', version: '2.0-copy' })).rejects.toThrow(
+      /not cached and the store cannot be reached/,
+    );
   });
 
   it('drops the least recently used bundles past its size bound', async () => {
