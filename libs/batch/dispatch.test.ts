@@ -41,6 +41,13 @@ describe('schedules', () => {
       skipped: 7,
     });
   });
+
+  it('after days of downtime runs only the newest missed tick, without listing the others one by one', () => {
+    const schedule = everySecond.definition.schedule!;
+    const now = T0 + 3 * 86_400_000;
+    const { due } = dueTicks(schedule, T0, now, 2_000, 'once');
+    expect(due).toEqual([now - 3000, now - 2000, now - 1000, now]);
+  });
 });
 
 describe('admission', () => {

@@ -85,8 +85,16 @@ function end(state: RunsState, run: RunState, status: RunStatus, time: number): 
     state.activeByParams.delete(paramsKey(run.job, run.params));
   }
   state.ended.push(run.runId);
-  while (state.ended.length > KEPT_ENDED_RUNS) state.runs.delete(state.ended.shift()!);
+  forgetOldest(state);
 }
+
+/** Forgets ended runs past the bound, a batch at a time (shifting one at a time is O(n) each). */
+function forgetOldest(state: RunsState): void {
+  if (state.ended.length <= KEPT_ENDED_RUNS + FORGET_BATCH) return;
+  for (const runId of state.ended.splice(0, state.ended.length - KEPT_ENDED_RUNS)) state.runs.delete(runId);
+}
+
+const FORGET_BATCH = 10_000;
 
 function decided(
   state: RunsState,
@@ -136,6 +144,7 @@ export function evolveRuns(
       decided(state, identity, status, time, reason);
       state.counts[status]++;
       state.ended.push(identity.runId);
+      forgetOldest(state);
       return state;
     }
     case 'RunAttemptSubmitted': {

@@ -30,17 +30,35 @@ export function ticksBetween(schedule: Schedule, after: number, until: number, m
   return ticks;
 }
 
+/** Missed ticks are counted, for the log, up to this many. */
+export const MAX_COUNTED_MISSED = 1_000;
+
 export interface DueTicks {
   /** Ticks to dispatch, oldest first. */
   due: number[];
-  /** Ticks passed over under the missed policy. */
+  /** Ticks passed over under the missed policy (counted up to MAX_COUNTED_MISSED). */
   skipped: number;
+}
+
+/** The schedule's newest tick before `before`, or undefined when there is none after `after`. */
+function newestBefore(schedule: Schedule, before: number, after: number): number | undefined {
+  const it = CronExpressionParser.parse(schedule.cron, {
+    tz: schedule.timezone,
+    currentDate: new Date(before),
+  });
+  try {
+    const tick = it.prev().getTime();
+    return tick > after && tick < before ? tick : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Which of the ticks since `cursor` to dispatch now. A tick no older than `graceMs` is on time;
- * older ones were missed (no dispatcher ran then) and the job's policy says what becomes of them:
- * `once` runs the newest of them, `skip` none.
+ * older ones were missed (no dispatcher ran) and the job's policy says what becomes of them:
+ * `once` runs the newest of them, `skip` none. However long the downtime, only the ticks on time
+ * are listed one by one.
  */
 export function dueTicks(
   schedule: Schedule,
@@ -49,12 +67,13 @@ export function dueTicks(
   graceMs: number,
   policy: MissedPolicy = schedule.missed,
 ): DueTicks {
-  const ticks = ticksBetween(schedule, cursor, now);
-  const missed = ticks.filter((tick) => tick < now - graceMs);
-  const onTime = ticks.slice(missed.length);
-  if (missed.length === 0) return { due: onTime, skipped: 0 };
-  if (policy === 'skip') return { due: onTime, skipped: missed.length };
-  return { due: [missed[missed.length - 1], ...onTime], skipped: missed.length - 1 };
+  const boundary = now - graceMs;
+  const onTime = ticksBetween(schedule, Math.max(cursor, boundary - 1), now);
+  const newestMissed = boundary > cursor ? newestBefore(schedule, boundary, cursor) : undefined;
+  if (newestMissed === undefined) return { due: onTime, skipped: 0 };
+  const missed = ticksBetween(schedule, cursor, boundary - 1, MAX_COUNTED_MISSED).length;
+  if (policy === 'skip') return { due: onTime, skipped: missed };
+  return { due: [newestMissed, ...onTime], skipped: missed - 1 };
 }
 
 /** The tick's calendar date in the schedule's time zone (YYYY-MM-DD), the `{date}` of its run. */
