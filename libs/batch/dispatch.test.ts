@@ -111,7 +111,7 @@ describe('admission', () => {
 });
 
 describe('runner command lines', () => {
-  const place = { workdir: '/w', artifactPath: '/w/etl.jar', env: { HADOOP_CLASSPATH: '/opt/h' } };
+  const place = { workdir: '/w', artifactPath: '/w/etl.jar', env: { HADOOP_CLASSPATH: 'hadoop-lib' } };
   const task = (yaml: string) => requestRun(registered(yaml), { kind: 'manual', manualId: '1' }).task;
 
   it('runs hadoop jar with the jar on HADOOP_CLASSPATH', () => {
@@ -126,7 +126,7 @@ describe('runner command lines', () => {
       binary: 'hadoop',
       args: ['jar', '/w/etl.jar', 'com.x.Main', '--in', '2026'],
     });
-    expect(launch.kind === 'process' && launch.env.HADOOP_CLASSPATH).toBe('/w/etl.jar:/opt/h');
+    expect(launch.kind === 'process' && launch.env.HADOOP_CLASSPATH).toBe('/w/etl.jar:hadoop-lib');
   });
 
   it('runs luigi with module and task, the python/ directory on PYTHONPATH', () => {

@@ -12,8 +12,14 @@ const run = promisify(execFile);
 
 /** Stand-ins for hadoop and luigi that print the command line and environment they were given. */
 const STAND_INS = {
-  hadoop: '#!/bin/sh\necho "hadoop $*"\necho "HADOOP_CLASSPATH=$HADOOP_CLASSPATH"\n',
-  luigi: '#!/bin/sh\necho "luigi $*"\necho "PYTHONPATH=$PYTHONPATH"\nls "$PASSERINE_WORKDIR/python/etl"\n',
+  hadoop: ['#!/bin/sh', 'echo "hadoop $*"', 'echo "HADOOP_CLASSPATH=$HADOOP_CLASSPATH"', ''].join('\n'),
+  luigi: [
+    '#!/bin/sh',
+    'echo "luigi $*"',
+    'echo "PYTHONPATH=$PYTHONPATH"',
+    'ls "$PASSERINE_WORKDIR/python/etl"',
+    '',
+  ].join('\n'),
 };
 
 describe('runners', () => {
@@ -21,6 +27,7 @@ describe('runners', () => {
   let nc: NatsConnection;
   let rig: BatchRig;
   let path: string;
+  let emptyPath: string;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -34,7 +41,10 @@ describe('runners', () => {
       await writeFile(join(bin, name), script);
       await chmod(join(bin, name), 0o755);
     }
-    path = `${bin}:/usr/bin:/bin`;
+    path = `${bin}:${process.env.PATH}`;
+    // A PATH where no hadoop is to be found.
+    emptyPath = join(rig.dir, 'nothing-here');
+    await mkdir(emptyPath);
     // Two artifacts: a jar, and a packed python/ directory.
     await writeFile(join(rig.dir, 'etl.jar'), 'not really a jar');
     await mkdir(join(rig.dir, 'pkg', 'python', 'etl'), { recursive: true });
@@ -74,7 +84,7 @@ describe('runners', () => {
     const applied = await rig.apply({
       'h.yaml': `name: etl\nrunner: hadoop\nartifact: etl\nargs: [com.example.Main, --date, "{date}"]\nparameters: { date: null }\nenv: { PATH: "${path}" }\n`,
       'l.yaml': `name: daily\nrunner: luigi\nartifact: "pyetl:2.1"\nmodule: etl.daily\ntask: Daily\nargs: [--date, "{date}"]\nparameters: { date: "2026-01-01" }\nenv: { PATH: "${path}" }\n`,
-      'n.yaml': 'name: nohadoop\nrunner: hadoop\nartifact: etl\nenv: { PATH: "/usr/bin:/bin" }\n',
+      'n.yaml': `name: nohadoop\nrunner: hadoop\nartifact: etl\nenv: { PATH: "${emptyPath}" }\n`,
     });
     expect(applied.code, applied.stderr).toBe(0);
 
