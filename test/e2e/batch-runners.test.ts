@@ -48,8 +48,17 @@ describe('runners', () => {
     // Two artifacts: a jar, and a packed python/ directory.
     await writeFile(join(rig.dir, 'etl.jar'), 'not really a jar');
     await mkdir(join(rig.dir, 'pkg', 'python', 'etl'), { recursive: true });
-    await writeFile(join(rig.dir, 'pkg', 'python', 'etl', 'daily.py'), 'print("daily")\n');
-    await run('tar', ['-czf', join(rig.dir, 'pyetl.tar.gz'), '-C', join(rig.dir, 'pkg'), 'python']);
+    await writeFile(join(rig.dir, 'pkg', 'python', 'etl', '__init__.py'), '');
+    await writeFile(
+      join(rig.dir, 'pkg', 'python', 'etl', 'daily.py'),
+      'import sys\nprint("daily " + " ".join(sys.argv[1:]))\n',
+    );
+    await mkdir(join(rig.dir, 'pkg', 'node'));
+    await writeFile(
+      join(rig.dir, 'pkg', 'node', 'greet.mjs'),
+      'export function greet(name) {\n  console.log(`hello ${name}`);\n}\n',
+    );
+    await run('tar', ['-czf', join(rig.dir, 'pyetl.tar.gz'), '-C', join(rig.dir, 'pkg'), 'python', 'node']);
     for (const [file, version] of [
       ['etl.jar', '1.0'],
       ['pyetl.tar.gz', '2.1'],
@@ -57,7 +66,7 @@ describe('runners', () => {
       const pushed = await rig.cli(['artifacts', 'push', join(rig.dir, file), '--version', version]);
       expect(pushed.code, pushed.stderr).toBe(0);
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await rig?.stop();
@@ -74,7 +83,7 @@ describe('runners', () => {
         const status = await runStatus(nc, rig.names, runId);
         return ['succeeded', 'failed'].includes(status.status) ? status : undefined;
       },
-      { timeoutMs: 30_000, message: `run ${runId} ended` },
+      { timeoutMs: 60_000, message: `run ${runId} ended` },
     );
     const logs = await rig.cli(['jobs', 'logs', `run:${runId}#1`]);
     return { ended, output: logs.stdout.split('\n').map((l) => l.replace(/^\[run std(out|err)\] /, '')) };
@@ -106,7 +115,23 @@ describe('runners', () => {
     const absent = await runJob('nohadoop');
     expect(absent.ended.status).toBe('failed');
     expect(absent.ended.reason).toMatch(/the hadoop runner needs hadoop, which is not on this node's PATH/);
-  }, 90_000);
+  }, 120_000);
+
+  it("python runs a module of the artifact's python/; node calls a module's export", async () => {
+    const applied = await rig.apply({
+      'p.yaml':
+        'name: py\nrunner: python\nartifact: pyetl\nmodule: etl.daily\nargs: [--date, "{date}"]\nparameters: { date: "2026-01-01" }\n',
+      'n.yaml':
+        'name: greet\nrunner: node\nartifact: pyetl\nmodule: node/greet.mjs\nexport: greet\nargs: ["{who}"]\nparameters: { who: world }\n',
+    });
+    expect(applied.code, applied.stderr).toBe(0);
+    const python = await runJob('py', ['date=2026-11-22']);
+    expect(python.ended.status).toBe('succeeded');
+    expect(python.output).toContain('daily --date 2026-11-22');
+    const node = await runJob('greet', ['who=Passerine']);
+    expect(node.ended.status).toBe('succeeded');
+    expect(node.output).toContain('hello Passerine');
+  }, 120_000);
 
   it('refuses at apply time a job whose artifact is not in the store, registering nothing of the directory', async () => {
     const before = await rig.cli(['jobs', 'list', '--json']);
@@ -117,7 +142,7 @@ describe('runners', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/m\.yaml: artifact: etl:9\.9 is not in the artifact store/);
     expect((await rig.cli(['jobs', 'list', '--json'])).stdout).toBe(before.stdout);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a parameter the job does not declare, and retries a failing run after its back-off', async () => {
     await rig.apply({
@@ -132,5 +157,5 @@ describe('runners', () => {
       maxAttempts: 2,
       reason: 'exited with code 3',
     });
-  }, 60_000);
+  }, 120_000);
 });
