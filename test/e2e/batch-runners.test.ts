@@ -66,7 +66,7 @@ describe('runners', () => {
       const pushed = await rig.cli(['artifacts', 'push', join(rig.dir, file), '--version', version]);
       expect(pushed.code, pushed.stderr).toBe(0);
     }
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await rig?.stop();
@@ -115,7 +115,7 @@ describe('runners', () => {
     const absent = await runJob('nohadoop');
     expect(absent.ended.status).toBe('failed');
     expect(absent.ended.reason).toMatch(/the hadoop runner needs hadoop, which is not on this node's PATH/);
-  }, 120_000);
+  }, 180_000);
 
   it("python runs a module of the artifact's python/; node calls a module's export", async () => {
     const applied = await rig.apply({
@@ -131,7 +131,7 @@ describe('runners', () => {
     const node = await runJob('greet', ['who=Passerine']);
     expect(node.ended.status).toBe('succeeded');
     expect(node.output).toContain('hello Passerine');
-  }, 120_000);
+  }, 180_000);
 
   it('refuses at apply time a job whose artifact is not in the store, registering nothing of the directory', async () => {
     const before = await rig.cli(['jobs', 'list', '--json']);
@@ -142,7 +142,7 @@ describe('runners', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/m\.yaml: artifact: etl:9\.9 is not in the artifact store/);
     expect((await rig.cli(['jobs', 'list', '--json'])).stdout).toBe(before.stdout);
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a parameter the job does not declare, and retries a failing run after its back-off', async () => {
     await rig.apply({
@@ -157,5 +157,5 @@ describe('runners', () => {
       maxAttempts: 2,
       reason: 'exited with code 3',
     });
-  }, 120_000);
+  }, 180_000);
 });
