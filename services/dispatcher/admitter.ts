@@ -5,7 +5,14 @@ import {
   type OutcomeEvent,
   type RunRequest,
 } from '@passerine/batch';
-import { ConcurrencyError, type Clock, envelop, type IdSource, type Logger } from '@passerine/core';
+import {
+  type Clock,
+  ConcurrencyError,
+  envelop,
+  type IdSource,
+  type Logger,
+  TooLargeError,
+} from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
 import type { Names } from '@passerine/subjects';
 import type { BatchView } from './batch-view.ts';
@@ -60,6 +67,20 @@ export class Admitter {
     const envelopes = this.envelopes(events);
     const { seq } = await this.deps.log.append(subject, envelopes);
     this.deps.view.applyOwn(subject, seq, envelopes);
+  }
+
+  /** Admits a chunk, halving it while its commit would not fit in one message (large definitions). */
+  private async admitFitting(job: string, requests: RunRequest[]): Promise<AdmissionEvent[]> {
+    try {
+      return await this.serially(job, () => this.admitChunk(job, requests));
+    } catch (err) {
+      if (!(err instanceof TooLargeError) || requests.length < 2) throw err;
+      const half = Math.ceil(requests.length / 2);
+      return [
+        ...(await this.admitFitting(job, requests.slice(0, half))),
+        ...(await this.admitFitting(job, requests.slice(half))),
+      ];
+    }
   }
 
   private serially<T>(job: string, work: () => Promise<T>): Promise<T> {
