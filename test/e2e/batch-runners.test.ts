@@ -56,7 +56,7 @@ describe('runners', () => {
     await mkdir(join(rig.dir, 'pkg', 'node'));
     await writeFile(
       join(rig.dir, 'pkg', 'node', 'greet.mjs'),
-      'export function greet(name) {\n  console.log(`hello ${name}`);\n}\n',
+      'export function greet(name) {\n  console.log("hello " + name);\n}\n',
     );
     await run('tar', ['-czf', join(rig.dir, 'pyetl.tar.gz'), '-C', join(rig.dir, 'pkg'), 'python', 'node']);
     for (const [file, version] of [
