@@ -15,6 +15,7 @@ import {
   clientSettings,
   commandGroups,
   commandSettings,
+  dispatcherSettings,
   frontendSettings,
   gatewaySettings,
   natsServerSettings,
@@ -70,6 +71,15 @@ describe('reading settings', () => {
       heartbeatMs: 1_000,
       taskTimeoutMs: undefined,
       functionWorkers: undefined,
+      artifactCacheDir: undefined,
+      artifactCacheMb: 1_024,
+    });
+    expect(readSettings(dispatcherSettings, { env: {} })).toEqual({
+      heartbeatMs: 1_000,
+      tickMs: 250,
+      graceMs: 60_000,
+      backlogMultiple: 10,
+      sweepMs: 5_000,
     });
     expect(readSettings(frontendSettings, { env: {} })).toEqual({
       id: undefined,

@@ -286,6 +286,46 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     defaultText: "the node's slots, at most the machine's cores",
     does: 'worker threads kept warm for function tasks (each runs one task at a time)',
   }),
+  artifactCacheDir: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE',
+    kind: pattern(/^.{1,4096}$/, 'a directory'),
+    defaultText: '`./.passerine/artifacts`',
+    does: 'where the node keeps the artifact bundles of batch runs, by content digest',
+  }),
+  artifactCacheMb: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE_MB',
+    kind: integer(1, 1_000_000),
+    default: 1_024,
+    does: 'most MiB of artifacts the node keeps; the least recently used go first',
+  }),
+});
+
+export const dispatcherSettings = group(['`up`', '`serve dispatcher`'], {
+  heartbeatMs,
+  tickMs: setting({
+    env: 'PASSERINE_DISPATCH_TICK_MS',
+    kind: duration(10, 60_000),
+    default: 250,
+    does: 'how often a dispatcher looks for cron ticks that are due',
+  }),
+  graceMs: setting({
+    env: 'PASSERINE_DISPATCH_GRACE_MS',
+    kind: duration(0, 86_400_000),
+    default: 60_000,
+    does: "a tick this much older than now was missed (no dispatcher ran): the job's `missed` policy says whether it runs",
+  }),
+  backlogMultiple: setting({
+    env: 'PASSERINE_BACKLOG_MULTIPLE',
+    kind: amount(0.01, 10_000),
+    default: 10,
+    does: 'the backlog bound as a multiple of the live slots: a run past it is dropped, with the reason recorded',
+  }),
+  sweepMs: setting({
+    env: 'PASSERINE_DISPATCH_SWEEP_MS',
+    kind: duration(100, 3_600_000),
+    default: 5_000,
+    does: 'a run dispatched but not handed to the scheduler this long (its dispatcher died) is handed over by another',
+  }),
 });
 
 /** The services `passerine up` runs, by the name `passerine serve` takes. */
@@ -294,6 +334,7 @@ export const serviceSettings = {
   gateway: gatewaySettings,
   frontend: frontendSettings,
   'node-monitor': nodeMonitorSettings,
+  dispatcher: dispatcherSettings,
 } as const;
 
 /** The groups whose flags each command takes. */
