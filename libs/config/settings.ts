@@ -111,6 +111,13 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: 1,
     does: 'replicas of every stream and bucket (3 on a NATS cluster)',
   }),
+  localCalls: setting({
+    env: 'PASSERINE_LOCAL_CALLS',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'calls from the gateway to a store leader in the same process skip nats-server (off: every call goes through NATS; appends always do)',
+  }),
 });
 
 /** `passerine up` alone: it starts a nats-server unless told of one. */
@@ -156,6 +163,25 @@ export const compatSettings = group(['`compat:record`'], {
   }),
 });
 
+/**
+ * `npm run bench:coordinate` drives `passerine up` (and the original Coordinate, when given) with a
+ * Coordinate load client that lives outside the repository.
+ */
+export const coordinateBenchSettings = group(['`bench:coordinate`'], {
+  coordload: setting({
+    env: 'PASSERINE_COORDLOAD',
+    kind: command(),
+    defaultText: 'none: the bench says it has no load client and stops',
+    does: 'the Coordinate load client to run (`run [-units N] [-workers W] [-seconds S] [-spec NAME] HOST:PORT`, one JSON line out)',
+  }),
+  reference: setting({
+    env: 'PASSERINE_COORDINATE_REFERENCE',
+    kind: command(),
+    defaultText: 'none: no reference rows and no ratio',
+    does: "the original Coordinate's `run` script, whose `run serve PORT` the bench compares against",
+  }),
+});
+
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
 export const clientSettings = group(['client commands'], { natsUrl, prefix });
 
@@ -187,6 +213,14 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: namespaceName,
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+  threads: setting({
+    env: 'PASSERINE_THREADS',
+    flag: '--threads <n>',
+    kind: integer(1, 256),
+    default: () => availableParallelism(),
+    defaultText: "the machine's cores (`os.availableParallelism()`)",
+    does: "processes that serve Coordinate connections: this one and n - 1 edge processes it hands connections to (1: this process alone, where the gateway's calls to a store leader beside it skip nats-server)",
   }),
 });
 
@@ -313,5 +347,6 @@ export const settingGroups: readonly SettingGroup[] = [
   ...Object.values(serviceSettings),
   natsServerSettings,
   benchSettings,
+  coordinateBenchSettings,
   compatSettings,
 ];
