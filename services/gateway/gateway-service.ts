@@ -29,6 +29,8 @@ export interface GatewayOptions {
 export interface GatewayService extends Service {
   /** The ports actually bound (after start). */
   readonly ports: { cbor: number; grpc: number };
+  /** Process ids of the edge processes serving Coordinate connections (none with one thread). */
+  edgePids(): number[];
 }
 
 export const gatewayDefaults = {
@@ -102,6 +104,9 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
     async stop() {
       await Promise.all([cbor?.close(), grpc?.close()]);
       await edges?.stop();
+    },
+    edgePids() {
+      return edges?.pids() ?? [];
     },
     endpoints() {
       return { cbor: `tcp://${cborHost}:${ports.cbor}`, grpc: `${grpcHost}:${ports.grpc}` };

@@ -44,6 +44,11 @@ export class EdgeProcesses {
     private readonly fatal: (err: Error) => void,
   ) {}
 
+  /** Process ids of the edge processes serving now. */
+  pids(): number[] {
+    return this.edges.filter((e) => e.ready).map((e) => e.child.pid!);
+  }
+
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.count }, () => this.spawn()));
   }
