@@ -2,14 +2,15 @@
  * The Coordinate edge under the load of a Coordinate client: `passerine up` at 20, 100 and 800
  * workers and, when the original server is given, the original in alternating pairs in the same run
  * (the ratio is the median of the pairs; with no reference there is no ratio). Then `--threads 1`
- * against `--threads 2`, a long run at full rate (store RSS and event-stream bytes), and a kill -9
+ * against `--threads 2` (and local store calls against NATS), a long run at full rate (store RSS and event-stream bytes), and a kill -9
  * of everything followed by a restart and a check that every acknowledged finish is finished.
  *
  *   PASSERINE_COORDLOAD=…/coordload/run PASSERINE_COORDINATE_REFERENCE=…/coordinate-reference/run \
  *     npm run bench:coordinate
  *
  * BENCH_SECONDS (window, 10), BENCH_PAIRS (3), BENCH_WORKERS (20,100,800), BENCH_THREAD_PAIRS (3),
- * BENCH_THREAD_WORKERS (100), BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (units
+ * BENCH_THREAD_WORKERS (100), BENCH_LOCAL_PAIRS (3: one thread with store calls local against over
+ * NATS), BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (units
  * added per second of window: more than any window can take, since a worker that finds no work
  * stops).
  */
@@ -29,6 +30,7 @@ const PAIRS = envNumber('BENCH_PAIRS', 3);
 const WORKERS = (process.env.BENCH_WORKERS ?? '20,100,800').split(',').map(Number);
 const THREAD_PAIRS = envNumber('BENCH_THREAD_PAIRS', 3);
 const THREAD_WORKERS = envNumber('BENCH_THREAD_WORKERS', 100);
+const LOCAL_PAIRS = envNumber('BENCH_LOCAL_PAIRS', 3);
 const SOAK_SECONDS = envNumber('BENCH_SOAK_SECONDS', 600);
 const UNITS_PER_S = envNumber('BENCH_UNITS_PER_S', 8_000);
 const UNITS = Math.ceil(SECONDS * UNITS_PER_S);
@@ -118,9 +120,10 @@ async function withPasserine<T>(
   threads: number | undefined,
   dir: string,
   body: (up: PasserineUp) => Promise<T>,
+  env: NodeJS.ProcessEnv = {},
 ) {
   const flags = threads === undefined ? [] : ['--threads', String(threads)];
-  const up = await startPasserine(dir, await freePort(), flags);
+  const up = await startPasserine(dir, await freePort(), flags, env);
   try {
     return await body(up);
   } finally {
@@ -181,6 +184,33 @@ try {
       result: 'threads_2_to_1',
       workers: THREAD_WORKERS,
       pairs: threadPairs,
+      ratios,
+      median_ratio: median(ratios),
+      ...common,
+    });
+  }
+
+  // 2b. One thread, its store calls local against over NATS, alternating.
+  const localPairs: Array<[number, number]> = [];
+  for (let i = 0; i < LOCAL_PAIRS; i++) {
+    const overNats = await withPasserine(
+      1,
+      dir(),
+      (up) => passerineRow(up, 'passerine --threads 1, PASSERINE_LOCAL_CALLS=off', THREAD_WORKERS),
+      { PASSERINE_LOCAL_CALLS: 'off' },
+    );
+    const local = await withPasserine(1, dir(), (up) =>
+      passerineRow(up, 'passerine --threads 1', THREAD_WORKERS),
+    );
+    localPairs.push([overNats.cycles_per_s, local.cycles_per_s]);
+  }
+  if (localPairs.length) {
+    const ratios = localPairs.map(([a, b]) => round(b / Math.max(1, a), 2));
+    print({
+      bench: 'coordinate',
+      result: 'local_to_nats_calls',
+      workers: THREAD_WORKERS,
+      pairs: localPairs,
       ratios,
       median_ratio: median(ratios),
       ...common,

@@ -23,8 +23,7 @@ function handler(operation: string, request: unknown): unknown {
   if (operation === 'conflict') throw new ConcurrencyError('moved on', 3, 4);
   if (operation === 'missing') throw new NotFoundError('no such thing');
   if (operation === 'crash') throw new Error('bug');
-  if (operation === 'keep')
-    return { bytes: req.bytes, gone: undefined, list: [undefined, 1], nested: { n: req.n } };
+  if (operation === 'keep') return { bytes: req.bytes, list: [null, 1], nested: { n: req.n } };
   return req.n;
 }
 
@@ -72,18 +71,11 @@ describe('local calls', () => {
     sub.unsubscribe();
   });
 
-  it('share nothing with the caller, and leave a subject nobody serves here to NATS', async () => {
+  it('pass values as they are, and leave a subject nobody serves here to NATS', async () => {
     const local = new LocalRpc();
-    const seen: unknown[] = [];
-    const stop = local.serve('a.b.', (_op, request) => {
-      seen.push(request);
-      return request;
-    });
+    const stop = local.serve('a.b.', (_op, request) => request);
     const request = { data: new Uint8Array([1, 2]) };
-    const answer = await local.call<typeof request>('a.b.op', request)!;
-    expect(answer).toEqual(request);
-    expect(answer.data).not.toBe(request.data);
-    expect(seen[0]).not.toBe(request);
+    expect(await local.call('a.b.op', request)!).toBe(request);
     expect(local.serves('a.b.other')).toBe(true);
     expect(local.call('a.c.op', {})).toBeUndefined();
     stop();

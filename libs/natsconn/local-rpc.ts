@@ -1,15 +1,17 @@
-import { decode, encode, fromWireError, type Logger, toWireError } from '@passerine/core';
+import { fromWireError, type Logger, toWireError } from '@passerine/core';
 
 /** A handler served in this process: the operation is the subject's last token. */
 export type LocalHandler = (operation: string, request: unknown) => Promise<unknown> | unknown;
 
 /**
- * Request/reply between services that share a process, under the same contract as serveRpc and
- * requestRpc: the request and the answer cross the same msgpack encoding (so a value looks exactly
- * as it would after the NATS round trip, and nothing the caller holds is shared with the server),
- * and a thrown error reaches the caller as the coded error the wire would have carried. What it
- * skips is the trip through nats-server and both ends' protocol work. A subject nobody serves
- * here is the caller's to send over NATS.
+ * Request/reply between services that share a process, under the contract of serveRpc and
+ * requestRpc: the same handler answers, and a thrown error reaches the caller as the coded error
+ * the wire would have carried (code, message, details). What it skips is the trip through
+ * nats-server, both ends' NATS protocol work and the msgpack encoding of request and answer
+ * (measured in bench/RESULTS.md). Values therefore pass by reference: a caller hands over a
+ * request it no longer changes and reads the answer as soon as it arrives, leaving it as it is
+ * (an answer may share parts with the server's state). A subject nobody serves here is the
+ * caller's to send over NATS.
  */
 export class LocalRpc {
   private readonly served = new Map<string, { handler: LocalHandler; logger?: Logger }>();
@@ -47,14 +49,11 @@ async function answer<Res>(
   request: unknown,
   subject: string,
 ): Promise<Res> {
-  let reply: Uint8Array;
   try {
-    const value = await entry.handler(operation, decode(encode(request)));
-    reply = encode({ ok: value });
+    return (await entry.handler(operation, request)) as Res;
   } catch (err) {
     const wire = toWireError(err);
     if (wire.code === 'internal') entry.logger?.error({ err, subject }, 'request failed');
-    throw fromWireError(decode(encode(wire)));
+    throw fromWireError(wire);
   }
-  return decode<{ ok: Res }>(reply).ok;
 }
