@@ -83,7 +83,19 @@ function row(server: string, workers: number, units: number, r: LoadResult, cpu:
   return line;
 }
 
+const warmed = new WeakSet<PasserineUp>();
+
 async function passerineRow(up: PasserineUp, label: string, workers: number) {
+  if (!warmed.has(up)) {
+    // A fresh process compiles its hot paths in its first seconds of load: not what is measured.
+    warmed.add(up);
+    progress(`${label}: warming up`);
+    await runLoad(
+      coordload!,
+      { units: 20_000, workers, seconds: 3, spec: `warm${specs++}`, port: up.cborPort },
+      up,
+    );
+  }
   await quiet(up);
   progress(`${label}: ${workers} workers`);
   const spec = `load${specs++}`;

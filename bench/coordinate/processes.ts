@@ -124,7 +124,9 @@ export async function startPasserine(
     groups() {
       const tree = all();
       const nats = tree.filter((p) => commandName(p) === 'nats-server');
-      return { passerine: tree.filter((p) => !nats.includes(p)), nats };
+      const passerine = tree.filter((p) => !nats.includes(p));
+      // The primary leads the store; the edge processes serve connections only.
+      return { passerine, nats, primary: [pid], edges: passerine.filter((p) => p !== pid) };
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -11,7 +11,8 @@ const UNITS_PER_S = 6_000;
 
 /**
  * Full rate for `seconds`: what grows and how fast. Samples the store's process RSS (the primary
- * of `passerine up` holds the store) and the event stream's bytes every SAMPLE_MS.
+ * of `passerine up` holds the store) and the event stream's bytes every SAMPLE_MS; growth is read
+ * from the first sample after the units were added.
  */
 export async function soak(coordload: string, up: PasserineUp, seconds: number) {
   const nc = await connect({ servers: up.natsUrl });
@@ -38,7 +39,9 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
   clearInterval(timer);
   await sample();
   await nc.close();
-  const first = samples[0];
+  // Growth is counted from the window's start: the add of the units before it is not a cycle.
+  const addS = units / Math.max(1, result.add_units_per_s);
+  const first = samples.find((x) => x.s >= addS) ?? samples[0];
   const last = samples[samples.length - 1];
   const minutes = Math.max(1e-9, (last.s - first.s) / 60);
   return {
@@ -50,6 +53,7 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
     p99_ms: result.p99_ms,
     worker_errors: result.worker_errors,
     cpu_us_per_cycle,
+    window_start_s: first.s,
     store_rss_mb: {
       start: first.rss_mb,
       end: last.rss_mb,
