@@ -10,7 +10,8 @@
  *
  * BENCH_SECONDS (window, 10), BENCH_PAIRS (3), BENCH_WORKERS (20,100,800), BENCH_THREAD_PAIRS (3),
  * BENCH_THREAD_WORKERS (100), BENCH_LOCAL_PAIRS (3: one thread with store calls local against over
- * NATS), BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (units
+ * NATS), BENCH_PHASES (load,threads,local,soak: the parts to run before the durability check),
+ * BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (units
  * added per second of window: more than any window can take, since a worker that finds no work
  * stops).
  */
@@ -31,6 +32,8 @@ const WORKERS = (process.env.BENCH_WORKERS ?? '20,100,800').split(',').map(Numbe
 const THREAD_PAIRS = envNumber('BENCH_THREAD_PAIRS', 3);
 const THREAD_WORKERS = envNumber('BENCH_THREAD_WORKERS', 100);
 const LOCAL_PAIRS = envNumber('BENCH_LOCAL_PAIRS', 3);
+/** The parts to run, all by default: load (with the original), threads, local, soak (durability always runs). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'load,threads,local,soak').split(','));
 const SOAK_SECONDS = envNumber('BENCH_SOAK_SECONDS', 600);
 const UNITS_PER_S = envNumber('BENCH_UNITS_PER_S', 8_000);
 const UNITS = Math.ceil(SECONDS * UNITS_PER_S);
@@ -153,34 +156,35 @@ const dir = () => {
 
 try {
   // 1. Against the original, alternating, and at every worker count.
-  await withPasserine(undefined, dir(), async (up) => {
-    const label = 'passerine';
-    for (const workers of WORKERS) {
-      const pairs: Array<[number, number]> = [];
-      const rounds = reference && workers === WORKERS[0] ? PAIRS : 1;
-      for (let i = 0; i < rounds; i++) {
-        const ref = reference ? await referenceRow(reference, workers) : undefined;
-        const own = await passerineRow(up, label, workers);
-        if (ref) pairs.push([ref.cycles_per_s, own.cycles_per_s]);
+  if (PHASES.has('load'))
+    await withPasserine(undefined, dir(), async (up) => {
+      const label = 'passerine';
+      for (const workers of WORKERS) {
+        const pairs: Array<[number, number]> = [];
+        const rounds = reference && workers === WORKERS[0] ? PAIRS : 1;
+        for (let i = 0; i < rounds; i++) {
+          const ref = reference ? await referenceRow(reference, workers) : undefined;
+          const own = await passerineRow(up, label, workers);
+          if (ref) pairs.push([ref.cycles_per_s, own.cycles_per_s]);
+        }
+        if (pairs.length >= 3) {
+          const ratios = pairs.map(([r, p]) => round(p / Math.max(1, r), 2));
+          print({
+            bench: 'coordinate',
+            result: 'ratio_to_reference',
+            workers,
+            pairs,
+            ratios,
+            median_ratio: median(ratios),
+            ...common,
+          });
+        }
       }
-      if (pairs.length >= 3) {
-        const ratios = pairs.map(([r, p]) => round(p / Math.max(1, r), 2));
-        print({
-          bench: 'coordinate',
-          result: 'ratio_to_reference',
-          workers,
-          pairs,
-          ratios,
-          median_ratio: median(ratios),
-          ...common,
-        });
-      }
-    }
-  });
+    });
 
   // 2. One thread against two, alternating, each on a fresh `passerine up`.
   const threadPairs: Array<[number, number]> = [];
-  for (let i = 0; i < THREAD_PAIRS; i++) {
+  for (let i = 0; PHASES.has('threads') && i < THREAD_PAIRS; i++) {
     const one = await withPasserine(1, dir(), (up) =>
       passerineRow(up, 'passerine --threads 1', THREAD_WORKERS),
     );
@@ -204,7 +208,7 @@ try {
 
   // 2b. One thread, its store calls local against over NATS, alternating.
   const localPairs: Array<[number, number]> = [];
-  for (let i = 0; i < LOCAL_PAIRS; i++) {
+  for (let i = 0; PHASES.has('local') && i < LOCAL_PAIRS; i++) {
     const overNats = await withPasserine(
       1,
       dir(),
@@ -229,15 +233,20 @@ try {
     });
   }
 
-  // 3. A long run at full rate, then 4. kill -9 of everything, a restart, and the check.
+  // 3. A long run at full rate, on a `passerine up` of its own.
+  if (PHASES.has('soak') && SOAK_SECONDS > 0) {
+    await withPasserine(undefined, dir(), async (up) =>
+      print({ bench: 'coordinate', result: 'soak', ...(await soak(coordload, up, SOAK_SECONDS)), ...common }),
+    );
+  }
+
+  // 4. Cycles cut by a kill -9 of every process (nats-server too), a restart, and the check.
   const durableDir = dir();
   let up = await startPasserine(durableDir, await freePort());
-  if (SOAK_SECONDS > 0)
-    print({ bench: 'coordinate', result: 'soak', ...(await soak(coordload, up, SOAK_SECONDS)), ...common });
-  await fillDurabilitySpec(up.cborPort, 200_000);
+  await fillDurabilitySpec(up.cborPort, 50_000);
   progress('durability: cycling, then kill -9');
   const cycling = cycleUntilCut(up.cborPort, 20);
-  await new Promise((r) => setTimeout(r, 3_000));
+  await new Promise((r) => setTimeout(r, 5_000));
   for (const pid of up.all()) process.kill(pid, 'SIGKILL');
   await cycling.done;
   const port = up.cborPort;

@@ -52,6 +52,7 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
     cycles_per_s: result.cycles_per_s,
     p99_ms: result.p99_ms,
     worker_errors: result.worker_errors,
+    ...(result.first_error ? { first_error: result.first_error } : {}),
     cpu_us_per_cycle,
     window_start_s: first.s,
     store_rss_mb: {

@@ -142,19 +142,23 @@ export const serveSettings = group(['`serve`'], { natsUrl });
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
 
+/** The original Coordinate, outside the repository: the differential harness and the edge's bench run it. */
+const coordinateReference = setting({
+  env: 'PASSERINE_COORDINATE_REFERENCE',
+  flag: '--reference <run>',
+  kind: command(),
+  defaultText:
+    'none (`compat:record` requires it; `bench:coordinate` then has no reference rows and no ratio)',
+  does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
+});
+
 /**
  * `npm run compat:record`, the differential harness of the Coordinate edge: it runs its scenarios
  * against the original Coordinate and against Passerine, and records the original's exchanges as
  * fixtures. The original lives outside the repository, so where it is must be given.
  */
 export const compatSettings = group(['`compat:record`'], {
-  reference: setting({
-    env: 'PASSERINE_COORDINATE_REFERENCE',
-    flag: '--reference <run>',
-    kind: command(),
-    defaultText: 'none (required)',
-    does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
-  }),
+  reference: coordinateReference,
   target: setting({
     flag: '--target <address>',
     kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
@@ -174,12 +178,7 @@ export const coordinateBenchSettings = group(['`bench:coordinate`'], {
     defaultText: 'none: the bench says it has no load client and stops',
     does: 'the Coordinate load client to run (`run [-units N] [-workers W] [-seconds S] [-spec NAME] HOST:PORT`, one JSON line out)',
   }),
-  reference: setting({
-    env: 'PASSERINE_COORDINATE_REFERENCE',
-    kind: command(),
-    defaultText: 'none: no reference rows and no ratio',
-    does: "the original Coordinate's `run` script, whose `run serve PORT` the bench compares against",
-  }),
+  reference: coordinateReference,
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */

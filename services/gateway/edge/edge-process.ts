@@ -61,6 +61,9 @@ process.on('message', (message: ToEdge, socket?: Socket) => {
   socket.resume();
 });
 process.on('disconnect', () => void stop(0));
+// Ctrl-C reaches the whole process group: the gateway stops its edges itself, in order, so one
+// dying of the signal first would look like a crash to it.
+process.on('SIGINT', () => undefined);
 void nc.closed().then((err) => {
   if (stopping) return;
   logger.fatal({ err }, 'NATS connection closed; edge process exits');
