@@ -78,7 +78,12 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
             process.exit(1);
           },
         );
-        await edges.start();
+        try {
+          await edges.start();
+        } catch (err) {
+          await edges.stop();
+          throw err;
+        }
       }
       const handOff = edges ? edges.take.bind(edges) : undefined;
       cbor = createCborRpcServer({

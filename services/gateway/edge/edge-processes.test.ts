@@ -51,7 +51,7 @@ async function startGateway(options: GatewayOptions = {}) {
     {
       nc,
       names: store.names,
-      logger: pino({ level: 'warn' }, sink),
+      logger: pino({ level: 'error' }, sink),
       clock: systemClock,
       ids: randomIdSource(),
     },

@@ -50,7 +50,7 @@ export class EdgeProcesses {
   }
 
   async start(): Promise<void> {
-    await Promise.all(Array.from({ length: this.count }, () => this.spawn()));
+    await Promise.all(Array.from({ length: this.count }, () => this.spawn(true)));
   }
 
   /** Hands `socket` to an edge process when one serves fewer connections than this one; false keeps it here. */
@@ -106,7 +106,12 @@ export class EdgeProcesses {
     release?.();
   }
 
-  private spawn(): Promise<void> {
+  /**
+   * Starts one edge process; resolves once it is ready. One that dies or does not get ready in time
+   * fails the gateway's start when it is one of the first (`initial`); a replacement counts as one
+   * more crash and is replaced in turn.
+   */
+  private spawn(initial: boolean): Promise<void> {
     const child = fork(ENTRY, [], {
       execArgv: ['--import', LOADER],
       env: { ...process.env, [EDGE_CONFIG_VARIABLE]: JSON.stringify(this.config) },
@@ -115,11 +120,11 @@ export class EdgeProcesses {
     const edge: Edge = { child, ready: false, open: new Map() };
     this.edges.push(edge);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new UnavailableError(`edge process ${child.pid} not ready within ${READY_TIMEOUT_MS} ms`)),
-        READY_TIMEOUT_MS,
-      );
+      // One that hangs is ended: its exit is then handled as any other.
+      const timer = setTimeout(() => {
+        this.logger.error({ pid: child.pid, timeoutMs: READY_TIMEOUT_MS }, 'edge process not ready in time');
+        child.kill('SIGKILL');
+      }, READY_TIMEOUT_MS);
       child.on('message', (message: FromEdge) => {
         if (message.type === 'ready') {
           edge.ready = true;
@@ -134,6 +139,7 @@ export class EdgeProcesses {
         if (this.stopping) return resolve();
         if (!edge.ready)
           reject(new UnavailableError(`edge process exited (${signal ?? code}) before it was ready`));
+        if (!edge.ready && initial) return;
         this.restart(code, signal);
       });
     });
@@ -148,8 +154,8 @@ export class EdgeProcesses {
     }
     this.logger.error({ code, signal }, 'edge process died; starting another');
     setTimeout(() => {
-      if (this.stopping) return;
-      this.spawn().catch((err) => this.fatal(err as Error));
+      // Its failure, if any, comes back through its exit.
+      if (!this.stopping) this.spawn(false).catch(() => undefined);
     }, RESTART_DELAY_MS).unref();
   }
 }
