@@ -243,17 +243,22 @@ try {
   // 4. Cycles cut by a kill -9 of every process (nats-server too), a restart, and the check.
   const durableDir = dir();
   let up = await startPasserine(durableDir, await freePort());
-  await fillDurabilitySpec(up.cborPort, 50_000);
-  progress('durability: cycling, then kill -9');
-  const cycling = cycleUntilCut(up.cborPort, 20);
-  await new Promise((r) => setTimeout(r, 5_000));
-  for (const pid of up.all()) process.kill(pid, 'SIGKILL');
-  await cycling.done;
-  const port = up.cborPort;
-  up = await startPasserine(durableDir, port);
-  const acknowledged = [...cycling.acknowledged];
-  const lost = await unfinished(port, acknowledged);
-  await up.stop();
+  let acknowledged: string[] = [];
+  let lost: string[] = [];
+  try {
+    await fillDurabilitySpec(up.cborPort, 50_000);
+    progress('durability: cycling, then kill -9');
+    const cycling = cycleUntilCut(up.cborPort, 20);
+    await new Promise((r) => setTimeout(r, 5_000));
+    for (const pid of up.all()) process.kill(pid, 'SIGKILL');
+    await cycling.done;
+    up = await startPasserine(durableDir, up.cborPort);
+    acknowledged = [...cycling.acknowledged];
+    lost = await unfinished(up.cborPort, acknowledged);
+  } finally {
+    // A failed check leaves nothing running.
+    await up.stop();
+  }
   print({
     bench: 'coordinate',
     result: 'durability',
