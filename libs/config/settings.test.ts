@@ -93,9 +93,15 @@ describe('reading settings', () => {
       cborPort: 5932,
       grpcPort: 5933,
       namespace: 'default',
+      threads: availableParallelism(),
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
-    expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
+    expect(readSettings(runSettings, { env: {} })).toEqual({
+      logLevel: 'warn',
+      prefix: 'psr',
+      replicas: 1,
+      localCalls: true,
+    });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });

@@ -111,6 +111,13 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: 1,
     does: 'replicas of every stream and bucket (3 on a NATS cluster)',
   }),
+  localCalls: setting({
+    env: 'PASSERINE_LOCAL_CALLS',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'calls from the gateway to a store leader in the same process skip nats-server (off: every call goes through NATS; appends always do)',
+  }),
 });
 
 /** `passerine up` alone: it starts a nats-server unless told of one. */
@@ -135,25 +142,43 @@ export const serveSettings = group(['`serve`'], { natsUrl });
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
 
+/** The original Coordinate, outside the repository: the differential harness and the edge's bench run it. */
+const coordinateReference = setting({
+  env: 'PASSERINE_COORDINATE_REFERENCE',
+  flag: '--reference <run>',
+  kind: command(),
+  defaultText:
+    'none (`compat:record` requires it; `bench:coordinate` then has no reference rows and no ratio)',
+  does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
+});
+
 /**
  * `npm run compat:record`, the differential harness of the Coordinate edge: it runs its scenarios
  * against the original Coordinate and against Passerine, and records the original's exchanges as
  * fixtures. The original lives outside the repository, so where it is must be given.
  */
 export const compatSettings = group(['`compat:record`'], {
-  reference: setting({
-    env: 'PASSERINE_COORDINATE_REFERENCE',
-    flag: '--reference <run>',
-    kind: command(),
-    defaultText: 'none (required)',
-    does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
-  }),
+  reference: coordinateReference,
   target: setting({
     flag: '--target <address>',
     kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
     defaultText: 'a `passerine up` of its own on free ports',
     does: "a running Passerine's CBOR-RPC endpoint to run the scenarios against",
   }),
+});
+
+/**
+ * `npm run bench:coordinate` drives `passerine up` (and the original Coordinate, when given) with a
+ * Coordinate load client that lives outside the repository.
+ */
+export const coordinateBenchSettings = group(['`bench:coordinate`'], {
+  coordload: setting({
+    env: 'PASSERINE_COORDLOAD',
+    kind: command(),
+    defaultText: 'none: the bench says it has no load client and stops',
+    does: 'the Coordinate load client to run (`run [-units N] [-workers W] [-seconds S] [-spec NAME] HOST:PORT`, one JSON line out)',
+  }),
+  reference: coordinateReference,
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
@@ -187,6 +212,14 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: namespaceName,
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+  threads: setting({
+    env: 'PASSERINE_THREADS',
+    flag: '--threads <n>',
+    kind: integer(1, 256),
+    default: () => availableParallelism(),
+    defaultText: "the machine's cores (`os.availableParallelism()`)",
+    does: "processes that serve Coordinate connections: this one and n - 1 edge processes it hands connections to (1: this process alone, where the gateway's calls to a store leader beside it skip nats-server)",
   }),
 });
 
@@ -354,5 +387,6 @@ export const settingGroups: readonly SettingGroup[] = [
   ...Object.values(serviceSettings),
   natsServerSettings,
   benchSettings,
+  coordinateBenchSettings,
   compatSettings,
 ];
