@@ -69,6 +69,9 @@ describe('reading settings', () => {
       policy: 'fifo',
       heartbeatMs: 1_000,
       taskTimeoutMs: undefined,
+      maxOutputLines: 10_000,
+      logBufferLines: 100_000,
+      logRetryMs: 60_000,
       functionWorkers: undefined,
     });
     expect(readSettings(frontendSettings, { env: {} })).toEqual({
@@ -85,7 +88,13 @@ describe('reading settings', () => {
       namespace: 'default',
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
-    expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
+    expect(readSettings(runSettings, { env: {} })).toEqual({
+      logLevel: 'warn',
+      prefix: 'psr',
+      replicas: 1,
+      logMaxBytes: 256 * 1024 ** 2,
+      logMaxAgeMs: 7 * 24 * 3600_000,
+    });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });

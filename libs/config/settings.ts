@@ -111,6 +111,21 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: 1,
     does: 'replicas of every stream and bucket (3 on a NATS cluster)',
   }),
+  // The logs stream forgets its oldest lines past either bound: output is useful, not the truth.
+  logMaxBytes: setting({
+    env: 'PASSERINE_LOG_MAX_BYTES',
+    kind: integer(1024 ** 2, 2 ** 50),
+    default: 256 * 1024 ** 2,
+    defaultText: '`268435456` (256 MiB)',
+    does: 'size bound of the logs stream; past it the oldest output lines go',
+  }),
+  logMaxAgeMs: setting({
+    env: 'PASSERINE_LOG_MAX_AGE_MS',
+    kind: duration(1_000, 10 * 365 * 24 * 3600_000),
+    default: 7 * 24 * 3600_000,
+    defaultText: '`604800000` (7 days)',
+    does: 'age bound of the logs stream; older output lines go',
+  }),
 });
 
 /** `passerine up` alone: it starts a nats-server unless told of one. */
@@ -278,6 +293,24 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     kind: duration(1, 2_147_483_647),
     defaultText: 'none',
     does: 'deadline of the tasks that set none themselves',
+  }),
+  maxOutputLines: setting({
+    env: 'PASSERINE_TASK_MAX_OUTPUT_LINES',
+    kind: integer(1, 100_000_000),
+    default: 10_000,
+    does: 'output lines one attempt of a task sends to the logs stream; the rest are counted as dropped',
+  }),
+  logBufferLines: setting({
+    env: 'PASSERINE_LOG_BUFFER_LINES',
+    kind: integer(1, 10_000_000),
+    default: 100_000,
+    does: 'output lines a node holds that the logs stream has not acknowledged; past it lines are counted as dropped',
+  }),
+  logRetryMs: setting({
+    env: 'PASSERINE_LOG_RETRY_MS',
+    kind: duration(100, 3_600_000),
+    default: 60_000,
+    does: 'how long a node retries a batch of output lines the logs stream does not acknowledge before it counts them as dropped',
   }),
   functionWorkers: setting({
     env: 'PASSERINE_FUNCTION_WORKERS',

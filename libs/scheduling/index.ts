@@ -2,7 +2,7 @@ export * from './resources.ts';
 export * from './random.ts';
 export * from './job-spec.ts';
 export * from './node-view.ts';
-export { parseJob, checkPlaceable } from './validate-job.ts';
+export { checkPlaceable, limitOf, parseJob } from './validate-job.ts';
 export * from './job-machine.ts';
 export * from './task-machine.ts';
 export type * from './job-events.ts';
@@ -21,7 +21,7 @@ export * from './packing-choice.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
 export * from './job-result.ts';
-export type { LaunchSpec } from './launch-spec.ts';
+export type { KeyHoldRef, LaunchSpec } from './launch-spec.ts';
 // A frontend's scheduler: the jobs it owns, decided a step at a time and changed only by its evolve.
 export type * from './scheduler/inputs.ts';
 export type * from './scheduler/scheduler-events.ts';

@@ -3,6 +3,7 @@ import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
+import { registerLogs } from './logs-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerUp(program);
   registerEvents(program);
   registerJobs(program);
+  registerLogs(program);
   registerWorkQueueCommands(program);
   return program;
 }

@@ -56,7 +56,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas } = options.run;
+  const { logLevel, prefix, replicas, logMaxBytes, logMaxAgeMs } = options.run;
   const logger = createLogger({ level: logLevel });
   let server: NatsServerHandle | undefined;
   if (!options.natsUrl) {
@@ -70,7 +70,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
   try {
     await waitForJetStream(nc);
-    await provision(nc, names, { events: { replicas }, logs: { replicas } });
+    await provision(nc, names, {
+      events: { replicas },
+      logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
+    });
     const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });

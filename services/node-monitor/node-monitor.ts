@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { encode, type Logger, ValidationError } from '@passerine/core';
@@ -34,11 +35,11 @@ import {
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
+import { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { createDefaultRunner } from './runners.ts';
 import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
-import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
 interface RunningTask {
@@ -66,6 +67,7 @@ export class NodeMonitor implements Service {
   private readonly running = new Map<string, RunningTask>();
   private readonly reports: ReportOutbox;
   private readonly notices: NoticeOutbox;
+  private readonly logs: LogShipper;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -97,6 +99,16 @@ export class NodeMonitor implements Service {
       });
     }
     this.notices = new NoticeOutbox(ctx.nc, this.logger);
+    this.logs = new LogShipper({
+      js: jetstream(ctx.nc),
+      names: ctx.names,
+      nodeId: this.id,
+      logger: this.logger,
+      now: () => ctx.clock.now(),
+      maxLinesPerAttempt: this.options.maxOutputLines,
+      bufferLines: this.options.logBufferLines,
+      retryMs: this.options.logRetryMs,
+    });
     this.reports = new ReportOutbox({
       nc: ctx.nc,
       names: ctx.names,
@@ -144,6 +156,7 @@ export class NodeMonitor implements Service {
     await this.bucket?.delete(this.id).catch(() => undefined);
     for (const task of this.running.values()) task.abort.abort();
     await Promise.allSettled([...this.running.values()].map((task) => task.done));
+    await this.logs.close(this.options.logFlushMs);
     await this.functions?.close();
   }
 
@@ -339,19 +352,20 @@ export class NodeMonitor implements Service {
   private launch(spec: LaunchSpec, taken: TakenReservation, requestedAt: number): void {
     const abort = new AbortController();
     const startedAt = this.ctx.clock.now();
-    const onOutput = outputSink(
-      this.ctx.nc,
-      this.ctx.names.jobLogs(spec.jobId),
-      spec,
-      this.id,
-      this.options.maxOutputLines,
-      () => this.ctx.clock.now(),
-    );
+    const log = this.logs.open({
+      jobId: spec.jobId,
+      taskId: spec.taskId,
+      attemptId: spec.attemptId,
+      ...(spec.unit !== undefined && { unit: spec.unit }),
+    });
+    const onOutput = (line: string, stream: 'stdout' | 'stderr') => log.write(line, stream);
     const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
     const notices = noticesFor(this.notices, spec, this.id);
     notices?.started(startedAt);
     const output = { onOutput, onData: notices?.capture };
-    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then((result) => {
+    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then(async (result) => {
+      // Its lines are stored before its end is told: whoever follows the job hears them first.
+      await log.end(this.options.logFlushMs);
       this.running.delete(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {

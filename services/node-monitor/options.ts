@@ -20,8 +20,14 @@ export interface NodeMonitorOptions {
   getTaskTimeoutMs?: number;
   /** Deadline for tasks that set none themselves (ms); none when omitted. */
   taskTimeoutMs?: number;
-  /** Output lines kept per task. */
+  /** Output lines one attempt sends to the logs stream. */
   maxOutputLines?: number;
+  /** Output lines held unacknowledged by the logs stream, across the node's tasks. */
+  logBufferLines?: number;
+  /** How long an unacknowledged batch of output lines is retried (ms). */
+  logRetryMs?: number;
+  /** How long a task's end waits for its last output lines to be acknowledged (ms). */
+  logFlushMs?: number;
   /** Reservations beyond this many units are refused, so a flood cannot exhaust memory. */
   maxQueuedReservations?: number;
   /** How long a task report is retried while its frontend is away (ms). */
@@ -53,6 +59,9 @@ export interface ResolvedNodeOptions {
   getTaskTimeoutMs: number;
   taskTimeoutMs?: number;
   maxOutputLines: number;
+  logBufferLines: number;
+  logRetryMs: number;
+  logFlushMs: number;
   maxQueuedReservations: number;
   reportDeadlineMs: number;
   reportAckTimeoutMs: number;
@@ -80,6 +89,9 @@ export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOpt
     getTaskTimeoutMs: options.getTaskTimeoutMs ?? 2_000,
     taskTimeoutMs: options.taskTimeoutMs,
     maxOutputLines: options.maxOutputLines ?? 10_000,
+    logBufferLines: options.logBufferLines ?? 100_000,
+    logRetryMs: options.logRetryMs ?? 60_000,
+    logFlushMs: options.logFlushMs ?? 2_000,
     maxQueuedReservations: options.maxQueuedReservations ?? 100_000,
     reportDeadlineMs: options.reportDeadlineMs ?? 60_000,
     reportAckTimeoutMs: options.reportAckTimeoutMs ?? 1_000,
