@@ -68,6 +68,7 @@ describe('reading settings', () => {
       labels: {},
       policy: 'fifo',
       heartbeatMs: 1_000,
+      keyLeaseMs: 10_000,
       taskTimeoutMs: undefined,
       maxOutputLines: 10_000,
       logBufferLines: 100_000,
@@ -80,6 +81,8 @@ describe('reading settings', () => {
       staleAfterMs: undefined,
       pumpNamespaces: ['default'],
       nodeWaitMs: 5_000,
+      keyWaitMs: 1_000,
+      keyLeaseMs: 10_000,
     });
     expect(readSettings(gatewaySettings, { env: {} })).toEqual({
       cborHost: '127.0.0.1',

@@ -72,6 +72,15 @@ const heartbeatMs = setting({
   does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
 });
 
+// A hold is renewed at each heartbeat of the node running its task; a lease of a few beats
+// survives a missed one, and is how long the holds of a dead node or frontend stay taken.
+const keyLeaseMs = setting({
+  env: 'PASSERINE_KEY_LEASE_MS',
+  kind: duration(100, 3_600_000),
+  default: 10_000,
+  does: "how long a hold on a key budget (a job's `limit`) lasts unless the node running its task renews it; a dead holder's holds come back after this",
+});
+
 /** What every command reads. */
 export const commandSettings = group(['every command'], {
   debug: setting({
@@ -231,6 +240,13 @@ export const frontendSettings = group(['`up`', '`serve frontend`'], {
     default: 5_000,
     does: 'how long a job submitted while no node monitor is live waits for one before it is refused',
   }),
+  keyWaitMs: setting({
+    env: 'PASSERINE_KEY_WAIT_MS',
+    kind: duration(0, 60_000),
+    default: 1_000,
+    does: "how long a node's request for a task of a job with a key `limit` waits for room in the key's budget before its slot goes back unused",
+  }),
+  keyLeaseMs,
 });
 
 /** What a node offers beyond its slots: none given means no limit in that dimension. */
@@ -287,6 +303,7 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     does: 'the order reservations wait in: arrival, priority, or fair shares per user',
   }),
   heartbeatMs,
+  keyLeaseMs,
   taskTimeoutMs: setting({
     env: 'PASSERINE_TASK_TIMEOUT_MS',
     // Node's timers fire at once beyond 2^31 - 1 ms.

@@ -43,7 +43,7 @@ export {
   stopScheduling,
   takeAdopted,
 } from './scheduler/job-lifecycle.ts';
-export { answerSlot } from './scheduler/slot-answers.ts';
+export { answerSlot, declineSlot } from './scheduler/slot-answers.ts';
 export { answerOffers } from './scheduler/offer-answers.ts';
 export { endTask } from './scheduler/task-ends.ts';
 export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';

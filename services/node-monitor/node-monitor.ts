@@ -13,6 +13,7 @@ import {
 import {
   createReservationQueue,
   type ReservationQueue,
+  type KeyHoldRef,
   ResourceLedger,
   type TakenReservation,
 } from '@passerine/scheduling';
@@ -35,6 +36,7 @@ import {
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
+import { KeyBudgets } from '@passerine/key-limits';
 import { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
@@ -44,6 +46,8 @@ import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
 interface RunningTask {
   jobId: string;
+  /** The hold on a key budget its frontend took for it, renewed here while it runs. */
+  hold?: KeyHoldRef;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -68,6 +72,7 @@ export class NodeMonitor implements Service {
   private readonly reports: ReportOutbox;
   private readonly notices: NoticeOutbox;
   private readonly logs: LogShipper;
+  private readonly budgets: KeyBudgets;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -108,6 +113,13 @@ export class NodeMonitor implements Service {
       maxLinesPerAttempt: this.options.maxOutputLines,
       bufferLines: this.options.logBufferLines,
       retryMs: this.options.logRetryMs,
+    });
+    this.budgets = new KeyBudgets({
+      nc: ctx.nc,
+      bucket: ctx.names.keyLimitBucket,
+      leaseMs: this.options.keyLeaseMs,
+      now: () => ctx.clock.now(),
+      logger: this.logger,
     });
     this.reports = new ReportOutbox({
       nc: ctx.nc,
@@ -197,6 +209,23 @@ export class NodeMonitor implements Service {
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat failed');
     }
+    await this.renewHolds();
+  }
+
+  /** The key budget holds of the running tasks, renewed with the advert: one write per key. */
+  private async renewHolds(): Promise<void> {
+    const byKey = new Map<string, string[]>();
+    for (const task of this.running.values()) {
+      if (!task.hold) continue;
+      const ids = byKey.get(task.hold.key);
+      if (ids) ids.push(task.hold.holdId);
+      else byKey.set(task.hold.key, [task.hold.holdId]);
+    }
+    await Promise.all(
+      [...byKey].map(([key, ids]) =>
+        this.budgets.renew(key, ids).catch((err) => this.logger.warn({ err, key }, 'key holds not renewed')),
+      ),
+    );
   }
 
   private onReserve(data: Uint8Array): void {
@@ -366,6 +395,12 @@ export class NodeMonitor implements Service {
     const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then(async (result) => {
       // Its lines are stored before its end is told: whoever follows the job hears them first.
       await log.end(this.options.logFlushMs);
+      // Its hold goes back before the slot: the next task of the key may start at once.
+      if (spec.hold) {
+        await this.budgets
+          .release(spec.hold.key, [spec.hold.holdId])
+          .catch((err) => this.logger.warn({ err, key: spec.hold?.key }, 'key hold not released; it lapses'));
+      }
       this.running.delete(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {
@@ -391,6 +426,11 @@ export class NodeMonitor implements Service {
       }
       this.pump();
     });
-    this.running.set(spec.attemptId, { jobId: spec.jobId, abort, done });
+    this.running.set(spec.attemptId, {
+      jobId: spec.jobId,
+      abort,
+      done,
+      ...(spec.hold !== undefined && { hold: spec.hold }),
+    });
   }
 }

@@ -28,6 +28,8 @@ export interface NodeMonitorOptions {
   logRetryMs?: number;
   /** How long a task's end waits for its last output lines to be acknowledged (ms). */
   logFlushMs?: number;
+  /** How long a hold on a key budget lasts unless renewed (ms); the node renews at each heartbeat. */
+  keyLeaseMs?: number;
   /** Reservations beyond this many units are refused, so a flood cannot exhaust memory. */
   maxQueuedReservations?: number;
   /** How long a task report is retried while its frontend is away (ms). */
@@ -62,6 +64,7 @@ export interface ResolvedNodeOptions {
   logBufferLines: number;
   logRetryMs: number;
   logFlushMs: number;
+  keyLeaseMs: number;
   maxQueuedReservations: number;
   reportDeadlineMs: number;
   reportAckTimeoutMs: number;
@@ -92,6 +95,7 @@ export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOpt
     logBufferLines: options.logBufferLines ?? 100_000,
     logRetryMs: options.logRetryMs ?? 60_000,
     logFlushMs: options.logFlushMs ?? 2_000,
+    keyLeaseMs: options.keyLeaseMs ?? 10_000,
     maxQueuedReservations: options.maxQueuedReservations ?? 100_000,
     reportDeadlineMs: options.reportDeadlineMs ?? 60_000,
     reportAckTimeoutMs: options.reportAckTimeoutMs ?? 1_000,

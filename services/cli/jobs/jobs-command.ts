@@ -46,7 +46,13 @@ export function registerJobs(program: Command): void {
       .option('--tasks <n>', 'how many copies of the command to run', positiveInt, 1)
       .option('--user <user>', 'user, for fair sharing')
       .option('--priority <n>', 'lower runs first', Number)
-      .option('--timeout <ms>', 'kill a task after this long', Number)
+      .option('--timeout <ms>', 'kill a task (its whole process group) after this long', Number)
+      .option(
+        '--limit-key <key>',
+        'a key budget the tasks draw on, shared across the cluster (a tenant, an API)',
+      )
+      .option('--limit-running <n>', 'at most this many tasks naming the key run at once', positiveInt)
+      .option('--limit-rate <n>', 'at most this many tasks naming the key start per second', Number)
       .option('--no-wait', 'return once the job is stored instead of waiting for it to end')
       .option('--json', 'print the result as JSON'),
   ).action(async (command: string, args: string[], opts: Common & { wait: boolean; tasks: number }) => {
