@@ -49,3 +49,4 @@ export { endTask } from './scheduler/task-ends.ts';
 export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';
 export { seekRoom } from './scheduler/placing.ts';
 export { chooseAdopter, type UnrecordedRunsStop, unrecordedRunsStop } from './scheduler/adopter.ts';
+export { type DeadJob, type DeadTask, deadJobs, REDRIVE_MARK, redriveJob } from './dead-jobs.ts';

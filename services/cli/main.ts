@@ -1,6 +1,7 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerDeadLetters } from './deadletters/deadletters-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerLogs } from './logs-command.ts';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerJobs(program);
   registerLogs(program);
+  registerDeadLetters(program);
   registerWorkQueueCommands(program);
   return program;
 }

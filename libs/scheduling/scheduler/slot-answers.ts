@@ -122,7 +122,7 @@ export function declineSlot(h: Handling, request: SlotRequest, load: NodeLoad | 
   const { state, context } = h;
   if (load) h.apply({ type: 'NodeHeard', nodeId: request.nodeId, load, at: context.now() });
   const owned = state.jobs.get(request.jobId);
-  if (!owned || owned.state.status !== 'active') return;
+  if (owned?.state.status !== 'active') return;
   h.apply({ type: 'ReservationsUsed', job: owned, nodeId: request.nodeId, count: 1 });
   if (owned.binding.reservationsHeld < owned.binding.unlaunchedCount) reserveOneMore(h, owned);
 }
