@@ -244,7 +244,7 @@ export const frontendSettings = group(['`up`', '`serve frontend`'], {
     env: 'PASSERINE_KEY_WAIT_MS',
     kind: duration(0, 60_000),
     default: 1_000,
-    does: "how long a node's request for a task of a job with a key `limit` waits for room in the key's budget before its slot goes back unused",
+    does: "how long a node's request for a task of a job with a key `limit` waits for room in the key's budget before its slot goes back unused (keep it below the node's 2 s getTask timeout)",
   }),
   keyLeaseMs,
 });

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { runCli, spawnCli, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** `passerine logs` against a `passerine up`: one command for the output of jobs and of work units. */
+/**
+ * `passerine logs` against a `passerine up`: one command for the output of jobs and of work units.
+ * Every step is a CLI process; on a loaded machine a test takes well over the default 30 s.
+ */
 describe('passerine logs', () => {
   let cwd: string;
   let up: ReturnType<typeof spawnCli>;
@@ -66,7 +69,7 @@ describe('passerine logs', () => {
     const bad = await runCli(['logs', 'job-logs-1', '--since', 'last tuesday'], cwd);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--since "last tuesday" is neither a while ago/);
-  });
+  }, 120_000);
 
   it('follows a running job, printing lines as they come', async () => {
     const follow = spawnCli(['logs', 'job-logs-2', '--follow'], cwd);
@@ -90,7 +93,7 @@ describe('passerine logs', () => {
     } finally {
       follow.child.kill('SIGTERM');
     }
-  });
+  }, 120_000);
 
   it('finds the runs of a work unit by spec and key, each attempt numbered', async () => {
     const marker = join(cwd, 'tried-once');
@@ -114,5 +117,5 @@ describe('passerine logs', () => {
     expect((await ok('logs', 'unit:flaky/k/1', '--attempt', '2')).trim()).toBe('[k/1#2 stdout] run of k/1');
     const bad = await runCli(['logs', 'unit:flaky'], cwd);
     expect(bad.stderr).toMatch(/unit "flaky" must be written SPEC\/KEY/);
-  });
+  }, 120_000);
 });
