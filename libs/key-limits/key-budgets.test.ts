@@ -68,4 +68,21 @@ describe('key budgets in a KV bucket', () => {
     now += 300;
     expect(await budgets.holds('k')).toEqual([]);
   });
+
+  it('limits starts per second across takers, whatever their holds', async () => {
+    const bucket = createNames(uniquePrefix()).keyLimitBucket;
+    let now = 1_000_000;
+    const budgets = connections.map(
+      (nc) => new KeyBudgets({ nc, bucket, leaseMs: 60_000, now: () => now, logger: silentLogger() }),
+    );
+    const limit = { perSecond: 3 };
+    const first = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => budgets[i % 2].take('api', limit, `a${i}`, 0)),
+    );
+    expect(first.filter(Boolean)).toHaveLength(3);
+    now += 999;
+    expect(await budgets[0].take('api', limit, 'early', 0)).toBe(false);
+    now += 1;
+    expect(await budgets[1].take('api', limit, 'next-second', 0)).toBe(true);
+  });
 });
