@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JetStreamEventLog, provision } from '@passerine/eventlog';
 import type { NatsConnection } from '@passerine/natsconn';
-import { awaitJob, submitJob } from '@passerine/scheduling-protocol';
+import { awaitJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import { createNames } from '@passerine/subjects';
-import { startTestServer, type TestServer, uniquePrefix } from '@passerine/test-support';
+import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrontendFailoverRig } from './frontend-processes.ts';
 
@@ -75,4 +75,63 @@ describe('a per-key limit shared by two frontends', () => {
     }
     expect([...owners].sort()).toEqual(['fe-a', 'fe-b']);
   });
+});
+
+describe('a per-key limit when a frontend dies mid-run', () => {
+  let server: TestServer;
+  let nc: NatsConnection;
+  let rig: FrontendFailoverRig;
+  let dir: string;
+  const names = createNames(uniquePrefix('kc'));
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    nc = await server.connect();
+    await provision(nc, names);
+    dir = await mkdtemp(join(tmpdir(), 'passerine-key-crash-'));
+    rig = new FrontendFailoverRig(server, nc, names);
+    await rig.addNodes(4, 4);
+  });
+
+  afterAll(async () => {
+    await rig?.stop();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds the limit while the survivor adopts the dead frontend’s jobs, and every task ends', async () => {
+    const frontends = await rig.startFrontends(['fe-c', 'fe-d']);
+    const running = join(dir, 'running');
+    await mkdir(running);
+    const counts = join(dir, 'counts');
+    const script = `m=${running}/$$; touch $m; ls ${running} | wc -l >> ${counts}; sleep 0.5; rm $m`;
+    const jobIds = Array.from({ length: 6 }, (_, i) => `crash-${i}`);
+    await Promise.all(
+      jobIds.map((id) =>
+        submitJob(nc, names, {
+          id,
+          limit: { key: 'tenant-b', running: 3 },
+          tasks: Array.from({ length: 3 }, (_, t) => ({
+            id: `t${t}`,
+            command: { command: 'sh', args: ['-c', script] },
+          })),
+        }),
+      ),
+    );
+    // Some tasks have run: then one frontend dies with its jobs' holds out on the nodes.
+    await waitFor(
+      async () => (await readFile(counts, 'utf8').catch(() => '')).trim().split('\n').length >= 3,
+      {
+        message: 'the first tasks to run',
+      },
+    );
+    const victim = (await jobStatus(nc, names, jobIds[0])).frontendId as 'fe-c' | 'fe-d';
+    frontends[victim].child.kill('SIGKILL');
+    await frontends[victim].exited;
+    const results = await Promise.all(jobIds.map((id) => awaitJob(nc, names, id, 120_000)));
+    expect(results.every((r) => r.status === 'completed')).toBe(true);
+    const seen = (await readFile(counts, 'utf8')).trim().split('\n').map(Number);
+    expect(seen.length).toBeGreaterThanOrEqual(jobIds.length * 3);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(3);
+  }, 180_000);
 });
