@@ -1,10 +1,4 @@
-import {
-  createInbox,
-  type Msg,
-  type MsgHdrs,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   decode,
   encode,
@@ -16,6 +10,7 @@ import {
   toWireError,
   type WireError,
 } from '@passerine/core';
+import { inboxOf } from './connect.ts';
 
 /**
  * Every internal reply is either { ok: value } or { err: WireError }: what serveRpc answers and
@@ -169,7 +164,7 @@ const requesters = new WeakMap<NatsConnection, Requester>();
  */
 class Requester {
   closed = false;
-  private readonly inbox = `${createInbox()}.`;
+  private readonly inbox: string;
   private readonly pending = new Map<string, Pending>();
   private readonly subscription: Subscription;
   private nextToken = 0;
@@ -178,6 +173,7 @@ class Requester {
   private readonly expirySweep = setInterval(() => this.expire(), EXPIRY_SWEEP_MS).unref();
 
   constructor(private readonly nc: NatsConnection) {
+    this.inbox = `${inboxOf(nc)}.`;
     this.subscription = nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.receive(err, msg) });
     void this.subscription.closed.then(() => this.close());
   }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type ConnectOptions,
   connectNats,
   freePort,
   type NatsConnection,
   type NatsServerHandle,
+  type ServerTls,
   type ServerVersion,
   serverAtLeast,
   startNatsServer,
@@ -20,6 +22,8 @@ async function baseConfig(): Promise<string | undefined> {
 }
 
 export interface TestServer {
+  /** Its directory (config, store), removed by stop(). */
+  dir: string;
   url: string;
   version: ServerVersion;
   server: NatsServerHandle;
@@ -30,21 +34,36 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Users per role: the server then refuses anyone else (see @passerine/security). */
+  authorizationFile?: string;
+  tls?: ServerTls;
+  /** Who the readiness probe connects as, when the server requires users or client certificates. */
+  probe?: Omit<ConnectOptions, 'servers'>;
+}
+
 /** A real nats-server with JetStream on a free port and its own temporary store directory. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'passerine-nats-'));
-  const server = await startNatsServer({ dir, baseConfig: await baseConfig(), serverName: 'test' });
+  const server = await startNatsServer({
+    dir,
+    baseConfig: await baseConfig(),
+    serverName: 'test',
+    authorizationFile: options.authorizationFile,
+    tls: options.tls,
+  });
   const connections: NatsConnection[] = [];
-  const probe = await connectNats({ servers: server.url });
+  const probe = await connectNats({ ...options.probe, servers: server.url });
   await waitForJetStream(probe);
   await probe.close();
   return {
+    dir,
     url: server.url,
     version: server.version,
     server,
     atLeast: (major, minor) => serverAtLeast(server.version, major, minor),
     async connect(name) {
-      const nc = await connectNats({ servers: server.url, name });
+      const nc = await connectNats({ ...options.probe, servers: server.url, name });
       connections.push(nc);
       return nc;
     },
