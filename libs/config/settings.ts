@@ -72,6 +72,14 @@ const heartbeatMs = setting({
   does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
 });
 
+const natsCredentials = setting({
+  env: 'PASSERINE_NATS_CREDENTIALS',
+  flag: '--nats-credentials <file>',
+  kind: command(),
+  defaultText: "this directory's `.passerine/credentials.json` (admin), else none",
+  does: 'a file of one NATS credential (`{ "user", "password" }`, mode 600) to connect as: a role or a namespace\'s worker',
+});
+
 /** What every command reads. */
 export const commandSettings = group(['every command'], {
   debug: setting({
@@ -127,10 +135,19 @@ export const upSettings = group(['`up`'], {
     defaultText: '`4222`, or a free port when it is taken',
     does: 'client port of the nats-server `up` starts',
   }),
+  natsAuth: setting({
+    env: 'PASSERINE_NATS_AUTH',
+    flag: '--nats-auth <switch>',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'give the nats-server `up` starts a user per role (credentials in `./.passerine/credentials.json`, mode 600) and refuse anyone else',
+  }),
+  natsCredentials,
 });
 
 /** `passerine serve` joins a NATS that runs already. */
-export const serveSettings = group(['`serve`'], { natsUrl });
+export const serveSettings = group(['`serve`'], { natsUrl, natsCredentials });
 
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
@@ -157,7 +174,7 @@ export const compatSettings = group(['`compat:record`'], {
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
-export const clientSettings = group(['client commands'], { natsUrl, prefix });
+export const clientSettings = group(['client commands'], { natsUrl, prefix, natsCredentials });
 
 export const storeSettings = group(['`up`', '`serve store`'], {
   replicas: runSettings.settings.replicas,

@@ -1,7 +1,14 @@
-import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  PermissionViolationError,
+  type Subscription,
+} from '@nats-io/transport-node';
 import {
   decode,
   encode,
+  ForbiddenError,
   fromWireError,
   limits,
   type Logger,
@@ -176,6 +183,26 @@ class Requester {
     this.inbox = `${inboxOf(nc)}.`;
     this.subscription = nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.receive(err, msg) });
     void this.subscription.closed.then(() => this.close());
+    void this.watchRefusals();
+  }
+
+  /**
+   * A publish the server's permissions refuse is dropped with an error on the connection, not on
+   * the request: without this the caller would wait out its timeout and learn nothing.
+   */
+  private async watchRefusals(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (this.closed) return;
+      const error = status.type === 'error' ? status.error : undefined;
+      if (!(error instanceof PermissionViolationError) || error.operation !== 'publish') continue;
+      for (const [token, pending] of this.pending) {
+        if (pending.subject !== error.subject) continue;
+        this.settle(
+          token,
+          new ForbiddenError(`NATS refused this connection's user to publish on ${error.subject}`),
+        );
+      }
+    }
   }
 
   request(

@@ -34,3 +34,4 @@ export {
   type TokenNeed,
 } from './bearer.ts';
 export { type AllowedNetworks, allowedNetworks, isLoopbackHost } from './networks.ts';
+export { type CredentialQuery, locateNatsCredential, natsAuthOptions, readOneCredential } from './locate.ts';

@@ -1,6 +1,7 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerCredentials } from './credentials-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerJobs(program);
   registerWorkQueueCommands(program);
+  registerCredentials(program);
   return program;
 }
 

@@ -29,9 +29,12 @@ export function registerUp(program: Command): void {
     // Every setting is read and checked before anything starts.
     const sources = settingSources(command, commandGroups.up);
     const run = readSettings(runSettings, sources);
-    const { natsUrl, natsPort } = readSettings(upSettings, sources);
+    const { natsUrl, natsPort, natsAuth, natsCredentials } = readSettings(upSettings, sources);
     const services = chooseServices().map((s) => ({ name: s.name, create: s.prepare(sources) }));
-    serveUntilSignalled(await up({ run, natsUrl, natsPort, services }), 'Passerine is up.');
+    serveUntilSignalled(
+      await up({ run, natsUrl, natsPort, natsAuth, natsCredentials, services }),
+      'Passerine is up.',
+    );
   });
 
   const serveCommand = program
@@ -41,9 +44,12 @@ export function registerUp(program: Command): void {
     async (names: string[], _opts, command: Command) => {
       const sources = settingSources(command, commandGroups.serve);
       const run = readSettings(runSettings, sources);
-      const { natsUrl } = readSettings(serveSettings, sources);
+      const { natsUrl, natsCredentials } = readSettings(serveSettings, sources);
       const services = chooseServices(names).map((s) => ({ name: s.name, create: s.prepare(sources) }));
-      serveUntilSignalled(await up({ run, natsUrl, services }), `Passerine ${names.join(', ')} serving.`);
+      serveUntilSignalled(
+        await up({ run, natsUrl, natsCredentials, services }),
+        `Passerine ${names.join(', ')} serving.`,
+      );
     },
   );
 }

@@ -13,7 +13,19 @@ import {
   waitForJetStream,
 } from '@passerine/natsconn';
 import { provision } from '@passerine/eventlog';
-import { createNames } from '@passerine/subjects';
+import {
+  AUTHORIZATION_FILE,
+  CREDENTIALS_FILE,
+  EMBEDDED_ROLE,
+  findCredential,
+  generateCredentials,
+  locateNatsCredential,
+  type NatsCredential,
+  natsAuthOptions,
+  readCredentialFile,
+  saveCredentials,
+} from '@passerine/security';
+import { createNames, type Names } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
 
@@ -26,6 +38,10 @@ export interface UpCommandOptions {
   natsUrl?: string;
   /** Client port of the embedded nats-server (-1: any free one). */
   natsPort?: number;
+  /** Whether the embedded nats-server has a user per role (default: yes). */
+  natsAuth?: boolean;
+  /** Who to connect to a given NATS as (a file of one credential). */
+  natsCredentials?: string;
   /** The services to start, in order, each ready to build from its options. */
   services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
@@ -36,7 +52,11 @@ export interface RunningPasserine {
   stop(): Promise<void>;
 }
 
-async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServerHandle> {
+async function embeddedServer(
+  dir: string,
+  natsPort: number | undefined,
+  authorizationFile: string | undefined,
+): Promise<NatsServerHandle> {
   const port = natsPort ?? ((await portIsFree(4222)) ? 4222 : -1);
   const confPath = join(projectRoot, 'nats.conf');
   return startNatsServer({
@@ -45,7 +65,22 @@ async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServe
     serverName: 'passerine-embedded',
     baseConfig: existsSync(confPath) ? readFileSync(confPath, 'utf8') : undefined,
     logFile: join(dir, 'nats-server.log'),
+    authorizationFile,
   });
+}
+
+/**
+ * The embedded server's users: those of the last run when its prefix is the same (workers keep
+ * the credentials they were issued), else a fresh set. Services of this process connect as one
+ * user holding the union of their roles; the CLI and programs here find the admin's.
+ */
+function embeddedCredentials(dir: string, names: Names): NatsCredential {
+  const previous = readCredentialFile(dir);
+  const file = previous?.prefix === names.prefix ? previous : generateCredentials(names);
+  saveCredentials(dir, file, names);
+  const embedded = findCredential(file, EMBEDDED_ROLE);
+  if (!embedded) throw new UnavailableError(`${join(dir, CREDENTIALS_FILE)} has no ${EMBEDDED_ROLE} user`);
+  return embedded;
 }
 
 /** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
@@ -58,16 +93,18 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   }
   const { logLevel, prefix, replicas } = options.run;
   const logger = createLogger({ level: logLevel });
+  const names = createNames(prefix);
   let server: NatsServerHandle | undefined;
+  let credential = locateNatsCredential({ file: options.natsCredentials });
   if (!options.natsUrl) {
     const dir = dataDir();
-    await mkdir(dir, { recursive: true });
-    server = await embeddedServer(dir, options.natsPort);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    credential = options.natsAuth === false ? undefined : embeddedCredentials(dir, names);
+    server = await embeddedServer(dir, options.natsPort, credential && join(dir, AUTHORIZATION_FILE));
   }
   const natsUrl = options.natsUrl ?? server!.url;
-  const names = createNames(prefix);
   const started: Service[] = [];
-  const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
+  const nc = await connectNats({ servers: natsUrl, name: 'passerine-up', ...natsAuthOptions(credential) });
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
@@ -86,7 +123,15 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const endpoints: Record<string, string> = { nats: natsUrl };
   for (const s of started) Object.assign(endpoints, s.endpoints?.() ?? {});
   // Only the embedded default records itself: commands run here then find it without flags.
-  if (server) await writeEndpoints({ pid: process.pid, prefix: names.prefix, ...endpoints, nats: natsUrl });
+  if (server) {
+    await writeEndpoints({
+      pid: process.pid,
+      natsPid: server.pid,
+      prefix: names.prefix,
+      ...endpoints,
+      nats: natsUrl,
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {
