@@ -83,6 +83,9 @@ describe('reading settings', () => {
       cborPort: 5932,
       grpcPort: 5933,
       namespace: 'default',
+      cborAllow: [],
+      cborNamespaces: [],
+      edgeTokens: undefined,
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
     expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });

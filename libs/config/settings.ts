@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { QueuePolicyName } from '@passerine/scheduling';
+import { allowedNetworks } from '@passerine/security';
 import { createNames } from '@passerine/subjects';
 import { group, type SettingGroup } from './group.ts';
 import {
@@ -30,6 +31,15 @@ import { setting } from './setting.ts';
 const validPrefix = (prefix: string) => {
   try {
     createNames(prefix);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const validNetwork = (text: string) => {
+  try {
+    allowedNetworks([text]);
     return true;
   } catch {
     return false;
@@ -204,6 +214,29 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: namespaceName,
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+  cborAllow: setting({
+    env: 'PASSERINE_CBOR_ALLOW',
+    flag: '--cbor-allow <networks>',
+    kind: list(checked('an address or address/bits', validNetwork), 256),
+    default: [],
+    defaultText: 'none: any address that reaches the bound host',
+    does: 'networks CBOR-RPC accepts connections from (e.g. 10.0.0.0/8,127.0.0.1); others are refused and logged',
+  }),
+  cborNamespaces: setting({
+    env: 'PASSERINE_CBOR_NAMESPACES',
+    flag: '--cbor-namespaces <names>',
+    kind: list(namespaceName, 1_000),
+    default: [],
+    defaultText: 'none (enough on loopback)',
+    does: 'namespaces CBOR-RPC may serve; required, and must name the gateway namespace, when `--cbor-host` is beyond loopback',
+  }),
+  edgeTokens: setting({
+    env: 'PASSERINE_EDGE_TOKENS',
+    flag: '--edge-tokens <file>',
+    kind: command(),
+    defaultText: 'none: gRPC and HTTP ask for no token',
+    does: 'a file of bearer tokens gRPC and HTTP require, one a line: `<token> <role> [namespace]` (roles worker, admin)',
   }),
 });
 

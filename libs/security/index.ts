@@ -35,3 +35,4 @@ export {
 } from './bearer.ts';
 export { type AllowedNetworks, allowedNetworks, isLoopbackHost } from './networks.ts';
 export { type CredentialQuery, locateNatsCredential, natsAuthOptions, readOneCredential } from './locate.ts';
+export { createHttpTokenCheck, type HttpRequestLike, type HttpTokenCheck } from './http-token-check.ts';

@@ -2,6 +2,7 @@ import { WorkQueueClient } from '@passerine/client';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
 import { createCoordinateHandler } from './coordinate/index.ts';
+import { edgeSecurity } from './edge-security.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 
 export interface GatewayOptions {
@@ -18,6 +19,12 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /** Networks CBOR-RPC accepts connections from; empty or absent: any. */
+  cborAllow?: string[];
+  /** Namespaces CBOR-RPC may serve: required, naming `namespace`, when bound beyond loopback. */
+  cborNamespaces?: string[];
+  /** A file of bearer tokens gRPC requires (see parseTokenFile); absent: none asked. */
+  edgeTokens?: string;
 }
 
 export interface GatewayService extends Service {
@@ -43,6 +50,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const logger = ctx.logger.child({ service: 'gateway', namespace });
   const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace });
   const ports = { cbor: 0, grpc: 0 };
+  const edge = edgeSecurity(cborHost, namespace, options);
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
 
@@ -57,11 +65,12 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
         maxFrameBytes: options.maxFrameBytes,
         idleTimeoutMs: options.idleTimeoutMs,
         maxConnections: options.maxConnections,
+        allowedNetworks: edge.allowedNetworks,
         logger,
       });
       ports.cbor = (await cbor.listen()).port;
       try {
-        grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx });
+        grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx, tokens: edge.tokens });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
       } catch (err) {
         await cbor.close();

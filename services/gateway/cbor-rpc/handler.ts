@@ -1,5 +1,6 @@
 import type { Logger } from '@passerine/core';
 import type { CborValue, RpcParams } from '@passerine/cbor';
+import type { AllowedNetworks } from '@passerine/security';
 
 export interface CborRpcContext {
   /** Unique per server instance, counting from 1; lets a handler tie calls to one client connection. */
@@ -29,6 +30,8 @@ export interface CborRpcServerOptions {
   maxConnections?: number;
   /** Requests read but not yet answered on one connection before reading pauses. */
   maxInFlightPerConnection?: number;
+  /** Connections from elsewhere are refused (an error frame, then closed) and logged. */
+  allowedNetworks?: AllowedNetworks;
   logger?: Logger;
 }
 

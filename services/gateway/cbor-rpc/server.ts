@@ -36,8 +36,21 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    if (options.allowedNetworks && !options.allowedNetworks.allows(socket.remoteAddress)) {
+      const remote = socket.remoteAddress ?? 'an unknown address';
+      logger.warn(
+        { remote, allowed: options.allowedNetworks.description },
+        'connection from a network not allowed; refused',
+      );
+      refuse(
+        socket,
+        `connections from ${remote} are not allowed (allowed: ${options.allowedNetworks.description})`,
+      );
+      return;
+    }
     if (served >= maxConnections) {
-      refuse(socket);
+      logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+      refuse(socket, `server busy: ${maxConnections} connections already open`);
       return;
     }
     served++;
@@ -45,12 +58,9 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     serveConnection(socket, nextConnectionId++, settings);
   });
 
-  function refuse(socket: Socket): void {
-    logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+  function refuse(socket: Socket, why: string): void {
     socket.on('error', () => {});
-    socket.end(
-      encodeFrame(buildErrorResponse(null, `server busy: ${maxConnections} connections already open`)),
-    );
+    socket.end(encodeFrame(buildErrorResponse(null, why)));
     setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS).unref();
   }
 

@@ -1,6 +1,8 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@passerine/core';
 import type { WorkQueueApi } from '../coordinate/index.ts';
+import type { EdgeToken } from '@passerine/security';
+import { bearerInterceptor } from './bearer-interceptor.ts';
 import { loadProtos } from './load-protos.ts';
 import { type SchedulerDeps, schedulerService } from './scheduler-service.ts';
 import { SubscriberRegistry } from './task-stream.ts';
@@ -28,12 +30,17 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** The frontends' job API, for the Scheduler service. */
   scheduler: SchedulerDeps;
+  /** When given, every call needs one of these bearer tokens (see bearerInterceptor). */
+  tokens?: readonly EdgeToken[];
 }
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const logger = options.logger.child({ component: 'grpc' });
   const protos = loadProtos();
-  const server = new Server(serverOptions);
+  const server = new Server({
+    ...serverOptions,
+    ...(options.tokens && { interceptors: [bearerInterceptor(options.tokens, options.namespace, logger)] }),
+  });
   server.addService(protos.WorkQueue.service, workQueueService(options.api, options.namespace, logger));
   const subscribers = new SubscriberRegistry();
   server.addService(protos.Worker.service, workerService(options.api, subscribers, logger));
