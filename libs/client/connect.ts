@@ -1,7 +1,13 @@
 import { clientSettings, dataDir, readEndpoints, readGiven } from '@passerine/config';
 import { randomIdSource } from '@passerine/core';
 import { connectNats, type NatsConnection } from '@passerine/natsconn';
-import { locateNatsCredential, type NatsCredential, natsAuthOptions } from '@passerine/security';
+import {
+  locateNatsCredential,
+  type NatsCredential,
+  type NatsTlsFiles,
+  natsAuthOptions,
+  natsTlsOptions,
+} from '@passerine/security';
 import { createNames, type Names } from '@passerine/subjects';
 import { Executor, type ExecutorOptions } from './executor.ts';
 import { NodeOffers, type NodeOffer } from './offers.ts';
@@ -30,6 +36,8 @@ export interface ConnectOptions {
   role?: 'admin' | 'worker';
   /** With role worker: the namespace whose worker credential to use. */
   namespace?: string;
+  /** TLS towards NATS; default: PASSERINE_NATS_CA, PASSERINE_NATS_CERT and PASSERINE_NATS_KEY. */
+  tls?: NatsTlsFiles;
 }
 
 /** Where Passerine is, and whom to be there, as a user expects to find them. */
@@ -37,6 +45,7 @@ export function locate(options: ConnectOptions = {}): {
   natsUrl: string;
   prefix: string;
   credential?: NatsCredential;
+  tls: NatsTlsFiles;
 } {
   const env = { env: process.env };
   const fromEnv = readGiven(clientSettings.settings.natsUrl, env);
@@ -50,15 +59,22 @@ export function locate(options: ConnectOptions = {}): {
     role: options.role,
     namespace: options.namespace,
   });
-  return { natsUrl, prefix: options.prefix ?? up?.prefix ?? 'psr', credential };
+  const { natsCa, natsCert, natsKey } = clientSettings.settings;
+  const tls = options.tls ?? {
+    caFile: readGiven(natsCa, env),
+    certFile: readGiven(natsCert, env),
+    keyFile: readGiven(natsKey, env),
+  };
+  return { natsUrl, prefix: options.prefix ?? up?.prefix ?? 'psr', credential, tls };
 }
 
 /** Connects to Passerine: see ConnectOptions for how it is found. */
 export async function connect(options: ConnectOptions = {}): Promise<PasserineClient> {
-  const { natsUrl, prefix, credential } = locate(options);
+  const { natsUrl, prefix, credential, tls } = locate(options);
   const names = createNames(prefix);
   const nc = await connectNats({
     ...natsAuthOptions(credential),
+    ...natsTlsOptions(tls),
     servers: natsUrl,
     name: options.name ?? 'passerine-client',
     timeoutMs: options.timeoutMs ?? 10_000,

@@ -86,6 +86,9 @@ describe('reading settings', () => {
       cborAllow: [],
       cborNamespaces: [],
       edgeTokens: undefined,
+      edgeCert: undefined,
+      edgeKey: undefined,
+      edgeClientCa: undefined,
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
     expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
@@ -94,10 +97,16 @@ describe('reading settings', () => {
       natsPort: undefined,
       natsAuth: true,
       natsCredentials: undefined,
+      natsCa: undefined,
+      natsCert: undefined,
+      natsKey: undefined,
     });
     expect(readSettings(serveSettings, { env: {} })).toEqual({
       natsUrl: 'nats://127.0.0.1:4222',
       natsCredentials: undefined,
+      natsCa: undefined,
+      natsCert: undefined,
+      natsKey: undefined,
     });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });
     expect(readSettings(natsServerSettings, { env: {} })).toEqual({ binary: 'nats-server' });

@@ -90,6 +90,27 @@ const natsCredentials = setting({
   does: 'a file of one NATS credential (`{ "user", "password" }`, mode 600) to connect as: a role or a namespace\'s worker',
 });
 
+/** TLS towards NATS (a server with `tls` in its config): whom to trust, and what to show. */
+const natsCa = setting({
+  env: 'PASSERINE_NATS_CA',
+  kind: command(),
+  defaultText: "none: the system's authorities when the URL is tls://",
+  does: 'the certificate authority (PEM file) NATS servers are checked against',
+});
+const natsCert = setting({
+  env: 'PASSERINE_NATS_CERT',
+  kind: command(),
+  defaultText: 'none',
+  does: 'the client certificate (PEM file) shown to NATS servers that ask for one (with PASSERINE_NATS_KEY)',
+});
+const natsKey = setting({
+  env: 'PASSERINE_NATS_KEY',
+  kind: command(),
+  defaultText: 'none',
+  does: "the client certificate's private key (PEM file)",
+});
+const natsTls = { natsCa, natsCert, natsKey };
+
 /** What every command reads. */
 export const commandSettings = group(['every command'], {
   debug: setting({
@@ -154,10 +175,11 @@ export const upSettings = group(['`up`'], {
     does: 'give the nats-server `up` starts a user per role (credentials in `./.passerine/credentials.json`, mode 600) and refuse anyone else',
   }),
   natsCredentials,
+  ...natsTls,
 });
 
 /** `passerine serve` joins a NATS that runs already. */
-export const serveSettings = group(['`serve`'], { natsUrl, natsCredentials });
+export const serveSettings = group(['`serve`'], { natsUrl, natsCredentials, ...natsTls });
 
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
@@ -184,7 +206,7 @@ export const compatSettings = group(['`compat:record`'], {
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
-export const clientSettings = group(['client commands'], { natsUrl, prefix, natsCredentials });
+export const clientSettings = group(['client commands'], { natsUrl, prefix, natsCredentials, ...natsTls });
 
 export const storeSettings = group(['`up`', '`serve store`'], {
   replicas: runSettings.settings.replicas,
@@ -237,6 +259,27 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: command(),
     defaultText: 'none: gRPC and HTTP ask for no token',
     does: 'a file of bearer tokens gRPC and HTTP require, one a line: `<token> <role> [namespace]` (roles worker, admin)',
+  }),
+  edgeCert: setting({
+    env: 'PASSERINE_EDGE_CERT',
+    flag: '--edge-cert <file>',
+    kind: command(),
+    defaultText: 'none: gRPC and HTTP without TLS',
+    does: 'the certificate (PEM file) gRPC and HTTP serve TLS with (with `--edge-key`)',
+  }),
+  edgeKey: setting({
+    env: 'PASSERINE_EDGE_KEY',
+    flag: '--edge-key <file>',
+    kind: command(),
+    defaultText: 'none',
+    does: "the edge certificate's private key (PEM file)",
+  }),
+  edgeClientCa: setting({
+    env: 'PASSERINE_EDGE_CLIENT_CA',
+    flag: '--edge-client-ca <file>',
+    kind: command(),
+    defaultText: 'none: no client certificate asked',
+    does: 'an authority (PEM file) whose client certificates gRPC and HTTP require; others are refused in the handshake',
   }),
 });
 

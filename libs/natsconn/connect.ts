@@ -46,6 +46,8 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
         pingInterval: 10_000,
         // nats.js captures a stack trace per request otherwise, a cost that shows at high request rates.
         noAsyncTraces: true,
+        // One attempt never outlasts the caller's patience (nats.js waits 20 s by default).
+        timeout: Math.max(500, deadline - Date.now()),
         ...(options.user !== undefined && { user: options.user, pass: options.pass }),
         ...(options.inboxPrefix !== undefined && { inboxPrefix: options.inboxPrefix }),
         ...(options.tls !== undefined && { tls: options.tls }),
@@ -56,8 +58,13 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  // A server that refuses a client's certificate closes the handshake without a word to nats.js.
+  const hint =
+    options.tls && /timeout/i.test(String((lastError as Error)?.message))
+      ? '; over TLS this is also how a server refuses a client certificate it does not trust'
+      : '';
   throw new UnavailableError(
-    `cannot connect to NATS at ${options.servers} (${(lastError as Error)?.message})`,
+    `cannot connect to NATS at ${options.servers} (${(lastError as Error)?.message}${hint})`,
   );
 }
 

@@ -36,3 +36,11 @@ export {
 export { type AllowedNetworks, allowedNetworks, isLoopbackHost } from './networks.ts';
 export { type CredentialQuery, locateNatsCredential, natsAuthOptions, readOneCredential } from './locate.ts';
 export { createHttpTokenCheck, type HttpRequestLike, type HttpTokenCheck } from './http-token-check.ts';
+export {
+  type EdgeTlsFiles,
+  edgeTlsFrom,
+  httpsOptions,
+  type NatsTlsFiles,
+  natsTlsOptions,
+  readEdgeTls,
+} from './tls-files.ts';

@@ -1,6 +1,6 @@
 import { clientSettings, readGiven, readSetting } from '@passerine/config';
 import { connectNats, type NatsConnection } from '@passerine/natsconn';
-import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
+import { locateNatsCredential, natsAuthOptions, natsTlsOptions } from '@passerine/security';
 import { createNames, type Names } from '@passerine/subjects';
 import type { Command } from 'commander';
 import { dataDir, readEndpoints, resolveNatsUrl } from './endpoints.ts';
@@ -11,7 +11,7 @@ export interface Connected {
   names: Names;
 }
 
-const { natsUrl, prefix, natsCredentials } = clientSettings.settings;
+const { natsUrl, prefix, natsCredentials, natsCa, natsCert, natsKey } = clientSettings.settings;
 
 /** Client commands look for the `passerine up` of their directory before the variable and the default. */
 const help = new Map([
@@ -33,7 +33,8 @@ export async function connectFromOptions(opts: {
   natsCredentials?: string;
 }): Promise<Connected> {
   const url = resolveNatsUrl(opts.natsUrl);
-  const file = opts.natsCredentials ?? readGiven(natsCredentials, { env: process.env });
+  const env = { env: process.env };
+  const file = opts.natsCredentials ?? readGiven(natsCredentials, env);
   // The admin credential of this directory's `passerine up` when talking to it, unless told of another.
   const local = !opts.natsUrl && !file && readEndpoints() !== null;
   const credential = locateNatsCredential({ file, dataDir: local ? dataDir() : undefined });
@@ -42,6 +43,11 @@ export async function connectFromOptions(opts: {
     name: 'passerine-cli',
     timeoutMs: 5_000,
     ...natsAuthOptions(credential),
+    ...natsTlsOptions({
+      caFile: readGiven(natsCa, env),
+      certFile: readGiven(natsCert, env),
+      keyFile: readGiven(natsKey, env),
+    }),
   });
   const chosen = opts.prefix ?? readEndpoints()?.prefix;
   return { nc, names: createNames(chosen ?? readSetting(prefix, {})) };

@@ -21,7 +21,9 @@ import {
   generateCredentials,
   locateNatsCredential,
   type NatsCredential,
+  type NatsTlsFiles,
   natsAuthOptions,
+  natsTlsOptions,
   readCredentialFile,
   saveCredentials,
 } from '@passerine/security';
@@ -42,6 +44,8 @@ export interface UpCommandOptions {
   natsAuth?: boolean;
   /** Who to connect to a given NATS as (a file of one credential). */
   natsCredentials?: string;
+  /** TLS towards a given NATS. */
+  natsTls?: NatsTlsFiles;
   /** The services to start, in order, each ready to build from its options. */
   services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
@@ -104,7 +108,12 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const started: Service[] = [];
-  const nc = await connectNats({ servers: natsUrl, name: 'passerine-up', ...natsAuthOptions(credential) });
+  const nc = await connectNats({
+    servers: natsUrl,
+    name: 'passerine-up',
+    ...natsAuthOptions(credential),
+    ...natsTlsOptions(options.natsTls ?? {}),
+  });
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });

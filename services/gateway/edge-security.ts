@@ -4,8 +4,10 @@ import {
   type AllowedNetworks,
   allowedNetworks,
   type EdgeToken,
+  edgeTlsFrom,
   isLoopbackHost,
   parseTokenFile,
+  readEdgeTls,
 } from '@passerine/security';
 
 /** Roles an edge token may have: a namespace's worker, or an admin. */
@@ -14,6 +16,7 @@ export const EDGE_TOKEN_ROLES = ['worker', 'admin'] as const;
 export interface EdgeSecurity {
   allowedNetworks?: AllowedNetworks;
   tokens?: EdgeToken[];
+  tls?: ReturnType<typeof readEdgeTls>;
 }
 
 /**
@@ -24,7 +27,14 @@ export interface EdgeSecurity {
 export function edgeSecurity(
   cborHost: string,
   namespace: string,
-  options: { cborAllow?: string[]; cborNamespaces?: string[]; edgeTokens?: string },
+  options: {
+    cborAllow?: string[];
+    cborNamespaces?: string[];
+    edgeTokens?: string;
+    edgeCert?: string;
+    edgeKey?: string;
+    edgeClientCa?: string;
+  },
 ): EdgeSecurity {
   const allowed = options.cborNamespaces ?? [];
   if (!isLoopbackHost(cborHost) && !allowed.includes(namespace)) {
@@ -48,8 +58,10 @@ export function edgeSecurity(
     tokens = parseTokenFile(text, EDGE_TOKEN_ROLES);
     if (tokens.length === 0) throw new ValidationError(`--edge-tokens ${options.edgeTokens} holds no token`);
   }
+  const tlsFiles = edgeTlsFrom(options);
   return {
     allowedNetworks: options.cborAllow?.length ? allowedNetworks(options.cborAllow) : undefined,
     tokens,
+    tls: tlsFiles && readEdgeTls(tlsFiles),
   };
 }

@@ -25,6 +25,10 @@ export interface GatewayOptions {
   cborNamespaces?: string[];
   /** A file of bearer tokens gRPC requires (see parseTokenFile); absent: none asked. */
   edgeTokens?: string;
+  /** TLS for gRPC: certificate and key, and an authority whose client certificates it requires. */
+  edgeCert?: string;
+  edgeKey?: string;
+  edgeClientCa?: string;
 }
 
 export interface GatewayService extends Service {
@@ -70,7 +74,14 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
       });
       ports.cbor = (await cbor.listen()).port;
       try {
-        grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx, tokens: edge.tokens });
+        grpc = createGrpcServer({
+          api,
+          namespace,
+          logger,
+          scheduler: ctx,
+          tokens: edge.tokens,
+          tls: edge.tls,
+        });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
       } catch (err) {
         await cbor.close();

@@ -7,3 +7,4 @@ export {
 } from './nats.ts';
 export { waitFor, Latch, uniquePrefix } from './wait.ts';
 export { runCli, spawnCli, projectRoot } from './cli.ts';
+export { makeTestAuthority, type TestAuthority } from './certificates.ts';

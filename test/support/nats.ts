@@ -85,7 +85,10 @@ export interface TestCluster {
 }
 
 /** A cluster of `size` nats-servers with JetStream on loopback, routes between all of them. */
-export async function startTestCluster(size = 3): Promise<TestCluster> {
+export async function startTestCluster(
+  size = 3,
+  options: Pick<TestServerOptions, 'tls' | 'probe'> = {},
+): Promise<TestCluster> {
   const root = await mkdtemp(join(tmpdir(), 'passerine-cluster-'));
   const base = await baseConfig();
   const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
@@ -99,12 +102,13 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
         baseConfig: base,
         serverName: `n${i}`,
         cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
+        tls: options.tls,
       });
     }),
   );
   const connections: NatsConnection[] = [];
   for (const s of servers) {
-    const nc = await connectNats({ servers: s.url });
+    const nc = await connectNats({ ...options.probe, servers: s.url });
     await waitForJetStream(nc, 30_000);
     await nc.close();
   }
@@ -112,7 +116,7 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
     urls: servers.map((s) => s.url),
     servers,
     async connect(name) {
-      const nc = await connectNats({ servers: servers.map((s) => s.url), name });
+      const nc = await connectNats({ ...options.probe, servers: servers.map((s) => s.url), name });
       connections.push(nc);
       return nc;
     },

@@ -32,6 +32,8 @@ export interface GrpcServerOptions {
   scheduler: SchedulerDeps;
   /** When given, every call needs one of these bearer tokens (see bearerInterceptor). */
   tokens?: readonly EdgeToken[];
+  /** Serve TLS with this certificate; with a client authority, require its client certificates. */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
@@ -51,7 +53,14 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     listen(host, port) {
       return new Promise((resolve, reject) => {
         const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-        server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
+        const credentials = options.tls
+          ? ServerCredentials.createSsl(
+              options.tls.clientCa ?? null,
+              [{ cert_chain: options.tls.cert, private_key: options.tls.key }],
+              options.tls.clientCa !== undefined,
+            )
+          : ServerCredentials.createInsecure();
+        server.bindAsync(address, credentials, (err, boundPort) => {
           if (err) return reject(err);
           bound = true;
           logger.info({ host, port: boundPort }, 'gRPC listening');

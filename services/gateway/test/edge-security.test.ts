@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,12 @@ import { CborMap, encodeValue } from '@passerine/cbor';
 import { WorkQueue } from '@passerine/client';
 import { type Logger, randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { startStore } from '@passerine/store/testing';
-import { startTestServer, type TestServer } from '@passerine/test-support';
+import {
+  makeTestAuthority,
+  startTestServer,
+  type TestAuthority,
+  type TestServer,
+} from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../cbor-rpc/test-client.ts';
 import { createGatewayService, type GatewayOptions, type GatewayService } from '../gateway-service.ts';
@@ -49,6 +54,8 @@ async function gateway(options: GatewayOptions): Promise<GatewayService> {
   return service;
 }
 
+const spec = (name: string) => ({ spec_cbor: encodeValue(CborMap.fromObject({ name } as never)) });
+
 /** What the namespace holds, read behind the gateway's back. */
 const specNames = async () =>
   (await new WorkQueue(ctx.nc, ctx.names, 'default').listWorkSpecs()).map((s) => s.name);
@@ -87,7 +94,6 @@ afterAll(async () => {
 describe('gRPC bearer tokens', () => {
   let wq: Msg;
   let scheduler: Msg;
-  const spec = (name: string) => ({ spec_cbor: encodeValue(CborMap.fromObject({ name } as never)) });
 
   beforeAll(async () => {
     const g = await gateway({ edgeTokens: join(dir, 'tokens') });
@@ -127,6 +133,48 @@ describe('gRPC bearer tokens', () => {
     await call(wq, 'SetWorkSpec', spec('mine'), WORKER);
     await call(wq, 'ListWorkSpecs', {}, ADMIN);
     expect(await specNames()).toEqual(['mine']);
+  });
+});
+
+describe('gRPC over TLS', () => {
+  it("serves a client of its authority and refuses another authority's client certificate", async () => {
+    const [ours, theirs] = await Promise.all([
+      makeTestAuthority(join(dir, 'ours')),
+      makeTestAuthority(join(dir, 'theirs'), 'Another authority'),
+    ]);
+    const g = await gateway({
+      edgeCert: ours.server.certFile,
+      edgeKey: ours.server.keyFile,
+      edgeClientCa: ours.caFile,
+    });
+    const protos = loadProtos();
+    const client = (a: TestAuthority, trust = ours.caFile) => {
+      const c = new protos.WorkQueue(
+        `127.0.0.1:${g.ports.grpc}`,
+        credentials.createSsl(
+          readFileSync(trust),
+          readFileSync(a.client.keyFile),
+          readFileSync(a.client.certFile),
+        ),
+      );
+      clients.push(c);
+      return c;
+    };
+    await call(client(ours), 'SetWorkSpec', spec('over-tls'));
+    expect(await specNames()).toContain('over-tls');
+    await expect(call(client(theirs), 'SetWorkSpec', spec('their-tls'))).rejects.toMatchObject({
+      code: status.UNAVAILABLE,
+    });
+    await expect(call(client(ours, theirs.caFile), 'SetWorkSpec', spec('their-tls'))).rejects.toMatchObject({
+      code: status.UNAVAILABLE,
+    });
+    expect(await specNames()).not.toContain('their-tls');
+  });
+
+  it('will not start with a certificate and no key', () => {
+    expect(() => createGatewayService(ctx, { edgeCert: 'x.pem', cborPort: 0, grpcPort: 0 })).toThrow(
+      /--edge-cert and --edge-key go together/,
+    );
   });
 });
 
