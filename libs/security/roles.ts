@@ -1,5 +1,5 @@
 import { ValidationError } from '@passerine/core';
-import { encodeToken, type Names } from '@passerine/subjects';
+import { BATCH_OPERATIONS, encodeToken, type Names } from '@passerine/subjects';
 
 /**
  * Who may say what on NATS. Every allow list is built from `Names`, the one module that names
@@ -39,6 +39,8 @@ function jetStreamUse(names: Names): string[] {
     names.namespaceBucket,
     names.nodeBucket,
     names.frontendBucket,
+    names.artifactObjects,
+    names.artifactVersions,
   ];
   return [
     '$JS.API.>',
@@ -59,6 +61,7 @@ function anyId(names: Names) {
     workerTasks: names.workerTasks('x').replace(/\.x$/, '.*'),
     jobEvents: names.allJobEvents,
     namespaceEvents: names.namespaceFilter('x').replace(/\.x\.>$/, '.>'),
+    batchRpc: names.batchRpc(BATCH_OPERATIONS[0]).replace(/\.[^.]+$/, '.*'),
   };
 }
 
@@ -80,13 +83,8 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
       subscribe: [any.workQueueRpc, names.openNamespace, any.namespaceEvents],
     },
     dispatcher: {
-      publish: [
-        names.submitJob,
-        any.jobRpc,
-        any.jobEvents,
-        names.customEvents('dispatch').replace(/dispatch$/, '>'),
-      ],
-      subscribe: [any.jobEvents],
+      publish: [names.allBatchEvents, names.submitJob, any.jobRpc],
+      subscribe: [any.batchRpc, names.allJobWatch],
     },
     gateway: {
       publish: [

@@ -6,6 +6,7 @@ import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
 import {
   connectNats,
+  LocalRpc,
   type NatsServerHandle,
   portIsFree,
   type Service,
@@ -16,6 +17,7 @@ import { provision } from '@passerine/eventlog';
 import {
   AUTHORIZATION_FILE,
   CREDENTIALS_FILE,
+  type CredentialFile,
   EMBEDDED_ROLE,
   findCredential,
   generateCredentials,
@@ -25,6 +27,7 @@ import {
   natsAuthOptions,
   natsTlsOptions,
   readCredentialFile,
+  type ServiceRole,
   saveCredentials,
 } from '@passerine/security';
 import { createNames, type Names } from '@passerine/subjects';
@@ -78,13 +81,14 @@ async function embeddedServer(
  * the credentials they were issued), else a fresh set. Services of this process connect as one
  * user holding the union of their roles; the CLI and programs here find the admin's.
  */
-function embeddedCredentials(dir: string, names: Names): NatsCredential {
+function embeddedCredentials(dir: string, names: Names): CredentialFile {
   const previous = readCredentialFile(dir);
   const file = previous?.prefix === names.prefix ? previous : generateCredentials(names);
   saveCredentials(dir, file, names);
-  const embedded = findCredential(file, EMBEDDED_ROLE);
-  if (!embedded) throw new UnavailableError(`${join(dir, CREDENTIALS_FILE)} has no ${EMBEDDED_ROLE} user`);
-  return embedded;
+  if (!findCredential(file, EMBEDDED_ROLE)) {
+    throw new UnavailableError(`${join(dir, CREDENTIALS_FILE)} has no ${EMBEDDED_ROLE} user`);
+  }
+  return file;
 }
 
 /** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
@@ -95,15 +99,19 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas } = options.run;
+  const { logLevel, prefix, replicas, localCalls } = options.run;
   const logger = createLogger({ level: logLevel });
   const names = createNames(prefix);
   let server: NatsServerHandle | undefined;
   let credential = locateNatsCredential({ file: options.natsCredentials });
+  // What a service's own extra connections present: its role's user here, else the one given.
+  let roleCredential = (_service: string): NatsCredential | undefined => credential;
   if (!options.natsUrl) {
     const dir = dataDir();
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    credential = options.natsAuth === false ? undefined : embeddedCredentials(dir, names);
+    const file = options.natsAuth === false ? undefined : embeddedCredentials(dir, names);
+    credential = file && findCredential(file, EMBEDDED_ROLE);
+    roleCredential = (service) => file && findCredential(file, service as ServiceRole);
     server = await embeddedServer(dir, options.natsPort, credential && join(dir, AUTHORIZATION_FILE));
   }
   const natsUrl = options.natsUrl ?? server!.url;
@@ -117,9 +125,17 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
+    const local = localCalls ? new LocalRpc() : undefined;
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
     for (const entry of options.services) {
-      const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
+      const service = await entry.create({
+        ...ctx,
+        logger: logger.child({ service: entry.name }),
+        natsAccess: {
+          ...natsAuthOptions(roleCredential(entry.name)),
+          ...natsTlsOptions(options.natsTls ?? {}),
+        },
+      });
       await service.start();
       started.push(service);
     }

@@ -31,17 +31,20 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
   };
   const sockets = new Set<Socket>();
   let served = 0;
+  let servedHere = 0;
   let nextConnectionId = 1;
+  const handOff = options.handOff;
 
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  // Handed-off sockets must reach their process unread: paused from the accept on.
+  const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: !!handOff }, (socket) => {
     if (options.allowedNetworks && !options.allowedNetworks.allows(socket.remoteAddress)) {
       const remote = socket.remoteAddress ?? 'an unknown address';
       logger.warn(
         { remote, allowed: options.allowedNetworks.description },
         'connection from a network not allowed; refused',
       );
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
       refuse(
         socket,
         `connections from ${remote} are not allowed (allowed: ${options.allowedNetworks.description})`,
@@ -49,13 +52,24 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
       return;
     }
     if (served >= maxConnections) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
       logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
       refuse(socket, `server busy: ${maxConnections} connections already open`);
       return;
     }
     served++;
-    socket.on('close', () => served--);
-    serveConnection(socket, nextConnectionId++, settings);
+    const connectionId = nextConnectionId++;
+    if (handOff?.(socket, connectionId, () => served--, servedHere)) return;
+    servedHere++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      served--;
+      servedHere--;
+    });
+    serveConnection(socket, connectionId, settings);
+    if (handOff) socket.resume();
   });
 
   function refuse(socket: Socket, why: string): void {
