@@ -41,6 +41,7 @@ function jetStreamUse(names: Names): string[] {
     names.frontendBucket,
     names.artifactObjects,
     names.artifactVersions,
+    names.keyLimitBucket,
   ];
   return [
     '$JS.API.>',
@@ -71,11 +72,11 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
   const inbox = '_INBOX.>';
   const roles: Record<ServiceRole, { publish: string[]; subscribe: string[] }> = {
     frontend: {
-      publish: [any.nodeMonitors, any.frontends, any.jobEvents, names.allJobWatch, names.allJobLogs],
+      publish: [any.nodeMonitors, any.frontends, any.jobEvents, names.allJobWatch, names.allLogs],
       subscribe: [any.frontends, any.jobRpc, names.submitJob, any.jobEvents],
     },
     'node-monitor': {
-      publish: [any.frontends, names.allJobLogs, any.workerTasks],
+      publish: [any.frontends, names.allLogs, any.workerTasks],
       subscribe: [any.nodeMonitors],
     },
     store: {
@@ -95,7 +96,7 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
         any.frontends,
         any.nodeMonitors,
       ],
-      subscribe: [any.workerTasks, names.allJobWatch, names.allJobLogs],
+      subscribe: [any.workerTasks, names.allJobWatch, names.allLogs],
     },
   };
   // Frontends and the pump read work queues as a client does; node monitors read their task's spec.
