@@ -106,6 +106,15 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   let credential = locateNatsCredential({ file: options.natsCredentials });
   // What a service's own extra connections present: its role's user here, else the one given.
   let roleCredential = (_service: string): NatsCredential | undefined => credential;
+  // `serve` beside this directory's `passerine up`, on its NATS, finds its role's credential as
+  // the CLI finds the admin's: one service runs as its role, several as the union of theirs.
+  const local = options.natsUrl && !options.natsCredentials ? readEndpoints() : null;
+  const localFile = local?.nats === options.natsUrl ? readCredentialFile(dataDir()) : null;
+  if (localFile) {
+    const only = options.services.length === 1 ? (options.services[0]?.name as ServiceRole) : undefined;
+    credential = findCredential(localFile, only ?? EMBEDDED_ROLE);
+    roleCredential = (service) => findCredential(localFile, service as ServiceRole);
+  }
   if (!options.natsUrl) {
     const dir = dataDir();
     await mkdir(dir, { recursive: true, mode: 0o700 });
