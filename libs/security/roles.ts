@@ -103,7 +103,9 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
   if (role === 'frontend' || role === 'node-monitor')
     roles[role].publish.push(any.workQueueRpc, names.openNamespace);
   return {
-    publish: [...roles[role].publish, ...js],
+    // Submitters name an inbox in the job itself for their task notices (not a reply subject, which
+    // allow_responses would cover), so services may publish to default inboxes.
+    publish: [...roles[role].publish, ...js, inbox],
     subscribe: [...roles[role].subscribe, ...js, inbox],
     allowResponses: true,
   };
