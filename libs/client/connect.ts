@@ -1,6 +1,13 @@
-import { clientSettings, readEndpoints, readGiven } from '@passerine/config';
+import { clientSettings, dataDir, readEndpoints, readGiven } from '@passerine/config';
 import { randomIdSource } from '@passerine/core';
 import { connectNats, type NatsConnection } from '@passerine/natsconn';
+import {
+  locateNatsCredential,
+  type NatsCredential,
+  type NatsTlsFiles,
+  natsAuthOptions,
+  natsTlsOptions,
+} from '@passerine/security';
 import { createNames, type Names } from '@passerine/subjects';
 import { Executor, type ExecutorOptions } from './executor.ts';
 import { NodeOffers, type NodeOffer } from './offers.ts';
@@ -20,27 +27,61 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** The connection's name, as NATS monitoring shows it. */
   name?: string;
+  /**
+   * Whom to connect as: a file of one credential; default: PASSERINE_NATS_CREDENTIALS, else (with
+   * the `passerine up` of `cwd`) its credential of `role`.
+   */
+  credentialsFile?: string;
+  /** The role whose credential of the local `passerine up` to use: admin (default) or a namespace's worker. */
+  role?: 'admin' | 'worker';
+  /** With role worker: the namespace whose worker credential to use. */
+  namespace?: string;
+  /** TLS towards NATS; default: PASSERINE_NATS_CA, PASSERINE_NATS_CERT and PASSERINE_NATS_KEY. */
+  tls?: NatsTlsFiles;
 }
 
-/** Where Passerine is, as a user expects to find it. */
-export function locate(options: ConnectOptions = {}): { natsUrl: string; prefix: string } {
-  const fromEnv = readGiven(clientSettings.settings.natsUrl, { env: process.env });
+/** Where Passerine is, and whom to be there, as a user expects to find them. */
+export function locate(options: ConnectOptions = {}): {
+  natsUrl: string;
+  prefix: string;
+  credential?: NatsCredential;
+  tls: NatsTlsFiles;
+} {
+  const env = { env: process.env };
+  const fromEnv = readGiven(clientSettings.settings.natsUrl, env);
   const up = options.natsUrl || fromEnv ? null : readEndpoints(options.cwd);
   const natsUrl =
     options.natsUrl ?? fromEnv ?? up?.nats ?? (clientSettings.settings.natsUrl.fallback() as string);
-  return { natsUrl, prefix: options.prefix ?? up?.prefix ?? 'psr' };
+  const file = options.credentialsFile ?? readGiven(clientSettings.settings.natsCredentials, env);
+  const credential = locateNatsCredential({
+    file,
+    dataDir: !file && up ? dataDir(options.cwd) : undefined,
+    role: options.role,
+    namespace: options.namespace,
+  });
+  const { natsCa, natsCert, natsKey } = clientSettings.settings;
+  const tls = options.tls ?? {
+    caFile: readGiven(natsCa, env),
+    certFile: readGiven(natsCert, env),
+    keyFile: readGiven(natsKey, env),
+  };
+  return { natsUrl, prefix: options.prefix ?? up?.prefix ?? 'psr', credential, tls };
 }
 
 /** Connects to Passerine: see ConnectOptions for how it is found. */
 export async function connect(options: ConnectOptions = {}): Promise<PasserineClient> {
-  const { natsUrl, prefix } = locate(options);
+  const { natsUrl, prefix, credential, tls } = locate(options);
   const names = createNames(prefix);
   const nc = await connectNats({
+    ...natsAuthOptions(credential),
+    ...natsTlsOptions(tls),
     servers: natsUrl,
     name: options.name ?? 'passerine-client',
     timeoutMs: options.timeoutMs ?? 10_000,
   });
   const client = new PasserineClient(nc, names);
+  // A worker's credential reaches only its namespace's work queue, not the node monitors' adverts.
+  if (options.role === 'worker') return client;
   try {
     await client.offers.start();
   } catch (err) {

@@ -1,5 +1,6 @@
-import { createInbox, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, PasserineError } from '@passerine/core';
+import { inboxOf } from '@passerine/natsconn';
 import type {
   HeuristicName,
   JobInput,
@@ -50,7 +51,7 @@ export interface Submitted {
  * it submits, the jobs it follows, and what to do when the connection drops.
  */
 export class Session {
-  readonly inbox = createInbox();
+  readonly inbox: string;
   private readonly jobs = new Map<string, JobTracker>();
   private readonly watches = new Map<string, Subscription>();
   private readonly subscription: Subscription;
@@ -64,6 +65,7 @@ export class Session {
     readonly names: Names,
     private readonly clientId: string,
   ) {
+    this.inbox = inboxOf(nc);
     this.subscription = nc.subscribe(this.inbox, {
       callback: (_err, msg) => {
         let notices: TaskNotice[];

@@ -99,6 +99,12 @@ describe('reading settings', () => {
       cborPort: 5932,
       grpcPort: 5933,
       namespace: 'default',
+      cborAllow: [],
+      cborNamespaces: [],
+      edgeTokens: undefined,
+      edgeCert: undefined,
+      edgeKey: undefined,
+      edgeClientCa: undefined,
       threads: availableParallelism(),
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
@@ -110,8 +116,22 @@ describe('reading settings', () => {
       logMaxBytes: 256 * 1024 ** 2,
       logMaxAgeMs: 7 * 24 * 3600_000,
     });
-    expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
-    expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
+    expect(readSettings(upSettings, { env: {} })).toEqual({
+      natsUrl: undefined,
+      natsPort: undefined,
+      natsAuth: true,
+      natsCredentials: undefined,
+      natsCa: undefined,
+      natsCert: undefined,
+      natsKey: undefined,
+    });
+    expect(readSettings(serveSettings, { env: {} })).toEqual({
+      natsUrl: 'nats://127.0.0.1:4222',
+      natsCredentials: undefined,
+      natsCa: undefined,
+      natsCert: undefined,
+      natsKey: undefined,
+    });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });
     expect(readSettings(natsServerSettings, { env: {} })).toEqual({ binary: 'nats-server' });
   });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { QueuePolicyName } from '@passerine/scheduling';
+import { allowedNetworks } from '@passerine/security';
 import { createNames } from '@passerine/subjects';
 import { group, type SettingGroup } from './group.ts';
 import {
@@ -30,6 +31,15 @@ import { setting } from './setting.ts';
 const validPrefix = (prefix: string) => {
   try {
     createNames(prefix);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const validNetwork = (text: string) => {
+  try {
+    allowedNetworks([text]);
     return true;
   } catch {
     return false;
@@ -71,6 +81,35 @@ const heartbeatMs = setting({
   default: 1_000,
   does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
 });
+
+const natsCredentials = setting({
+  env: 'PASSERINE_NATS_CREDENTIALS',
+  flag: '--nats-credentials <file>',
+  kind: command(),
+  defaultText: "this directory's `.passerine/credentials.json` (admin), else none",
+  does: 'a file of one NATS credential (`{ "user", "password" }`, mode 600) to connect as: a role or a namespace\'s worker',
+});
+
+/** TLS towards NATS (a server with `tls` in its config): whom to trust, and what to show. */
+const natsCa = setting({
+  env: 'PASSERINE_NATS_CA',
+  kind: command(),
+  defaultText: "none: the system's authorities when the URL is tls://",
+  does: 'the certificate authority (PEM file) NATS servers are checked against',
+});
+const natsCert = setting({
+  env: 'PASSERINE_NATS_CERT',
+  kind: command(),
+  defaultText: 'none',
+  does: 'the client certificate (PEM file) shown to NATS servers that ask for one (with PASSERINE_NATS_KEY)',
+});
+const natsKey = setting({
+  env: 'PASSERINE_NATS_KEY',
+  kind: command(),
+  defaultText: 'none',
+  does: "the client certificate's private key (PEM file)",
+});
+const natsTls = { natsCa, natsCert, natsKey };
 
 // A hold is renewed at each heartbeat of the node running its task; a lease of a few beats
 // survives a missed one, and is how long the holds of a dead node or frontend stay taken.
@@ -158,10 +197,20 @@ export const upSettings = group(['`up`'], {
     defaultText: '`4222`, or a free port when it is taken',
     does: 'client port of the nats-server `up` starts',
   }),
+  natsAuth: setting({
+    env: 'PASSERINE_NATS_AUTH',
+    flag: '--nats-auth <switch>',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'give the nats-server `up` starts a user per role (credentials in `./.passerine/credentials.json`, mode 600) and refuse anyone else',
+  }),
+  natsCredentials,
+  ...natsTls,
 });
 
 /** `passerine serve` joins a NATS that runs already. */
-export const serveSettings = group(['`serve`'], { natsUrl });
+export const serveSettings = group(['`serve`'], { natsUrl, natsCredentials, ...natsTls });
 
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
@@ -206,7 +255,7 @@ export const coordinateBenchSettings = group(['`bench:coordinate`'], {
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
-export const clientSettings = group(['client commands'], { natsUrl, prefix });
+export const clientSettings = group(['client commands'], { natsUrl, prefix, natsCredentials, ...natsTls });
 
 export const storeSettings = group(['`up`', '`serve store`'], {
   replicas: runSettings.settings.replicas,
@@ -236,6 +285,50 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: namespaceName,
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+  cborAllow: setting({
+    env: 'PASSERINE_CBOR_ALLOW',
+    flag: '--cbor-allow <networks>',
+    kind: list(checked('an address or address/bits', validNetwork), 256),
+    default: [],
+    defaultText: 'none: any address that reaches the bound host',
+    does: 'networks CBOR-RPC accepts connections from (e.g. 10.0.0.0/8,127.0.0.1); others are refused and logged',
+  }),
+  cborNamespaces: setting({
+    env: 'PASSERINE_CBOR_NAMESPACES',
+    flag: '--cbor-namespaces <names>',
+    kind: list(namespaceName, 1_000),
+    default: [],
+    defaultText: 'none (enough on loopback)',
+    does: 'namespaces CBOR-RPC may serve; required, and must name the gateway namespace, when `--cbor-host` is beyond loopback',
+  }),
+  edgeTokens: setting({
+    env: 'PASSERINE_EDGE_TOKENS',
+    flag: '--edge-tokens <file>',
+    kind: command(),
+    defaultText: 'none: gRPC and HTTP ask for no token',
+    does: 'a file of bearer tokens gRPC and HTTP require, one a line: `<token> <role> [namespace]` (roles worker, admin)',
+  }),
+  edgeCert: setting({
+    env: 'PASSERINE_EDGE_CERT',
+    flag: '--edge-cert <file>',
+    kind: command(),
+    defaultText: 'none: gRPC and HTTP without TLS',
+    does: 'the certificate (PEM file) gRPC and HTTP serve TLS with (with `--edge-key`)',
+  }),
+  edgeKey: setting({
+    env: 'PASSERINE_EDGE_KEY',
+    flag: '--edge-key <file>',
+    kind: command(),
+    defaultText: 'none',
+    does: "the edge certificate's private key (PEM file)",
+  }),
+  edgeClientCa: setting({
+    env: 'PASSERINE_EDGE_CLIENT_CA',
+    flag: '--edge-client-ca <file>',
+    kind: command(),
+    defaultText: 'none: no client certificate asked',
+    does: 'an authority (PEM file) whose client certificates gRPC and HTTP require; others are refused in the handshake',
   }),
   threads: setting({
     env: 'PASSERINE_THREADS',

@@ -11,11 +11,15 @@ export type ErrorCode =
   | 'timeout'
   | 'unavailable'
   | 'corrupt'
+  | 'unauthenticated'
+  | 'forbidden'
   | 'internal';
 
 /** HTTP-style numbers, used by the edges that speak in numbers. */
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
   illegal_state: 403,
   not_found: 404,
   timeout: 408,
@@ -83,6 +87,20 @@ export class TimeoutError extends PasserineError {
 export class UnavailableError extends PasserineError {
   constructor(message: string, details?: Record<string, unknown>) {
     super('unavailable', message, details);
+  }
+}
+
+/** No credential, or one nobody issued: who is calling is not known. */
+export class UnauthenticatedError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('unauthenticated', message, details);
+  }
+}
+
+/** A known caller asked for what its role or namespace does not allow. */
+export class ForbiddenError extends PasserineError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('forbidden', message, details);
   }
 }
 

@@ -1,5 +1,5 @@
 export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './server.ts';
-export { buildServerConfig, stripBlock } from './server-config.ts';
+export { buildServerConfig, type ServerTls, stripBlock } from './server-config.ts';
 export {
   natsServerBinary,
   natsServerVersion,
@@ -8,7 +8,13 @@ export {
   type ServerVersion,
 } from './server-binary.ts';
 export { freePort, portIsFree } from './free-port.ts';
-export { connectNats, waitForJetStream, type ConnectOptions, type NatsConnection } from './connect.ts';
+export {
+  connectNats,
+  inboxOf,
+  waitForJetStream,
+  type ConnectOptions,
+  type NatsConnection,
+} from './connect.ts';
 export {
   serveRpc,
   requestRpc,

@@ -1,13 +1,14 @@
 import {
-  createInbox,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
+  PermissionViolationError,
   type Subscription,
 } from '@nats-io/transport-node';
 import {
   decode,
   encode,
+  ForbiddenError,
   fromWireError,
   limits,
   type Logger,
@@ -16,6 +17,7 @@ import {
   toWireError,
   type WireError,
 } from '@passerine/core';
+import { inboxOf } from './connect.ts';
 
 /**
  * Every internal reply is either { ok: value } or { err: WireError }: what serveRpc answers and
@@ -169,7 +171,7 @@ const requesters = new WeakMap<NatsConnection, Requester>();
  */
 class Requester {
   closed = false;
-  private readonly inbox = `${createInbox()}.`;
+  private readonly inbox: string;
   private readonly pending = new Map<string, Pending>();
   private readonly subscription: Subscription;
   private nextToken = 0;
@@ -178,8 +180,29 @@ class Requester {
   private readonly expirySweep = setInterval(() => this.expire(), EXPIRY_SWEEP_MS).unref();
 
   constructor(private readonly nc: NatsConnection) {
+    this.inbox = `${inboxOf(nc)}.`;
     this.subscription = nc.subscribe(`${this.inbox}*`, { callback: (err, msg) => this.receive(err, msg) });
     void this.subscription.closed.then(() => this.close());
+    void this.watchRefusals();
+  }
+
+  /**
+   * A publish the server's permissions refuse is dropped with an error on the connection, not on
+   * the request: without this the caller would wait out its timeout and learn nothing.
+   */
+  private async watchRefusals(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (this.closed) return;
+      const error = status.type === 'error' ? status.error : undefined;
+      if (!(error instanceof PermissionViolationError) || error.operation !== 'publish') continue;
+      for (const [token, pending] of this.pending) {
+        if (pending.subject !== error.subject) continue;
+        this.settle(
+          token,
+          new ForbiddenError(`NATS refused this connection's user to publish on ${error.subject}`),
+        );
+      }
+    }
   }
 
   request(

@@ -12,6 +12,28 @@ export interface ServerConfigOptions {
   base?: string;
   cluster?: { name: string; port: number; routes: number[] };
   maxPayload?: number;
+  /** A file holding the `authorization` block (users per role); included, so a reload rereads it. */
+  authorizationFile?: string;
+  /** TLS for clients and, when clustered, for routes; `verify` asks clients for a certificate. */
+  tls?: ServerTls;
+}
+
+export interface ServerTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  verify?: boolean;
+}
+
+function tlsBlock(tls: ServerTls, indent = ''): string[] {
+  return [
+    `${indent}tls {`,
+    `${indent}  cert_file: ${JSON.stringify(tls.certFile)}`,
+    `${indent}  key_file: ${JSON.stringify(tls.keyFile)}`,
+    `${indent}  ca_file: ${JSON.stringify(tls.caFile)}`,
+    tls.verify ? `${indent}  verify: true` : '',
+    `${indent}}`,
+  ].filter(Boolean);
 }
 
 export function stripBlock(conf: string, block: string): string {
@@ -52,13 +74,17 @@ export function buildServerConfig(o: ServerConfigOptions): string {
     `port: ${o.port}`,
     o.maxPayload ? `max_payload: ${o.maxPayload}` : '',
     jetstreamBlock(o.base, o.storeDir),
+    o.authorizationFile ? `include ${JSON.stringify(o.authorizationFile)}` : '',
+    ...(o.tls ? tlsBlock(o.tls) : []),
   ];
   if (o.cluster) {
     lines.push(
       'cluster {',
       `  name: ${JSON.stringify(o.cluster.name)}`,
       `  listen: "${o.host}:${o.cluster.port}"`,
-      `  routes: [${o.cluster.routes.map((p) => `"nats-route://${o.host}:${p}"`).join(', ')}]`,
+      `  routes: [${o.cluster.routes.map((p) => `"${o.tls ? 'tls' : 'nats-route'}://${o.host}:${p}"`).join(', ')}]`,
+      // Routes show certificates both ways: a node of another authority cannot join.
+      ...(o.tls ? tlsBlock({ ...o.tls, verify: true }, '  ') : []),
       '}',
     );
   }

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { UnavailableError } from '@passerine/core';
-import { buildServerConfig } from './server-config.ts';
+import { buildServerConfig, type ServerTls } from './server-config.ts';
 import { natsServerBinary, natsServerVersion, type ServerVersion } from './server-binary.ts';
 
 export interface NatsServerOptions {
@@ -20,6 +20,9 @@ export interface NatsServerOptions {
   readyTimeoutMs?: number;
   /** Where server output goes; kept in memory (last lines) when not given. */
   logFile?: string;
+  /** A file with the `authorization` block; see buildServerConfig. */
+  authorizationFile?: string;
+  tls?: ServerTls;
 }
 
 export interface NatsServerHandle {
@@ -32,6 +35,8 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
   /** The last lines the server printed, for error reports. */
   recentOutput(): string;
+  /** Asks the server to reread its configuration (and its authorization file). */
+  reload(): void;
 }
 
 const RECENT_LINES = 50;
@@ -76,6 +81,9 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
       base: options.baseConfig,
       cluster: options.cluster,
       maxPayload: options.maxPayload,
+      // nats-server reads an include relative to the config file's directory.
+      authorizationFile: options.authorizationFile && relative(options.dir, options.authorizationFile),
+      tls: options.tls,
     }),
   );
   // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the
@@ -114,12 +122,13 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
   }
   const port = Number(new URL(url).port);
   return {
-    url: `nats://${host}:${port}`,
+    url: `${options.tls ? 'tls' : 'nats'}://${host}:${port}`,
     port,
     pid,
     version,
     storeDir,
     recentOutput: () => recent.join('\n'),
+    reload: () => child.kill('SIGHUP'),
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Clock, IdSource, Logger } from '@passerine/core';
 import type { Names } from '@passerine/subjects';
+import type { ConnectOptions } from './connect.ts';
 import type { LocalRpc } from './local-rpc.ts';
 
 /** What every service is handed: no module-level singletons, everything passed in. */
@@ -15,6 +16,11 @@ export interface ServiceContext {
    * gateway here when both run in one process); absent, every call goes over NATS.
    */
   local?: LocalRpc;
+  /**
+   * How this service may open connections of its own (edge processes do): its role's user and
+   * TLS files, when the server asks for them. Never logged.
+   */
+  natsAccess?: Omit<ConnectOptions, 'servers' | 'name' | 'timeoutMs'>;
 }
 
 /** A Passerine service: one actor kind, any number of replicas, all runnable in one process. */

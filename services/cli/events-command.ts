@@ -10,6 +10,7 @@ interface EventsOptions {
   until?: string;
   natsUrl?: string;
   prefix?: string;
+  natsCredentials?: string;
 }
 
 async function printRecords(opts: EventsOptions, follow: boolean): Promise<void> {

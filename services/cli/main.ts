@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDefinitionCommands } from './batch/definitions-command.ts';
 import { registerRunCommands } from './batch/runs-command.ts';
 import { registerDeadLetters } from './deadletters/deadletters-command.ts';
+import { registerCredentials } from './credentials-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerLogs } from './logs-command.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerDeadLetters(program);
   registerWorkQueueCommands(program);
+  registerCredentials(program);
   return program;
 }
 

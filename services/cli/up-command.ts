@@ -29,9 +29,16 @@ export function registerUp(program: Command): void {
     // Every setting is read and checked before anything starts.
     const sources = settingSources(command, commandGroups.up);
     const run = readSettings(runSettings, sources);
-    const { natsUrl, natsPort } = readSettings(upSettings, sources);
+    const { natsUrl, natsPort, natsAuth, natsCredentials, natsCa, natsCert, natsKey } = readSettings(
+      upSettings,
+      sources,
+    );
+    const natsTls = { caFile: natsCa, certFile: natsCert, keyFile: natsKey };
     const services = chooseServices().map((s) => ({ name: s.name, create: s.prepare(sources) }));
-    serveUntilSignalled(await up({ run, natsUrl, natsPort, services }), 'Passerine is up.');
+    serveUntilSignalled(
+      await up({ run, natsUrl, natsPort, natsAuth, natsCredentials, natsTls, services }),
+      'Passerine is up.',
+    );
   });
 
   const serveCommand = program
@@ -41,9 +48,13 @@ export function registerUp(program: Command): void {
     async (names: string[], _opts, command: Command) => {
       const sources = settingSources(command, commandGroups.serve);
       const run = readSettings(runSettings, sources);
-      const { natsUrl } = readSettings(serveSettings, sources);
+      const { natsUrl, natsCredentials, natsCa, natsCert, natsKey } = readSettings(serveSettings, sources);
+      const natsTls = { caFile: natsCa, certFile: natsCert, keyFile: natsKey };
       const services = chooseServices(names).map((s) => ({ name: s.name, create: s.prepare(sources) }));
-      serveUntilSignalled(await up({ run, natsUrl, services }), `Passerine ${names.join(', ')} serving.`);
+      serveUntilSignalled(
+        await up({ run, natsUrl, natsCredentials, natsTls, services }),
+        `Passerine ${names.join(', ')} serving.`,
+      );
     },
   );
 }

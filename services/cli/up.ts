@@ -14,7 +14,23 @@ import {
   waitForJetStream,
 } from '@passerine/natsconn';
 import { provision } from '@passerine/eventlog';
-import { createNames } from '@passerine/subjects';
+import {
+  AUTHORIZATION_FILE,
+  CREDENTIALS_FILE,
+  type CredentialFile,
+  EMBEDDED_ROLE,
+  findCredential,
+  generateCredentials,
+  locateNatsCredential,
+  type NatsCredential,
+  type NatsTlsFiles,
+  natsAuthOptions,
+  natsTlsOptions,
+  readCredentialFile,
+  type ServiceRole,
+  saveCredentials,
+} from '@passerine/security';
+import { createNames, type Names } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
 
@@ -27,6 +43,12 @@ export interface UpCommandOptions {
   natsUrl?: string;
   /** Client port of the embedded nats-server (-1: any free one). */
   natsPort?: number;
+  /** Whether the embedded nats-server has a user per role (default: yes). */
+  natsAuth?: boolean;
+  /** Who to connect to a given NATS as (a file of one credential). */
+  natsCredentials?: string;
+  /** TLS towards a given NATS. */
+  natsTls?: NatsTlsFiles;
   /** The services to start, in order, each ready to build from its options. */
   services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
@@ -37,7 +59,11 @@ export interface RunningPasserine {
   stop(): Promise<void>;
 }
 
-async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServerHandle> {
+async function embeddedServer(
+  dir: string,
+  natsPort: number | undefined,
+  authorizationFile: string | undefined,
+): Promise<NatsServerHandle> {
   const port = natsPort ?? ((await portIsFree(4222)) ? 4222 : -1);
   const confPath = join(projectRoot, 'nats.conf');
   return startNatsServer({
@@ -46,7 +72,23 @@ async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServe
     serverName: 'passerine-embedded',
     baseConfig: existsSync(confPath) ? readFileSync(confPath, 'utf8') : undefined,
     logFile: join(dir, 'nats-server.log'),
+    authorizationFile,
   });
+}
+
+/**
+ * The embedded server's users: those of the last run when its prefix is the same (workers keep
+ * the credentials they were issued), else a fresh set. Services of this process connect as one
+ * user holding the union of their roles; the CLI and programs here find the admin's.
+ */
+function embeddedCredentials(dir: string, names: Names): CredentialFile {
+  const previous = readCredentialFile(dir);
+  const file = previous?.prefix === names.prefix ? previous : generateCredentials(names);
+  saveCredentials(dir, file, names);
+  if (!findCredential(file, EMBEDDED_ROLE)) {
+    throw new UnavailableError(`${join(dir, CREDENTIALS_FILE)} has no ${EMBEDDED_ROLE} user`);
+  }
+  return file;
 }
 
 /** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
@@ -59,16 +101,36 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   }
   const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs } = options.run;
   const logger = createLogger({ level: logLevel });
+  const names = createNames(prefix);
   let server: NatsServerHandle | undefined;
+  let credential = locateNatsCredential({ file: options.natsCredentials });
+  // What a service's own extra connections present: its role's user here, else the one given.
+  let roleCredential = (_service: string): NatsCredential | undefined => credential;
+  // `serve` beside this directory's `passerine up`, on its NATS, finds its role's credential as
+  // the CLI finds the admin's: one service runs as its role, several as the union of theirs.
+  const local = options.natsUrl && !options.natsCredentials ? readEndpoints() : null;
+  const localFile = local?.nats === options.natsUrl ? readCredentialFile(dataDir()) : null;
+  if (localFile) {
+    const only = options.services.length === 1 ? (options.services[0]?.name as ServiceRole) : undefined;
+    credential = findCredential(localFile, only ?? EMBEDDED_ROLE);
+    roleCredential = (service) => findCredential(localFile, service as ServiceRole);
+  }
   if (!options.natsUrl) {
     const dir = dataDir();
-    await mkdir(dir, { recursive: true });
-    server = await embeddedServer(dir, options.natsPort);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = options.natsAuth === false ? undefined : embeddedCredentials(dir, names);
+    credential = file && findCredential(file, EMBEDDED_ROLE);
+    roleCredential = (service) => file && findCredential(file, service as ServiceRole);
+    server = await embeddedServer(dir, options.natsPort, credential && join(dir, AUTHORIZATION_FILE));
   }
   const natsUrl = options.natsUrl ?? server!.url;
-  const names = createNames(prefix);
   const started: Service[] = [];
-  const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
+  const nc = await connectNats({
+    servers: natsUrl,
+    name: 'passerine-up',
+    ...natsAuthOptions(credential),
+    ...natsTlsOptions(options.natsTls ?? {}),
+  });
   try {
     await waitForJetStream(nc);
     await provision(nc, names, {
@@ -78,7 +140,14 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     const local = localCalls ? new LocalRpc() : undefined;
     const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
     for (const entry of options.services) {
-      const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
+      const service = await entry.create({
+        ...ctx,
+        logger: logger.child({ service: entry.name }),
+        natsAccess: {
+          ...natsAuthOptions(roleCredential(entry.name)),
+          ...natsTlsOptions(options.natsTls ?? {}),
+        },
+      });
       await service.start();
       started.push(service);
     }
@@ -91,7 +160,15 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const endpoints: Record<string, string> = { nats: natsUrl };
   for (const s of started) Object.assign(endpoints, s.endpoints?.() ?? {});
   // Only the embedded default records itself: commands run here then find it without flags.
-  if (server) await writeEndpoints({ pid: process.pid, prefix: names.prefix, ...endpoints, nats: natsUrl });
+  if (server) {
+    await writeEndpoints({
+      pid: process.pid,
+      natsPid: server.pid,
+      prefix: names.prefix,
+      ...endpoints,
+      nats: natsUrl,
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   return {

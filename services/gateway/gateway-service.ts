@@ -3,6 +3,7 @@ import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
 import { createCoordinateHandler } from './coordinate/index.ts';
 import { EdgeProcesses } from './edge/edge-processes.ts';
+import { edgeSecurity } from './edge-security.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 
 export interface GatewayOptions {
@@ -19,6 +20,16 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /** Networks CBOR-RPC accepts connections from; empty or absent: any. */
+  cborAllow?: string[];
+  /** Namespaces CBOR-RPC may serve: required, naming `namespace`, when bound beyond loopback. */
+  cborNamespaces?: string[];
+  /** A file of bearer tokens gRPC requires (see parseTokenFile); absent: none asked. */
+  edgeTokens?: string;
+  /** TLS for gRPC: certificate and key, and an authority whose client certificates it requires. */
+  edgeCert?: string;
+  edgeKey?: string;
+  edgeClientCa?: string;
   /**
    * Processes serving Coordinate connections: this one and `threads - 1` edge processes it hands
    * connections to. Default 1.
@@ -51,6 +62,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const logger = ctx.logger.child({ service: 'gateway', namespace });
   const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace, local: ctx.local });
   const ports = { cbor: 0, grpc: 0 };
+  const edge = edgeSecurity(cborHost, namespace, options);
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
   let edges: EdgeProcesses | undefined;
@@ -70,6 +82,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
             logLevel: logger.level,
             maxFrameBytes: options.maxFrameBytes,
             idleTimeoutMs: options.idleTimeoutMs,
+            natsAccess: ctx.natsAccess,
           },
           logger,
           (err) => {
@@ -94,11 +107,19 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
         maxFrameBytes: options.maxFrameBytes,
         idleTimeoutMs: options.idleTimeoutMs,
         maxConnections: options.maxConnections,
+        allowedNetworks: edge.allowedNetworks,
         logger,
       });
       try {
         ports.cbor = (await cbor.listen()).port;
-        grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx });
+        grpc = createGrpcServer({
+          api,
+          namespace,
+          logger,
+          scheduler: ctx,
+          tokens: edge.tokens,
+          tls: edge.tls,
+        });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
       } catch (err) {
         await cbor.close();

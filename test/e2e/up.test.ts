@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { JetStreamEventLog } from '@passerine/eventlog';
 import { processAlive } from '@passerine/executors';
 import { connectNats } from '@passerine/natsconn';
+import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
 import { createNames } from '@passerine/subjects';
 import { runCli, spawnCli, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,8 @@ describe('passerine up (embedded default) and the events commands', () => {
   });
 
   it('lets commands run from the same directory find it without flags', async () => {
-    const nc = await connectNats({ servers: endpoints.nats });
+    const admin = locateNatsCredential({ dataDir: join(cwd, '.passerine') });
+    const nc = await connectNats({ servers: endpoints.nats, ...natsAuthOptions(admin) });
     const names = createNames(endpoints.prefix);
     const log = new JetStreamEventLog(nc, { stream: names.eventStream });
     const subject = names.customEvents('cli-test');

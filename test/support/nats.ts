@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type ConnectOptions,
   connectNats,
   freePort,
   type NatsConnection,
   type NatsServerHandle,
+  type ServerTls,
   type ServerVersion,
   serverAtLeast,
   startNatsServer,
@@ -20,6 +22,8 @@ async function baseConfig(): Promise<string | undefined> {
 }
 
 export interface TestServer {
+  /** Its directory (config, store), removed by stop(). */
+  dir: string;
   url: string;
   version: ServerVersion;
   server: NatsServerHandle;
@@ -30,21 +34,36 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Users per role: the server then refuses anyone else (see @passerine/security). */
+  authorizationFile?: string;
+  tls?: ServerTls;
+  /** Who the readiness probe connects as, when the server requires users or client certificates. */
+  probe?: Omit<ConnectOptions, 'servers'>;
+}
+
 /** A real nats-server with JetStream on a free port and its own temporary store directory. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'passerine-nats-'));
-  const server = await startNatsServer({ dir, baseConfig: await baseConfig(), serverName: 'test' });
+  const server = await startNatsServer({
+    dir,
+    baseConfig: await baseConfig(),
+    serverName: 'test',
+    authorizationFile: options.authorizationFile,
+    tls: options.tls,
+  });
   const connections: NatsConnection[] = [];
-  const probe = await connectNats({ servers: server.url });
+  const probe = await connectNats({ ...options.probe, servers: server.url });
   await waitForJetStream(probe);
   await probe.close();
   return {
+    dir,
     url: server.url,
     version: server.version,
     server,
     atLeast: (major, minor) => serverAtLeast(server.version, major, minor),
     async connect(name) {
-      const nc = await connectNats({ servers: server.url, name });
+      const nc = await connectNats({ ...options.probe, servers: server.url, name });
       connections.push(nc);
       return nc;
     },
@@ -66,7 +85,10 @@ export interface TestCluster {
 }
 
 /** A cluster of `size` nats-servers with JetStream on loopback, routes between all of them. */
-export async function startTestCluster(size = 3): Promise<TestCluster> {
+export async function startTestCluster(
+  size = 3,
+  options: Pick<TestServerOptions, 'tls' | 'probe'> = {},
+): Promise<TestCluster> {
   const root = await mkdtemp(join(tmpdir(), 'passerine-cluster-'));
   const base = await baseConfig();
   const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
@@ -80,12 +102,13 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
         baseConfig: base,
         serverName: `n${i}`,
         cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
+        tls: options.tls,
       });
     }),
   );
   const connections: NatsConnection[] = [];
   for (const s of servers) {
-    const nc = await connectNats({ servers: s.url });
+    const nc = await connectNats({ ...options.probe, servers: s.url });
     await waitForJetStream(nc, 30_000);
     await nc.close();
   }
@@ -93,7 +116,7 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
     urls: servers.map((s) => s.url),
     servers,
     async connect(name) {
-      const nc = await connectNats({ servers: servers.map((s) => s.url), name });
+      const nc = await connectNats({ ...options.probe, servers: servers.map((s) => s.url), name });
       connections.push(nc);
       return nc;
     },

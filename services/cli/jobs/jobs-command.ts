@@ -9,6 +9,7 @@ import { commandJob } from './job-input.ts';
 interface Common {
   natsUrl?: string;
   prefix?: string;
+  natsCredentials?: string;
   json?: boolean;
 }
 

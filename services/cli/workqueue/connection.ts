@@ -6,6 +6,7 @@ export interface WorkQueueOptions {
   namespace: string;
   natsUrl?: string;
   prefix?: string;
+  natsCredentials?: string;
   json?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '@passerine/core';
 import type { CborValue, RpcParams } from '@passerine/cbor';
+import type { AllowedNetworks } from '@passerine/security';
 
 export interface CborRpcContext {
   /** Unique per server instance, counting from 1; lets a handler tie calls to one client connection. */
@@ -30,6 +31,8 @@ export interface CborRpcServerOptions {
   maxConnections?: number;
   /** Requests read but not yet answered on one connection before reading pauses. */
   maxInFlightPerConnection?: number;
+  /** Connections from elsewhere are refused (an error frame, then closed) and logged. */
+  allowedNetworks?: AllowedNetworks;
   logger?: Logger;
   /**
    * Offered every accepted connection (within the limit, counted here) before it is served in this

@@ -37,10 +37,25 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
 
   // Handed-off sockets must reach their process unread: paused from the accept on.
   const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: !!handOff }, (socket) => {
+    if (options.allowedNetworks && !options.allowedNetworks.allows(socket.remoteAddress)) {
+      const remote = socket.remoteAddress ?? 'an unknown address';
+      logger.warn(
+        { remote, allowed: options.allowedNetworks.description },
+        'connection from a network not allowed; refused',
+      );
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      refuse(
+        socket,
+        `connections from ${remote} are not allowed (allowed: ${options.allowedNetworks.description})`,
+      );
+      return;
+    }
     if (served >= maxConnections) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      refuse(socket);
+      logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+      refuse(socket, `server busy: ${maxConnections} connections already open`);
       return;
     }
     served++;
@@ -57,12 +72,9 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     if (handOff) socket.resume();
   });
 
-  function refuse(socket: Socket): void {
-    logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+  function refuse(socket: Socket, why: string): void {
     socket.on('error', () => {});
-    socket.end(
-      encodeFrame(buildErrorResponse(null, `server busy: ${maxConnections} connections already open`)),
-    );
+    socket.end(encodeFrame(buildErrorResponse(null, why)));
     setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS).unref();
   }
 

@@ -22,7 +22,11 @@ const logger = createLogger({ level: config.logLevel }).child({
   namespace: config.namespace,
 });
 const send = (message: FromEdge) => process.send?.(message);
-const nc = await connectNats({ servers: config.natsUrl, name: 'passerine-gateway-edge' });
+const nc = await connectNats({
+  ...config.natsAccess,
+  servers: config.natsUrl,
+  name: 'passerine-gateway-edge',
+});
 const api = new WorkQueueClient(nc, createNames(config.prefix), { namespace: config.namespace });
 const settings = {
   handler: createCoordinateHandler(api, config.namespace),

@@ -1,3 +1,5 @@
+import type { ServiceContext } from '@passerine/natsconn';
+
 /** What an edge process needs to serve Coordinate connections on its own NATS connection. */
 export interface EdgeConfig {
   natsUrl: string;
@@ -6,6 +8,8 @@ export interface EdgeConfig {
   logLevel: string;
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
+  /** The gateway's NATS user and TLS files, when the server asks for them. */
+  natsAccess?: ServiceContext['natsAccess'];
 }
 
 /** From the gateway to an edge process; a `connection` message carries the socket as its handle. */

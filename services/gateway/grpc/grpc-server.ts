@@ -1,6 +1,8 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@passerine/core';
 import type { WorkQueueApi } from '../coordinate/index.ts';
+import type { EdgeToken } from '@passerine/security';
+import { bearerInterceptor } from './bearer-interceptor.ts';
 import { loadProtos } from './load-protos.ts';
 import { type SchedulerDeps, schedulerService } from './scheduler-service.ts';
 import { SubscriberRegistry } from './task-stream.ts';
@@ -28,12 +30,19 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** The frontends' job API, for the Scheduler service. */
   scheduler: SchedulerDeps;
+  /** When given, every call needs one of these bearer tokens (see bearerInterceptor). */
+  tokens?: readonly EdgeToken[];
+  /** Serve TLS with this certificate; with a client authority, require its client certificates. */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const logger = options.logger.child({ component: 'grpc' });
   const protos = loadProtos();
-  const server = new Server(serverOptions);
+  const server = new Server({
+    ...serverOptions,
+    ...(options.tokens && { interceptors: [bearerInterceptor(options.tokens, options.namespace, logger)] }),
+  });
   server.addService(protos.WorkQueue.service, workQueueService(options.api, options.namespace, logger));
   const subscribers = new SubscriberRegistry();
   server.addService(protos.Worker.service, workerService(options.api, subscribers, logger));
@@ -44,7 +53,14 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     listen(host, port) {
       return new Promise((resolve, reject) => {
         const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-        server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
+        const credentials = options.tls
+          ? ServerCredentials.createSsl(
+              options.tls.clientCa ?? null,
+              [{ cert_chain: options.tls.cert, private_key: options.tls.key }],
+              options.tls.clientCa !== undefined,
+            )
+          : ServerCredentials.createInsecure();
+        server.bindAsync(address, credentials, (err, boundPort) => {
           if (err) return reject(err);
           bound = true;
           logger.info({ host, port: boundPort }, 'gRPC listening');

@@ -11,6 +11,8 @@ export const grpcStatusOf: Record<ErrorCode, status> = {
   timeout: status.DEADLINE_EXCEEDED,
   unavailable: status.UNAVAILABLE,
   corrupt: status.DATA_LOSS,
+  unauthenticated: status.UNAUTHENTICATED,
+  forbidden: status.PERMISSION_DENIED,
   internal: status.INTERNAL,
 };
 

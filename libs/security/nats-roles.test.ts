@@ -1,0 +1,89 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { encode } from '@passerine/core';
+import { requestRpc, serveRpc } from '@passerine/natsconn';
+import { createNames } from '@passerine/subjects';
+import { uniquePrefix } from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCredential } from './credentials.ts';
+import { permissionErrorFor, startRoleServer } from './test-nats-roles.ts';
+
+const names = createNames(uniquePrefix());
+let roles: Awaited<ReturnType<typeof startRoleServer>>;
+let admin: NatsConnection;
+
+beforeAll(async () => {
+  roles = await startRoleServer(names, ['alpha', 'beta']);
+  admin = await roles.connectAs('admin');
+});
+afterAll(async () => roles?.stop());
+
+/** Publishes as `nc`, and shows both the server's refusal and that nobody received the message. */
+async function refusedPublish(nc: NatsConnection, subject: string) {
+  const seen: string[] = [];
+  const spy = admin.subscribe(subject, { callback: (_e, m) => void seen.push(m.subject) });
+  await admin.flush();
+  const error = permissionErrorFor(nc, subject);
+  nc.publish(subject, encode({ forged: true }));
+  await nc.flush();
+  const message = await error;
+  await admin.flush();
+  spy.unsubscribe();
+  expect(seen).toEqual([]);
+  return message;
+}
+
+describe('NATS roles', () => {
+  it('lets a worker call its own namespace and read the answer in its own inbox', async () => {
+    const served = serveRpc(admin, names.workQueueRpc('alpha', 'get_work'), async () => ({ unit: 'u1' }));
+    await admin.flush();
+    const worker = await roles.connectAs('worker', 'alpha');
+    expect(await requestRpc(worker, names.workQueueRpc('alpha', 'get_work'), {}, 3_000)).toEqual({
+      unit: 'u1',
+    });
+    served.unsubscribe();
+  });
+
+  it('refuses a worker publishing events', async () => {
+    const worker = await roles.connectAs('worker', 'alpha');
+    const message = await refusedPublish(worker, names.workSpecEvents('alpha', 'spec'));
+    expect(message).toMatch(/Permissions Violation for Publish/i);
+  });
+
+  it('refuses a worker forging a node report or a reservation', async () => {
+    const worker = await roles.connectAs('worker', 'alpha');
+    await refusedPublish(worker, names.frontend('f1', 'reports'));
+    await refusedPublish(worker, names.nodeMonitor('n1', 'reserve'));
+  });
+
+  it("refuses a worker calling or reading another namespace's subjects", async () => {
+    const worker = await roles.connectAs('worker', 'alpha');
+    await refusedPublish(worker, names.workQueueRpc('beta', 'get_work'));
+    const reading = permissionErrorFor(worker, names.workQueueRpc('beta', '*'));
+    worker.subscribe(names.workQueueRpc('beta', '*'));
+    expect(await reading).toMatch(/Permissions Violation for Subscription/i);
+    // Nor another user's replies: inboxes are per user.
+    const inboxes = permissionErrorFor(worker, '_INBOX.>');
+    worker.subscribe('_INBOX.>');
+    expect(await inboxes).toMatch(/Subscription/);
+  });
+
+  it('refuses a node monitor publishing events, and a gateway serving the store', async () => {
+    const node = await roles.connectAs('node-monitor');
+    await refusedPublish(node, names.workSpecEvents('alpha', 'spec'));
+    const gateway = await roles.connectAs('gateway');
+    const serving = permissionErrorFor(gateway, names.workQueueRpc('alpha', 'get_work'));
+    gateway.subscribe(names.workQueueRpc('alpha', 'get_work'));
+    expect(await serving).toMatch(/Subscription/);
+  });
+
+  it('refuses a wrong password and a missing one, before any message', async () => {
+    const worker = findCredential(roles.credentials, 'worker', 'alpha')!;
+    const { connectNats } = await import('@passerine/natsconn');
+    await expect(
+      connectNats({ servers: roles.server.url, user: worker.user, pass: 'wrong', timeoutMs: 2_000 }),
+    ).rejects.toThrow(/Authorization Violation/i);
+    await expect(connectNats({ servers: roles.server.url, timeoutMs: 2_000 })).rejects.toThrow(
+      /Authorization Violation/i,
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { ValidationError } from '@passerine/core';
+import { BATCH_OPERATIONS, encodeToken, type Names } from '@passerine/subjects';
+
+/**
+ * Who may say what on NATS. Every allow list is built from `Names`, the one module that names
+ * subjects, so a renamed subject moves its permission with it. Service roles are trusted parts of
+ * an installation and keep JetStream's API; a worker is a program of one namespace and reaches
+ * Passerine only through that namespace's work-queue calls and its own inbox.
+ */
+export const SERVICE_ROLES = ['frontend', 'node-monitor', 'store', 'dispatcher', 'gateway'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+export const ROLES = [...SERVICE_ROLES, 'worker', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Permissions {
+  publish: string[];
+  subscribe: string[];
+  /** May answer requests it received (reply subjects are not known in advance). */
+  allowResponses: boolean;
+}
+
+/** Reply subjects of one user: a worker's replies cannot be read by another namespace's worker. */
+export function inboxPrefixOf(user: string): string {
+  return `_INBOX_${encodeToken(user).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/** The NATS user name of a role, one per namespace for workers. */
+export function userOf(names: Names, role: Role, namespace?: string): string {
+  if (role !== 'worker') return `${names.prefix}-${role}`;
+  if (!namespace) throw new ValidationError('a worker credential names its namespace');
+  return `${names.prefix}-worker-${encodeToken(namespace)}`;
+}
+
+/** What every service needs of JetStream: its API, acks and flow control, KV and object buckets. */
+function jetStreamUse(names: Names): string[] {
+  const buckets = [
+    names.snapshotBucket,
+    names.leaderBucket,
+    names.namespaceBucket,
+    names.nodeBucket,
+    names.frontendBucket,
+    names.artifactObjects,
+    names.artifactVersions,
+    names.keyLimitBucket,
+  ];
+  return [
+    '$JS.API.>',
+    '$JS.ACK.>',
+    '$JS.FC.>',
+    ...buckets.flatMap((bucket) => [`$KV.${bucket}.>`, `$O.${bucket}.>`]),
+  ];
+}
+
+/** Wildcard forms of the per-id subjects (`*` stands where an id goes). */
+function anyId(names: Names) {
+  const wq = names.workQueueRpc('x', 'x').split('.').slice(0, -2).join('.');
+  return {
+    frontends: names.frontend('x', 'getTask').replace(/\.x\.getTask$/, '.*.*'),
+    nodeMonitors: names.nodeMonitor('x', 'reserve').replace(/\.x\.reserve$/, '.*.*'),
+    jobRpc: names.jobRpc('status').replace(/\.status$/, '.*'),
+    workQueueRpc: `${wq}.>`,
+    workerTasks: names.workerTasks('x').replace(/\.x$/, '.*'),
+    jobEvents: names.allJobEvents,
+    namespaceEvents: names.namespaceFilter('x').replace(/\.x\.>$/, '.>'),
+    batchRpc: names.batchRpc(BATCH_OPERATIONS[0]).replace(/\.[^.]+$/, '.*'),
+  };
+}
+
+function servicePermissions(names: Names, role: ServiceRole): Permissions {
+  const any = anyId(names);
+  const js = jetStreamUse(names);
+  const inbox = '_INBOX.>';
+  const roles: Record<ServiceRole, { publish: string[]; subscribe: string[] }> = {
+    frontend: {
+      publish: [any.nodeMonitors, any.frontends, any.jobEvents, names.allJobWatch, names.allLogs],
+      subscribe: [any.frontends, any.jobRpc, names.submitJob, any.jobEvents],
+    },
+    'node-monitor': {
+      publish: [any.frontends, names.allLogs, any.workerTasks],
+      subscribe: [any.nodeMonitors],
+    },
+    store: {
+      publish: [any.namespaceEvents, names.openNamespace],
+      subscribe: [any.workQueueRpc, names.openNamespace, any.namespaceEvents],
+    },
+    dispatcher: {
+      publish: [names.allBatchEvents, names.submitJob, any.jobRpc],
+      subscribe: [any.batchRpc, names.allJobWatch],
+    },
+    gateway: {
+      publish: [
+        any.workQueueRpc,
+        names.openNamespace,
+        names.submitJob,
+        any.jobRpc,
+        any.frontends,
+        any.nodeMonitors,
+      ],
+      subscribe: [any.workerTasks, names.allJobWatch, names.allLogs],
+    },
+  };
+  // Frontends and the pump read work queues as a client does; node monitors read their task's spec.
+  if (role === 'frontend' || role === 'node-monitor')
+    roles[role].publish.push(any.workQueueRpc, names.openNamespace);
+  return {
+    // Submitters name an inbox in the job itself for their task notices (not a reply subject, which
+    // allow_responses would cover), so services may publish to default inboxes.
+    publish: [...roles[role].publish, ...js, inbox],
+    subscribe: [...roles[role].subscribe, ...js, inbox],
+    allowResponses: true,
+  };
+}
+
+/** The permissions of a role; a worker's are those of one namespace. */
+export function rolePermissions(names: Names, role: Role, namespace?: string): Permissions {
+  if (role === 'admin') return { publish: ['>'], subscribe: ['>'], allowResponses: true };
+  if (role === 'worker') {
+    const user = userOf(names, role, namespace);
+    const ns = namespace as string;
+    const calls = names.workQueueRpc(ns, 'x').replace(/\.x$/, '.*');
+    return {
+      publish: [calls, names.openNamespace],
+      subscribe: [`${inboxPrefixOf(user)}.>`],
+      allowResponses: false,
+    };
+  }
+  return servicePermissions(names, role);
+}
+
+/** The union of several roles, for one process that runs several services on one connection. */
+export function unionOf(names: Names, roles: readonly ServiceRole[]): Permissions {
+  const all = roles.map((role) => servicePermissions(names, role));
+  return {
+    publish: [...new Set(all.flatMap((p) => p.publish))],
+    subscribe: [...new Set(all.flatMap((p) => p.subscribe))],
+    allowResponses: true,
+  };
+}
