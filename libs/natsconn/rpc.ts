@@ -1,5 +1,6 @@
 import {
   createInbox,
+  headers as natsHeaders,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
@@ -16,6 +17,7 @@ import {
   toWireError,
   type WireError,
 } from '@passerine/core';
+import { injectTrace, runInTraceOf, tracingActive } from '@passerine/metrics';
 
 /**
  * Every internal reply is either { ok: value } or { err: WireError }: what serveRpc answers and
@@ -68,7 +70,8 @@ export function serveRpc<Req, Res>(
         options.logger?.error({ err, subject }, 'subscription failed');
         return;
       }
-      void answer(msg, handler, options.logger);
+      // A request sent inside a traced call carries its trace: the handler's spans join it.
+      void runInTraceOf(msg.headers, () => answer(msg, handler, options.logger));
     },
   });
 }
@@ -93,7 +96,12 @@ export async function requestRpc<Res>(
   request: unknown,
   timeoutMs: number = limits.requestTimeoutMs,
 ): Promise<Res> {
-  const answer = await requestMessage(nc, subject, encode(request), timeoutMs);
+  let traced: { headers: MsgHdrs } | undefined;
+  if (tracingActive()) {
+    traced = { headers: natsHeaders() };
+    injectTrace(traced.headers);
+  }
+  const answer = await requestMessage(nc, subject, encode(request), timeoutMs, traced);
   const reply = decode<Reply<Res>>(answer.data);
   if ('err' in reply) throw fromWireError(reply.err);
   return reply.ok;

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Clock, IdSource, Logger } from '@passerine/core';
+import type { PasserineMetrics } from '@passerine/metrics';
 import type { Names } from '@passerine/subjects';
 
 /** What every service is handed: no module-level singletons, everything passed in. */
@@ -9,6 +10,11 @@ export interface ServiceContext {
   logger: Logger;
   clock: Clock;
   ids: IdSource;
+  /**
+   * This process's figures (one registry per process, gathered instance-wide over NATS). A service
+   * handed none counts into a registry of its own that nobody reads (unit tests).
+   */
+  metrics?: PasserineMetrics;
 }
 
 /** A Passerine service: one actor kind, any number of replicas, all runnable in one process. */

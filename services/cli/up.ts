@@ -13,6 +13,16 @@ import {
   waitForJetStream,
 } from '@passerine/natsconn';
 import { provision } from '@passerine/eventlog';
+import {
+  answerMetricsGather,
+  createMetrics,
+  type MetricsServer,
+  renderRegistry,
+  serveMetrics,
+  startTracing,
+  traceLogFields,
+  type Tracing,
+} from '@passerine/metrics';
 import { createNames } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
@@ -56,8 +66,15 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas } = options.run;
-  const logger = createLogger({ level: logLevel });
+  const { logLevel, prefix, replicas, metricsPort, otlpUrl } = options.run;
+  const tracing: Tracing | null = startTracing({
+    otlpUrl,
+    serviceName: `passerine-${options.services.map((s) => s.name).join('+')}`,
+  });
+  const logger = createLogger({ level: logLevel, mixin: tracing ? traceLogFields : undefined });
+  // One registry for the process, whatever services it runs; the gateway gathers every process's.
+  const metrics = createMetrics();
+  let metricsServer: MetricsServer | undefined;
   let server: NatsServerHandle | undefined;
   if (!options.natsUrl) {
     const dir = dataDir();
@@ -71,7 +88,23 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
+    const gather = answerMetricsGather(nc, names, metrics.registry);
+    started.push({ name: 'metrics-gather', start: async () => {}, stop: async () => gather.unsubscribe() });
+    if (metricsPort !== undefined) {
+      metricsServer = await serveMetrics({
+        host: '127.0.0.1',
+        port: metricsPort,
+        render: renderRegistry(metrics.registry),
+      });
+      const server = metricsServer;
+      started.push({
+        name: 'metrics',
+        start: async () => {},
+        stop: () => server.close(),
+        endpoints: () => ({ metrics: `http://127.0.0.1:${server.port}/metrics` }),
+      });
+    }
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), metrics };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
       await service.start();
@@ -81,6 +114,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await nc.close().catch(() => undefined);
     await server?.stop();
+    await tracing?.stop();
     throw err;
   }
   const endpoints: Record<string, string> = { nats: natsUrl };
@@ -98,6 +132,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
           await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
         }
         await nc.drain().catch(() => undefined);
+        await tracing?.stop().catch(() => undefined);
         if (server) {
           await server.stop();
           await removeEndpoints();

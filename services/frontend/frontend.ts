@@ -3,6 +3,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { chooseAdopter } from '@passerine/scheduling';
+import { createMetrics } from '@passerine/metrics';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
@@ -115,6 +116,7 @@ export class Frontend implements Service {
       ids: this.ctx.ids,
       logger: this.logger,
       counter: this.counter,
+      metrics: this.ctx.metrics ?? createMetrics(),
       maxActiveJobs: this.options.maxActiveJobs,
       lendAfterMs: this.options.lendAfterMs,
       nodeWaitMs: this.options.nodeWaitMs,

@@ -1,7 +1,9 @@
 import { WorkQueueClient } from '@passerine/client';
+import { createMetrics } from '@passerine/metrics';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
-import { createCoordinateHandler } from './coordinate/index.ts';
+import { coordinateMethods, createCoordinateHandler } from './coordinate/index.ts';
+import { connectionFigures, observedHandler } from './observed-edge.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 
 export interface GatewayOptions {
@@ -43,6 +45,8 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const logger = ctx.logger.child({ service: 'gateway', namespace });
   const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace });
   const ports = { cbor: 0, grpc: 0 };
+  const metrics = ctx.metrics ?? createMetrics();
+  const methods = new Set(coordinateMethods(namespace).keys());
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
 
@@ -51,7 +55,8 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
     ports,
     async start() {
       cbor = createCborRpcServer({
-        handler: createCoordinateHandler(api, namespace),
+        handler: observedHandler(createCoordinateHandler(api, namespace), methods, metrics),
+        observer: connectionFigures(metrics, 'cbor'),
         host: cborHost,
         port: options.cborPort ?? gatewayDefaults.cborPort,
         maxFrameBytes: options.maxFrameBytes,

@@ -30,6 +30,17 @@ export interface CborRpcServerOptions {
   /** Requests read but not yet answered on one connection before reading pauses. */
   maxInFlightPerConnection?: number;
   logger?: Logger;
+  /** Told of connections opening, closing and being cut (for metrics). */
+  observer?: ConnectionObserver;
+}
+
+/** Why the server cut or refused a connection. */
+export type DropReason = 'connection_limit' | 'bad_frame' | 'idle_timeout';
+
+export interface ConnectionObserver {
+  opened(): void;
+  closed(): void;
+  dropped(reason: DropReason): void;
 }
 
 export const serverDefaults = {

@@ -28,6 +28,7 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     idleTimeoutMs: options.idleTimeoutMs ?? serverDefaults.idleTimeoutMs,
     maxInFlight: options.maxInFlightPerConnection ?? serverDefaults.maxInFlightPerConnection,
     logger,
+    observer: options.observer,
   };
   const sockets = new Set<Socket>();
   let served = 0;
@@ -41,12 +42,17 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
       return;
     }
     served++;
-    socket.on('close', () => served--);
+    options.observer?.opened();
+    socket.on('close', () => {
+      served--;
+      options.observer?.closed();
+    });
     serveConnection(socket, nextConnectionId++, settings);
   });
 
   function refuse(socket: Socket): void {
     logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+    options.observer?.dropped('connection_limit');
     socket.on('error', () => {});
     socket.end(
       encodeFrame(buildErrorResponse(null, `server busy: ${maxConnections} connections already open`)),
