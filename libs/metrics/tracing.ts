@@ -1,6 +1,7 @@
 import {
   type Context,
   context,
+  isSpanContextValid,
   propagation,
   type Span,
   SpanStatusCode,
@@ -48,9 +49,14 @@ export async function inSpan<T>(
   });
 }
 
-/** Whether a span is recording here: only then do messages carry trace headers. */
+/**
+ * Whether this code runs inside a trace: a span of this process, or the remote parent a message
+ * carried in. Only then do requests carry trace headers and operations open spans of their own.
+ */
 export function tracingActive(): boolean {
-  return trace.getActiveSpan()?.isRecording() ?? false;
+  if (!enabled) return false;
+  const span = trace.getActiveSpan();
+  return span !== undefined && isSpanContextValid(span.spanContext());
 }
 
 /** Header access of a NATS message's headers (MsgHdrs: get/set of strings). */
@@ -78,7 +84,7 @@ export function extractTrace(headers: Headers | undefined): Context {
 /** The active trace and span id for log lines; nothing when no span records. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
   const span = trace.getActiveSpan();
-  if (!span?.isRecording()) return {};
+  if (!span || !isSpanContextValid(span.spanContext())) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
 }
