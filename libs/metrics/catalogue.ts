@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CallFigures } from './call-figures.ts';
 
 /** Seconds, from sub-millisecond store calls to minute-long jobs. */
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -56,31 +57,31 @@ export function createMetrics() {
       'work units by namespace, work spec and status (from the leading store replica)',
       ['namespace', 'spec', 'status'],
     ),
-    storeRequests: new Counter({
-      name: 'passerine_store_requests_total',
-      help: 'work-queue operations answered by a store leader, by operation and outcome (ok or the error code)',
-      labelNames: ['namespace', 'operation', 'outcome'],
-      registers,
-    }),
-    storeRequestSeconds: new Histogram({
-      name: 'passerine_store_request_seconds',
-      help: 'time from a work-queue request reaching the store leader to its answer (append included)',
-      labelNames: ['operation'],
+    /** Work-queue operations answered by a store leader: `of(namespace, operation)`. */
+    storeRequests: new CallFigures(registry, {
+      counter: {
+        name: 'passerine_store_requests_total',
+        help: 'work-queue operations answered by a store leader, by operation and outcome (ok or the error code)',
+      },
+      histogram: {
+        name: 'passerine_store_request_seconds',
+        help: 'time from a work-queue request reaching the store leader to its answer (append included)',
+      },
+      labelNames: ['namespace', 'operation'],
       buckets: latencyBuckets,
-      registers,
     }),
-    rpcCalls: new Counter({
-      name: 'passerine_gateway_calls_total',
-      help: 'calls at the gateway edges, by edge, method and outcome (ok or the error code)',
-      labelNames: ['edge', 'method', 'outcome'],
-      registers,
-    }),
-    rpcCallSeconds: new Histogram({
-      name: 'passerine_gateway_call_seconds',
-      help: 'time from a call arriving at a gateway edge to its answer being written',
+    /** Calls at the gateway's edges: `of(edge, method)`. */
+    gatewayCalls: new CallFigures(registry, {
+      counter: {
+        name: 'passerine_gateway_calls_total',
+        help: 'calls at the gateway edges, by edge, method and outcome (ok or the error code)',
+      },
+      histogram: {
+        name: 'passerine_gateway_call_seconds',
+        help: 'time from a call arriving at a gateway edge to its answer being written',
+      },
       labelNames: ['edge', 'method'],
       buckets: latencyBuckets,
-      registers,
     }),
     gatewayConnections: new Gauge({
       name: 'passerine_gateway_connections',

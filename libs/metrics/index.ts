@@ -1,3 +1,4 @@
+export { CallFigures, type CallFiguresOptions, CallSeries } from './call-figures.ts';
 export {
   createMetrics,
   type PasserineMetrics,

@@ -1,5 +1,5 @@
 import { PasserineError } from '@passerine/core';
-import { inSpan, type PasserineMetrics, tracingEnabled } from '@passerine/metrics';
+import { type CallSeries, inSpan, type PasserineMetrics, tracingEnabled } from '@passerine/metrics';
 import type { CborRpcHandler, ConnectionObserver } from './cbor-rpc/index.ts';
 
 /** Method labels are bounded: a name no method has counts as one label. */
@@ -16,6 +16,8 @@ export function observedHandler(
   methods: ReadonlySet<string>,
   metrics: PasserineMetrics,
 ): CborRpcHandler {
+  const series = new Map<string, CallSeries>();
+  for (const method of [...methods, 'unknown']) series.set(method, metrics.gatewayCalls.of('cbor', method));
   return async (method, params, context) => {
     const label = methodLabel(method, methods);
     const started = performance.now();
@@ -29,8 +31,7 @@ export function observedHandler(
       outcome = err instanceof PasserineError ? err.code : 'error';
       throw err;
     } finally {
-      metrics.rpcCalls.inc({ edge: 'cbor', method: label, outcome });
-      metrics.rpcCallSeconds.observe({ edge: 'cbor', method: label }, (performance.now() - started) / 1000);
+      series.get(label)!.record(outcome, (performance.now() - started) / 1000);
     }
   };
 }

@@ -72,8 +72,7 @@ export class PartitionMetrics {
       outcome = err instanceof PasserineError ? err.code : 'internal';
       throw err;
     } finally {
-      this.metrics.storeRequests.inc({ namespace: this.namespace, operation: op, outcome });
-      this.metrics.storeRequestSeconds.observe({ operation: op }, (performance.now() - started) / 1000);
+      this.metrics.storeRequests.of(this.namespace, op).record(outcome, (performance.now() - started) / 1000);
     }
   }
 }
