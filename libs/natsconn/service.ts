@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Clock, IdSource, Logger } from '@passerine/core';
 import type { PasserineMetrics } from '@passerine/metrics';
 import type { Names } from '@passerine/subjects';
+import type { LocalRpc } from './local-rpc.ts';
 
 /** What every service is handed: no module-level singletons, everything passed in. */
 export interface ServiceContext {
@@ -15,6 +16,11 @@ export interface ServiceContext {
    * handed none counts into a registry of its own that nobody reads (unit tests).
    */
   metrics?: PasserineMetrics;
+  /**
+   * Calls between services of this process that skip nats-server (the store leader serves the
+   * gateway here when both run in one process); absent, every call goes over NATS.
+   */
+  local?: LocalRpc;
 }
 
 /** A Passerine service: one actor kind, any number of replicas, all runnable in one process. */

@@ -6,6 +6,7 @@ import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
 import {
   connectNats,
+  LocalRpc,
   type NatsServerHandle,
   portIsFree,
   type Service,
@@ -66,7 +67,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas, metricsPort, otlpUrl } = options.run;
+  const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs, metricsPort, otlpUrl } =
+    options.run;
   const tracing: Tracing | null = startTracing({
     otlpUrl,
     serviceName: `passerine-${options.services.map((s) => s.name).join('+')}`,
@@ -87,7 +89,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
   try {
     await waitForJetStream(nc);
-    await provision(nc, names, { events: { replicas }, logs: { replicas } });
+    await provision(nc, names, {
+      events: { replicas },
+      logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
+    });
     const gather = answerMetricsGather(nc, names, metrics.registry);
     started.push({ name: 'metrics-gather', start: async () => {}, stop: async () => gather.unsubscribe() });
     if (metricsPort !== undefined) {
@@ -104,7 +109,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
         endpoints: () => ({ metrics: `http://127.0.0.1:${server.port}/metrics` }),
       });
     }
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), metrics };
+    const local = localCalls ? new LocalRpc() : undefined;
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local, metrics };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
       await service.start();

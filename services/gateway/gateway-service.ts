@@ -3,6 +3,7 @@ import { createMetrics } from '@passerine/metrics';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
 import { coordinateMethods, createCoordinateHandler } from './coordinate/index.ts';
+import { EdgeProcesses } from './edge/edge-processes.ts';
 import { connectionFigures, observedHandler } from './observed-edge.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 
@@ -20,11 +21,18 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /**
+   * Processes serving Coordinate connections: this one and `threads - 1` edge processes it hands
+   * connections to. Default 1.
+   */
+  threads?: number;
 }
 
 export interface GatewayService extends Service {
   /** The ports actually bound (after start). */
   readonly ports: { cbor: number; grpc: number };
+  /** Process ids of the edge processes serving Coordinate connections (none with one thread). */
+  edgePids(): number[];
 }
 
 export const gatewayDefaults = {
@@ -43,18 +51,47 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const grpcHost = options.grpcHost ?? cborHost;
   const namespace = options.namespace ?? gatewayDefaults.namespace;
   const logger = ctx.logger.child({ service: 'gateway', namespace });
-  const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace });
+  const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace, local: ctx.local });
   const ports = { cbor: 0, grpc: 0 };
   const metrics = ctx.metrics ?? createMetrics();
   const methods = new Set(coordinateMethods(namespace).keys());
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
+  let edges: EdgeProcesses | undefined;
 
   return {
     name: 'gateway',
     ports,
     async start() {
+      const threads = options.threads ?? 1;
+      if (threads > 1) {
+        edges = new EdgeProcesses(
+          threads - 1,
+          {
+            natsUrl: `nats://${ctx.nc.getServer()}`,
+            prefix: ctx.names.prefix,
+            namespace,
+            logLevel: logger.level,
+            maxFrameBytes: options.maxFrameBytes,
+            idleTimeoutMs: options.idleTimeoutMs,
+          },
+          logger,
+          (err) => {
+            // Serving on with edges that keep dying would be half a server: stop the process.
+            logger.fatal({ err }, 'gateway edge processes keep failing; exiting');
+            process.exit(1);
+          },
+        );
+        try {
+          await edges.start();
+        } catch (err) {
+          await edges.stop();
+          throw err;
+        }
+      }
+      const handOff = edges ? edges.take.bind(edges) : undefined;
       cbor = createCborRpcServer({
+        handOff,
         handler: observedHandler(createCoordinateHandler(api, namespace), methods, metrics),
         observer: connectionFigures(metrics, 'cbor'),
         host: cborHost,
@@ -64,17 +101,22 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
         maxConnections: options.maxConnections,
         logger,
       });
-      ports.cbor = (await cbor.listen()).port;
       try {
+        ports.cbor = (await cbor.listen()).port;
         grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
       } catch (err) {
         await cbor.close();
+        await edges?.stop();
         throw err;
       }
     },
     async stop() {
       await Promise.all([cbor?.close(), grpc?.close()]);
+      await edges?.stop();
+    },
+    edgePids() {
+      return edges?.pids() ?? [];
     },
     endpoints() {
       return { cbor: `tcp://${cborHost}:${ports.cbor}`, grpc: `${grpcHost}:${ports.grpc}` };

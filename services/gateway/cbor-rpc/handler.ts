@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Logger } from '@passerine/core';
 import type { CborValue, RpcParams } from '@passerine/cbor';
 
@@ -32,6 +33,13 @@ export interface CborRpcServerOptions {
   logger?: Logger;
   /** Told of connections opening, closing and being cut (for metrics). */
   observer?: ConnectionObserver;
+  /**
+   * Offered every accepted connection (within the limit, counted here) before it is served in this
+   * process: returning true means another process serves it, and `release` is called once it
+   * closes there. The socket is paused and unread until then. `servedHere` is how many this
+   * process serves now.
+   */
+  handOff?: (socket: Socket, connectionId: number, release: () => void, servedHere: number) => boolean;
 }
 
 /** Why the server cut or refused a connection. */

@@ -32,22 +32,32 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
   };
   const sockets = new Set<Socket>();
   let served = 0;
+  let servedHere = 0;
   let nextConnectionId = 1;
+  const handOff = options.handOff;
 
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  // Handed-off sockets must reach their process unread: paused from the accept on.
+  const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: !!handOff }, (socket) => {
     if (served >= maxConnections) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
       refuse(socket);
       return;
     }
     served++;
+    const connectionId = nextConnectionId++;
+    if (handOff?.(socket, connectionId, () => served--, servedHere)) return;
+    servedHere++;
+    sockets.add(socket);
     options.observer?.opened();
     socket.on('close', () => {
+      sockets.delete(socket);
       served--;
+      servedHere--;
       options.observer?.closed();
     });
-    serveConnection(socket, nextConnectionId++, settings);
+    serveConnection(socket, connectionId, settings);
+    if (handOff) socket.resume();
   });
 
   function refuse(socket: Socket): void {
