@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '@passerine/gateway/testing';
 
 /**
- * The figures of a Passerine spread over two processes: `serve store gateway` in one, `serve
- * node-monitor` in another, each with its own --metrics-port. The instance's /metrics text (what
+ * The figures of a Passerine spread over three processes: `serve store gateway --threads 2` (with
+ * its edge process) and `serve node-monitor`, each with its own --metrics-port. The instance's /metrics text (what
  * the gateway mounts) is gathered over NATS from both; each port serves its process alone. Every
  * text is read back with a Prometheus text parser.
  */
@@ -81,7 +81,8 @@ const sample = (families: Families, name: string, labels: Record<string, string>
 
 describe('Prometheus metrics', () => {
   it('gathers the whole instance across processes, and serves each process its own', async () => {
-    const edge = serve('store', 'gateway', '--cbor-port', '0', '--grpc-port', '0');
+    // Two threads: the gateway hands connections to an edge process of its own.
+    const edge = serve('store', 'gateway', '--cbor-port', '0', '--grpc-port', '0', '--threads', '2');
     const node = serve('node-monitor', '--slots', '2');
     const cbor = Number(new URL((await endpoint(edge, 'cbor')).replace('tcp:', 'http:')).port);
     const edgeMetrics = await endpoint(edge, 'metrics');
@@ -110,7 +111,8 @@ describe('Prometheus metrics', () => {
     await waitFor(
       async () => {
         families = parsePrometheusTextFormat((await renderInstanceMetrics(nc, names)).text);
-        return family(families, 'passerine_instance_processes').metrics[0]?.value === '2';
+        // The store and gateway's process, its edge process, and the node monitor's.
+        return family(families, 'passerine_instance_processes').metrics[0]?.value === '3';
       },
       { timeoutMs: 30_000 },
     );
@@ -150,6 +152,9 @@ describe('Prometheus metrics', () => {
     expect(family(own, 'passerine_workqueue_units').metrics).toHaveLength(0);
     const edgeOwn = parsePrometheusTextFormat(await (await fetch(edgeMetrics)).text());
     expect(Number(sample(edgeOwn, 'passerine_workqueue_units', { status: 'finished' })?.value)).toBe(3);
+    // The first connection went to the edge process: its calls are in the instance's figures, not
+    // in the gateway process's own.
+    expect(sample(edgeOwn, 'passerine_gateway_calls_total', { method: 'get_work' })).toBeUndefined();
     expect((await fetch(new URL('/nope', nodeMetrics))).status).toBe(404);
 
     client.socket.destroy();
