@@ -46,6 +46,10 @@ const validNetwork = (text: string) => {
   }
 };
 
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
+}
+
 /** Membership ids are keys of a KV bucket, which takes these characters. */
 const memberId = pattern(
   /^(?=.{1,64}$)[A-Za-z0-9_=-]+(\.[A-Za-z0-9_=-]+)*$/,
@@ -151,6 +155,20 @@ export const runSettings = group(['`up`', '`serve`'], {
     does: 'how much the services log (pino JSON on stdout)',
   }),
   prefix,
+  metricsPort: setting({
+    env: 'PASSERINE_METRICS_PORT',
+    flag: '--metrics-port <port>',
+    kind: port({ value: 0, means: 'any free port' }),
+    defaultText: "none: no metrics server of its own (the gateway serves the whole instance's)",
+    does: "serves this process's own figures at http://127.0.0.1:PORT/metrics (a service run alone with `serve`)",
+  }),
+  otlpUrl: setting({
+    env: 'PASSERINE_OTLP_URL',
+    flag: '--otlp-url <url>',
+    kind: checked('an http:// or https:// URL', isHttpUrl),
+    defaultText: 'none: tracing off',
+    does: 'OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318/v1/traces); set, spans are exported and log lines carry trace ids',
+  }),
   replicas: setting({
     env: 'PASSERINE_REPLICAS',
     flag: '--replicas <n>',

@@ -7,9 +7,12 @@ export type { Logger };
  * setting PASSERINE_LOG_LEVEL / --log-level, read by @passerine/config) says otherwise. Services get
  * child loggers carrying their name.
  */
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+export function createLogger(
+  options: { level?: string; name?: string; mixin?: () => Record<string, unknown> } = {},
+): Logger {
   const level = options.level ?? 'warn';
-  return pino({ level, name: options.name ?? 'passerine', base: undefined });
+  // The mixin adds fields to every line (the trace and span id of the active span, when tracing).
+  return pino({ level, name: options.name ?? 'passerine', base: undefined, mixin: options.mixin });
 }
 
 /** A logger that drops everything, for tests and benchmarks. */

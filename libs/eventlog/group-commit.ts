@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
   maxEvents?: number;
   /** Commits in flight at once; a fenced writer always has one, since each needs the previous ack. */
   maxInFlight?: number;
+  /** Told of every acknowledged commit (for metrics); the log knows no metrics library. */
+  observer?: CommitObserver;
+}
+
+export interface CommitObserver {
+  committed(seconds: number, events: number): void;
 }
 
 export interface GroupAppendResult {
@@ -42,6 +48,7 @@ export class GroupCommitter {
   private readonly maxBytes: number;
   private readonly maxEvents: number;
   private readonly maxInFlight: number;
+  private readonly observer?: CommitObserver;
 
   constructor(
     private readonly log: EventLog,
@@ -53,6 +60,7 @@ export class GroupCommitter {
     this.maxBytes = options.maxBytes ?? limits.groupCommitMaxBytes;
     this.maxEvents = options.maxEvents ?? limits.groupCommitMaxEvents;
     this.maxInFlight = this.fenced ? 1 : (options.maxInFlight ?? 4);
+    this.observer = options.observer;
   }
 
   /** Nothing queued and nothing in flight: everything appended so far is acknowledged. */
@@ -139,9 +147,11 @@ export class GroupCommitter {
       for (const p of w.parts) parts.push(p);
     }
     const options = this.fenced ? { expectedLastSubjectSeq: this.lastSeq } : undefined;
+    const sentAt = performance.now();
     this.log.appendEncoded(this.subject, joinEncodedEvents(parts), options).then(
       (result) => {
         this.inFlight--;
+        this.observer?.committed((performance.now() - sentAt) / 1000, parts.length);
         if (result.seq > this.lastSeq) this.lastSeq = result.seq;
         for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: result.seq, index: starts[i] });
         this.pump();

@@ -11,7 +11,12 @@ export { JetStreamEventLog, type JetStreamEventLogOptions } from './jetstream-lo
 export { ensureEventStream, defaultEventStreamLimits, type EventStreamLimits } from './stream.ts';
 export { provision, type ProvisionOptions } from './provision.ts';
 export { encodeCommit, decodeCommit } from './commit-codec.ts';
-export { GroupCommitter, type GroupCommitOptions, type GroupAppendResult } from './group-commit.ts';
+export {
+  type CommitObserver,
+  GroupCommitter,
+  type GroupCommitOptions,
+  type GroupAppendResult,
+} from './group-commit.ts';
 export {
   runProjector,
   defaultProblemPolicy,

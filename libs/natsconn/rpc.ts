@@ -1,4 +1,6 @@
 import {
+  createInbox,
+  headers as natsHeaders,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
@@ -18,6 +20,7 @@ import {
   type WireError,
 } from '@passerine/core';
 import { inboxOf } from './connect.ts';
+import { injectTrace, runInTraceOf, tracingActive } from '@passerine/metrics';
 
 /**
  * Every internal reply is either { ok: value } or { err: WireError }: what serveRpc answers and
@@ -70,7 +73,8 @@ export function serveRpc<Req, Res>(
         options.logger?.error({ err, subject }, 'subscription failed');
         return;
       }
-      void answer(msg, handler, options.logger);
+      // A request sent inside a traced call carries its trace: the handler's spans join it.
+      void runInTraceOf(msg.headers, () => answer(msg, handler, options.logger));
     },
   });
 }
@@ -95,7 +99,12 @@ export async function requestRpc<Res>(
   request: unknown,
   timeoutMs: number = limits.requestTimeoutMs,
 ): Promise<Res> {
-  const answer = await requestMessage(nc, subject, encode(request), timeoutMs);
+  let traced: { headers: MsgHdrs } | undefined;
+  if (tracingActive()) {
+    traced = { headers: natsHeaders() };
+    injectTrace(traced.headers);
+  }
+  const answer = await requestMessage(nc, subject, encode(request), timeoutMs, traced);
   const reply = decode<Reply<Res>>(answer.data);
   if ('err' in reply) throw fromWireError(reply.err);
   return reply.ok;

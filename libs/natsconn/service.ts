@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Clock, IdSource, Logger } from '@passerine/core';
+import type { PasserineMetrics } from '@passerine/metrics';
 import type { Names } from '@passerine/subjects';
 import type { ConnectOptions } from './connect.ts';
 import type { LocalRpc } from './local-rpc.ts';
@@ -11,6 +12,11 @@ export interface ServiceContext {
   logger: Logger;
   clock: Clock;
   ids: IdSource;
+  /**
+   * This process's figures (one registry per process, gathered instance-wide over NATS). A service
+   * handed none counts into a registry of its own that nobody reads (unit tests).
+   */
+  metrics?: PasserineMetrics;
   /**
    * Calls between services of this process that skip nats-server (the store leader serves the
    * gateway here when both run in one process); absent, every call goes over NATS.

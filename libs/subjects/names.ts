@@ -83,6 +83,8 @@ export interface Names {
   jobWatch(jobId: string): string;
   /** Filter matching the completion notices of every job. */
   readonly allJobWatch: string;
+  /** Every Passerine process answers here with its metrics; the gateway gathers them (no queue group). */
+  readonly metricsGather: string;
   /** Queue group names. */
   queueGroup(service: string): string;
   /** Durable consumer names. */
@@ -162,6 +164,7 @@ export function createNames(prefix = 'psr'): Names {
     keyLimitBucket: `${upper}_KEY_LIMITS`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
     allJobWatch: `${prefix}.watch.*`,
+    metricsGather: `${prefix}.metrics.gather`,
     queueGroup: (service) => `${prefix}-${service}`,
     consumer: (purpose) => `${prefix}-${t(purpose)}`,
   };

@@ -1,39 +1,20 @@
-import { JetStreamEventLog } from '@passerine/eventlog';
 import type { Command } from 'commander';
-import { formatRecord, parseUntil } from './format.ts';
-import { connectFromOptions, withNatsOptions } from './nats-options.ts';
+import { withNatsOptions } from './nats-options.ts';
+import { parseKey, parseKeyFormat } from './workqueue/names.ts';
+import type { AuditOptions, EventsOptions } from './events/run.ts';
 
-interface EventsOptions {
-  subject?: string;
-  json?: boolean;
-  from?: number;
-  until?: string;
-  natsUrl?: string;
-  prefix?: string;
-  natsCredentials?: string;
-}
+/** The commands' code is loaded when one runs: every other command would otherwise load it first. */
+const run = () => import('./events/run.ts');
 
-async function printRecords(opts: EventsOptions, follow: boolean): Promise<void> {
-  const { nc, names } = await connectFromOptions(opts);
-  const log = new JetStreamEventLog(nc, { stream: names.eventStream });
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
-  let from = opts.from;
-  if (from === undefined && follow) from = (await log.lastSeq()) + 1;
-  const until = opts.until ? parseUntil(opts.until) : {};
-  let count = 0;
-  for await (const record of log.read({
-    filter: opts.subject ?? names.allEvents,
-    fromSeq: from,
-    follow,
-    signal: abort.signal,
-    ...until,
-  })) {
-    for (const line of formatRecord(record, opts.json ?? false)) console.log(line);
-    count++;
-  }
-  if (!opts.json) console.error(`${count} commit(s)`);
-  await nc.drain();
+function auditCommand(parent: Command, name: string, describe: string): Command {
+  return withNatsOptions(
+    parent
+      .command(name)
+      .description(describe)
+      .option('--namespace <namespace>', 'work queue namespace', 'default')
+      .option('--until <seq|time>', 'stop at this sequence or time')
+      .option('--json', 'one JSON object per event, with its data'),
+  );
 }
 
 export function registerEvents(program: Command): void {
@@ -45,7 +26,7 @@ export function registerEvents(program: Command): void {
       .option('--subject <subject>', 'subject filter (wildcards allowed)')
       .option('--from <seq>', 'start at this stream sequence instead of the end', Number)
       .option('--json', 'one JSON object per line'),
-  ).action((opts: EventsOptions) => printRecords(opts, true));
+  ).action(async (opts: EventsOptions) => (await run()).printRecords(opts, true));
   withNatsOptions(
     events
       .command('replay')
@@ -53,6 +34,36 @@ export function registerEvents(program: Command): void {
       .option('--subject <subject>', 'subject filter (wildcards allowed)')
       .option('--from <seq>', 'first stream sequence', Number)
       .option('--until <seq|time>', 'last sequence, or a time such as 2026-11-22T10:00:00Z')
+      .option(
+        '--summary',
+        'print the state as it was then instead: units by spec and status, jobs and their state',
+      )
       .option('--json', 'one JSON object per line'),
-  ).action((opts: EventsOptions) => printRecords(opts, false));
+  ).action(async (opts: EventsOptions) => (await run()).printRecords(opts, false));
+
+  const auditing = events.command('audit').description('the full history of a unit, job or worker, in words');
+  auditCommand(
+    auditing,
+    'unit <spec> <key>',
+    "a work unit's history: added, taken, renewed, finished or failed, …",
+  )
+    .option(
+      '--key-format <format>',
+      'how KEY is written: text, bytes (UTF-8 bytes) or hex',
+      parseKeyFormat,
+      'text',
+    )
+    .action(async (spec: string, key: string, opts: AuditOptions) =>
+      (await run()).audit({ kind: 'unit', spec, key: parseKey(key, opts.keyFormat) }, opts),
+    );
+  auditCommand(
+    auditing,
+    'job <id>',
+    "a job's history: submitted, its tasks launched and ended, completed",
+  ).action(async (id: string, opts: AuditOptions) => (await run()).audit({ kind: 'job', id }, opts));
+  auditCommand(
+    auditing,
+    'worker <id>',
+    "a worker's history: heartbeats, the units it took and how they ended",
+  ).action(async (id: string, opts: AuditOptions) => (await run()).audit({ kind: 'worker', id }, opts));
 }

@@ -1,13 +1,8 @@
 import type { LogRecord } from '@passerine/eventlog';
+import { readableJson } from './events/readable.ts';
 
-/** JSON that survives binary values (shown as {"$bytes": hex}) and bigints. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => {
-    if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('hex') };
-    if (typeof v === 'bigint') return v.toString();
-    return v;
-  });
-}
+/** JSON of event data, bytes readable (encoded data decoded, the rest in the CLI's lossless form). */
+export const toJson = readableJson;
 
 /** One line per event: `#seq time subject Type {data}`; corrupt messages are shown, not hidden. */
 export function formatRecord(record: LogRecord, json: boolean): string[] {

@@ -30,6 +30,16 @@ import {
   type ServiceRole,
   saveCredentials,
 } from '@passerine/security';
+import {
+  answerMetricsGather,
+  createMetrics,
+  type MetricsServer,
+  renderRegistry,
+  serveMetrics,
+  startTracing,
+  traceLogFields,
+  type Tracing,
+} from '@passerine/metrics';
 import { createNames, type Names } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
@@ -99,9 +109,17 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs } = options.run;
-  const logger = createLogger({ level: logLevel });
+  const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs, metricsPort, otlpUrl } =
+    options.run;
+  const tracing: Tracing | null = startTracing({
+    otlpUrl,
+    serviceName: `passerine-${options.services.map((s) => s.name).join('+')}`,
+  });
+  const logger = createLogger({ level: logLevel, mixin: tracing ? traceLogFields : undefined });
   const names = createNames(prefix);
+  // One registry for the process, whatever services it runs; the gateway gathers every process's.
+  const metrics = createMetrics();
+  let metricsServer: MetricsServer | undefined;
   let server: NatsServerHandle | undefined;
   let credential = locateNatsCredential({ file: options.natsCredentials });
   // What a service's own extra connections present: its role's user here, else the one given.
@@ -137,8 +155,24 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       events: { replicas },
       logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
     });
+    const gather = answerMetricsGather(nc, names, metrics.registry);
+    started.push({ name: 'metrics-gather', start: async () => {}, stop: async () => gather.unsubscribe() });
+    if (metricsPort !== undefined) {
+      metricsServer = await serveMetrics({
+        host: '127.0.0.1',
+        port: metricsPort,
+        render: renderRegistry(metrics.registry),
+      });
+      const server = metricsServer;
+      started.push({
+        name: 'metrics',
+        start: async () => {},
+        stop: () => server.close(),
+        endpoints: () => ({ metrics: `http://127.0.0.1:${server.port}/metrics` }),
+      });
+    }
     const local = localCalls ? new LocalRpc() : undefined;
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local, metrics };
     for (const entry of options.services) {
       const service = await entry.create({
         ...ctx,
@@ -155,6 +189,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await nc.close().catch(() => undefined);
     await server?.stop();
+    await tracing?.stop();
     throw err;
   }
   const endpoints: Record<string, string> = { nats: natsUrl };
@@ -180,6 +215,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
           await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
         }
         await nc.drain().catch(() => undefined);
+        await tracing?.stop().catch(() => undefined);
         if (server) {
           await server.stop();
           await removeEndpoints();

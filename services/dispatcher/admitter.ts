@@ -31,6 +31,8 @@ export interface AdmitterDeps {
   logger: Logger;
   capacity: () => ClusterCapacity;
   backlogMultiple: number;
+  /** Told of each run dropped or refused once its decision is recorded (for metrics). */
+  onTurnedAway?: (type: 'RunDropped' | 'RunRefused') => void;
 }
 
 /**
@@ -105,6 +107,9 @@ export class Admitter {
       try {
         const { seq } = await log.append(subject, envelopes, { expectedLastSubjectSeq: expected });
         view.applyOwn(subject, seq, envelopes);
+        for (const e of events) {
+          if (e.type === 'RunDropped' || e.type === 'RunRefused') this.deps.onTurnedAway?.(e.type);
+        }
         return events;
       } catch (err) {
         if (!(err instanceof ConcurrencyError) || conflicts >= MAX_CONFLICTS) throw err;

@@ -1,3 +1,4 @@
+import { createMetrics } from '@passerine/metrics';
 import type { Subscription } from '@nats-io/transport-node';
 import type { ClusterCapacity, RunRequest } from '@passerine/batch';
 import { JetStreamEventLog } from '@passerine/eventlog';
@@ -40,6 +41,7 @@ export class Dispatcher implements Service {
       if (subject === ctx.names.batchDatasets || subject === ctx.names.batchDefinitions)
         this.triggersDirty = true;
     };
+    const metrics = ctx.metrics ?? createMetrics();
     this.admitter = new Admitter({
       log,
       names: ctx.names,
@@ -49,6 +51,11 @@ export class Dispatcher implements Service {
       logger: ctx.logger,
       capacity: () => this.capacity(),
       backlogMultiple: this.options.backlogMultiple,
+      onTurnedAway: (type) =>
+        metrics.refusals.inc({
+          service: 'dispatcher',
+          reason: type === 'RunDropped' ? 'backlog_full' : 'run_refused',
+        }),
     });
   }
 

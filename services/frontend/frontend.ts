@@ -4,6 +4,7 @@ import { encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { KeyBudgets } from '@passerine/key-limits';
 import { chooseAdopter } from '@passerine/scheduling';
+import { createMetrics } from '@passerine/metrics';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
@@ -116,6 +117,7 @@ export class Frontend implements Service {
       ids: this.ctx.ids,
       logger: this.logger,
       counter: this.counter,
+      metrics: this.ctx.metrics ?? createMetrics(),
       maxActiveJobs: this.options.maxActiveJobs,
       lendAfterMs: this.options.lendAfterMs,
       nodeWaitMs: this.options.nodeWaitMs,

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
 import { type JobResult, jobResult, type OwnedJob, type SchedulerEvent } from '@passerine/scheduling';
+import type { PasserineMetrics } from '@passerine/metrics';
 import type { MessageCounter } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { JobWriter } from './job-writer.ts';
@@ -13,6 +14,8 @@ export interface SchedulerEffectsDeps {
   reservations: Reservations;
   counter: MessageCounter;
   logger: Logger;
+  metrics: PasserineMetrics;
+  clock: { now(): number };
 }
 
 /**
@@ -43,6 +46,11 @@ export class SchedulerEffects {
           last = writer.append(event.job.job.id, event.events);
           break;
         case 'JobEnded':
+          // From when this frontend took the job on: its submission, or its adoption.
+          this.deps.metrics.jobResponseSeconds.observe(
+            { outcome: event.job.state.status },
+            Math.max(0, this.deps.clock.now() - event.job.since) / 1000,
+          );
           last = this.ended(event.job, last!, event.reason);
           break;
         case 'RunningTasksStopped': {
@@ -51,6 +59,7 @@ export class SchedulerEffects {
           break;
         }
         case 'TaskHandedOut':
+          this.deps.metrics.schedulingDelaySeconds.observe(Math.max(0, event.at - event.job.since) / 1000);
           writer.record(event.job.job.id, event.launched);
           break;
         case 'JobDropped':
@@ -68,6 +77,7 @@ export class SchedulerEffects {
         case 'TaskNotLaunched': {
           const { job, taskId, error } = event;
           this.deps.logger.error({ err: error, jobId: job.job.id, taskId }, 'launch refused');
+          this.deps.metrics.refusals.inc({ service: 'frontend', reason: 'launch_refused' });
           break;
         }
       }

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Clock, type IdSource, IllegalStateError, type Logger } from '@passerine/core';
+import { type Clock, type IdSource, IllegalStateError, type Logger, PasserineError } from '@passerine/core';
 import { DEFAULT_KILL_GRACE_MS } from '@passerine/executors';
 import {
   acknowledgeSubmit,
@@ -39,6 +39,7 @@ import {
   validLoad,
   validOfferAnswer,
 } from '@passerine/scheduling-protocol';
+import { inSpan, type PasserineMetrics, tracingEnabled } from '@passerine/metrics';
 import type { Names } from '@passerine/subjects';
 import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
@@ -58,6 +59,7 @@ export interface SchedulerDeps {
   ids: IdSource;
   logger: Logger;
   counter: MessageCounter;
+  metrics: PasserineMetrics;
   maxActiveJobs: number;
   /** See FrontendOptions.lendAfterMs. */
   lendAfterMs: number;
@@ -115,6 +117,19 @@ export class Scheduler {
 
   /** Resolves once the job is durable (a job without tasks: once it completed). */
   async submit(input: unknown): Promise<SubmitReply> {
+    try {
+      if (!tracingEnabled()) return await this.admit(input);
+      return await inSpan('job submit', { 'passerine.frontend': this.deps.frontendId }, () =>
+        this.admit(input),
+      );
+    } catch (err) {
+      const code = err instanceof PasserineError ? err.code : 'internal';
+      this.deps.metrics.refusals.inc({ service: 'frontend', reason: `job_${code}` });
+      throw err;
+    }
+  }
+
+  private async admit(input: unknown): Promise<SubmitReply> {
     const job = parseJob(input);
     // With no node known yet (a cluster starting), the job waits a while for one rather than
     // being refused; checkPlaceable then judges it against the nodes that came.

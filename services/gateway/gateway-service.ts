@@ -1,9 +1,11 @@
 import { WorkQueueClient } from '@passerine/client';
+import { createMetrics } from '@passerine/metrics';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
-import { createCoordinateHandler } from './coordinate/index.ts';
+import { coordinateMethods, createCoordinateHandler } from './coordinate/index.ts';
 import { EdgeProcesses } from './edge/edge-processes.ts';
 import { edgeSecurity } from './edge-security.ts';
+import { connectionFigures, observedHandler } from './observed-edge.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 
 export interface GatewayOptions {
@@ -63,6 +65,8 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace, local: ctx.local });
   const ports = { cbor: 0, grpc: 0 };
   const edge = edgeSecurity(cborHost, namespace, options);
+  const metrics = ctx.metrics ?? createMetrics();
+  const methods = new Set(coordinateMethods(namespace).keys());
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
   let edges: EdgeProcesses | undefined;
@@ -101,7 +105,8 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
       const handOff = edges ? edges.take.bind(edges) : undefined;
       cbor = createCborRpcServer({
         handOff,
-        handler: createCoordinateHandler(api, namespace),
+        handler: observedHandler(createCoordinateHandler(api, namespace), methods, metrics),
+        observer: connectionFigures(metrics, 'cbor'),
         host: cborHost,
         port: options.cborPort ?? gatewayDefaults.cborPort,
         maxFrameBytes: options.maxFrameBytes,

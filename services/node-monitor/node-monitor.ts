@@ -34,6 +34,7 @@ import {
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
+import { createMetrics, type PasserineMetrics } from '@passerine/metrics';
 import { KeyBudgets } from '@passerine/key-limits';
 import { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
@@ -61,6 +62,8 @@ export class NodeMonitor implements Service {
   private readonly counter: MessageCounter;
   private readonly logger: Logger;
   private readonly running = new RunningTasks();
+  private removeFigures?: () => void;
+  private figures?: PasserineMetrics;
   private readonly reports: ReportOutbox;
   private readonly notices: NoticeOutbox;
   private readonly logs: LogShipper;
@@ -144,6 +147,13 @@ export class NodeMonitor implements Service {
         },
       }),
     );
+    // Read when scraped: the node's running and queued tasks, with no count kept on the hot path.
+    const metrics = this.ctx.metrics ?? createMetrics();
+    this.removeFigures = metrics.nodeTasks.addSource((set) => {
+      set({ node: this.id, state: 'running' }, this.running.size);
+      set({ node: this.id, state: 'queued' }, this.queue.size());
+    });
+    this.figures = metrics;
     this.bucket = await openMembershipBucket(nc, names.nodeBucket);
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.options.heartbeatMs);
@@ -155,6 +165,7 @@ export class NodeMonitor implements Service {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.removeFigures?.();
     clearInterval(this.heartbeat);
     this.reports.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
@@ -222,7 +233,10 @@ export class NodeMonitor implements Service {
     const { launched, declined } = this.launchOffers(offers, taken);
     const queued = reservation.count - launched.length;
     const full = queued > 0 && this.queue.size() + queued > this.options.maxQueuedReservations;
-    if (full) this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
+    if (full) {
+      this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
+      this.figures?.refusals.inc({ service: 'node-monitor', reason: 'reservation_queue_full' });
+    }
     // The frontend hears of every offer, and of reservations refused, so it places them elsewhere.
     if (offers.length > 0 || full)
       this.answerOffers(taken.frontendId, taken.jobId, launched, declined, full ? queued : 0);

@@ -7,10 +7,12 @@ import {
   runProjector,
   type SnapshotStore,
 } from '@passerine/eventlog';
+import type { PasserineMetrics } from '@passerine/metrics';
 import { type ServiceContext, serveRpc } from '@passerine/natsconn';
 import * as wq from '@passerine/workqueue';
 import { isOperation, runCommand, runOperation } from './executor.ts';
 import type { LeaderLease } from './leader-lease.ts';
+import { PartitionMetrics, tracedAppend } from './partition-metrics.ts';
 import { encodeSnapshot } from './snapshot-encoding.ts';
 import { MAX_TICK_INTERVAL_MS, tickCommands } from './timers.ts';
 
@@ -29,6 +31,7 @@ export interface PartitionOptions {
   snapshots?: SnapshotStore;
   /** Events a leader appends before it takes a snapshot (when its writes are all acknowledged). */
   snapshotEvery?: number;
+  metrics: PasserineMetrics;
 }
 
 /**
@@ -54,11 +57,13 @@ export class NamespacePartition {
   private readonly snapshotName: string;
   private eventsSinceSnapshot = 0;
   private snapshotRun?: Promise<void>;
+  private readonly figures: PartitionMetrics;
 
   constructor(private readonly o: PartitionOptions) {
     this.logger = o.ctx.logger.child({ namespace: o.namespace });
     this.subject = o.ctx.names.namespaceEvents(o.namespace);
     this.random = o.random ?? Math.random;
+    this.figures = new PartitionMetrics(o.metrics, o.namespace);
     this.snapshotName = `workqueue-${this.subject}`.replace(/[^A-Za-z0-9_-]/g, '_');
   }
 
@@ -124,6 +129,7 @@ export class NamespacePartition {
       await this.maybeSnapshot(true);
     }
     this.role = 'stopped';
+    this.figures.notLeading('stopped');
     this.unserve();
     await (await this.projectorReady)?.stop();
     if (wasLeader) await this.o.lease.release();
@@ -191,7 +197,11 @@ export class NamespacePartition {
     }
     await projector.stop();
     this.projectorReady = undefined;
-    this.committer = new GroupCommitter(this.o.log, this.subject, { fenced: true, lastSeq: fence });
+    this.committer = new GroupCommitter(this.o.log, this.subject, {
+      fenced: true,
+      lastSeq: fence,
+      observer: this.figures.commits,
+    });
     const now = this.o.ctx.clock.now();
     await this.committer.append([
       {
@@ -204,6 +214,7 @@ export class NamespacePartition {
     ]);
     if ((this.role as Role) !== 'taking-over') return;
     this.role = 'leader';
+    this.figures.leading(() => this.state);
     this.serve();
     this.scheduleTick();
     this.logger.info({ fence }, 'leading namespace');
@@ -212,6 +223,7 @@ export class NamespacePartition {
   private stepDown(reason: string): void {
     if (this.role === 'stopped' || this.role === 'standby') return;
     this.logger.warn({ reason }, 'stepping down');
+    this.figures.notLeading('stepped_down');
     this.unserve();
     this.committer = undefined;
     void this.o.lease.release();
@@ -224,10 +236,12 @@ export class NamespacePartition {
     const prefix = this.o.ctx.names.workQueueRpc(this.o.namespace, 'x').slice(0, -1);
     const answer = (op: string, request: unknown) => {
       if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
-      this.assertLeading();
-      return this.commit(
-        runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
-      );
+      return this.figures.operation(op, async () => {
+        this.assertLeading();
+        return this.commit(
+          runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
+        );
+      });
     };
     this.subscription = serveRpc(
       this.o.ctx.nc,
@@ -262,7 +276,8 @@ export class NamespacePartition {
   private async commit({ events, reply }: { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
     if (events.length === 0) return reply;
     try {
-      await this.committer!.append(events);
+      const committer = this.committer!;
+      await tracedAppend(events.length, () => committer.append(events));
     } catch (err) {
       // The state already holds these events: it no longer matches the log.
       this.stepDown(`append failed: ${(err as Error).message}`);

@@ -3,6 +3,7 @@ import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { ValidationError } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { createMetrics } from '@passerine/metrics';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import { encodeToken } from '@passerine/subjects';
 import { LeaderLease } from './leader-lease.ts';
@@ -35,6 +36,7 @@ export function createStoreService(
   // Host and pid make the holder of a lease findable by an operator (and by the failover test).
   const holderId = options.holderId ?? `store-${hostname()}-${process.pid}-${ctx.ids.next().slice(-6)}`;
   const partitions = new Map<string, NamespacePartition>();
+  const metrics = ctx.metrics ?? createMetrics();
   const log = new JetStreamEventLog(ctx.nc, { stream: ctx.names.eventStream });
   const snapshots = new SnapshotStore(ctx.nc, ctx.names.snapshotBucket, options.replicas ?? 1);
   let leases: KV;
@@ -55,6 +57,7 @@ export function createStoreService(
       holderId,
       snapshots,
       snapshotEvery: options.snapshotEvery,
+      metrics,
     });
     partitions.set(namespace, partition);
     partition.start();

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { buildErrorResponse, type CborValue, encodeFrame, FrameDecoder } from '@passerine/cbor';
 import type { Logger } from '@passerine/core';
 import { answerMessage } from './dispatch.ts';
-import type { CborRpcHandler } from './handler.ts';
+import type { CborRpcHandler, ConnectionObserver } from './handler.ts';
 import { errorMessageOf } from './method-errors.ts';
 import { OrderedReplies } from './ordered-replies.ts';
 
@@ -12,6 +12,7 @@ export interface ConnectionSettings {
   idleTimeoutMs: number;
   maxInFlight: number;
   logger: Logger;
+  observer?: ConnectionObserver;
 }
 
 /**
@@ -60,6 +61,7 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
       return;
     }
     logger.info('closing idle connection');
+    settings.observer?.dropped('idle_timeout');
     socket.destroy();
   }
 
@@ -80,6 +82,7 @@ export function serveConnection(socket: Socket, connectionId: number, settings: 
         step = currentChunk.next();
       } catch (err) {
         logger.warn({ err: errorMessageOf(err) }, 'bad frame; closing connection');
+        settings.observer?.dropped('bad_frame');
         finish(encodeFrame(buildErrorResponse(null, errorMessageOf(err))));
         return;
       }

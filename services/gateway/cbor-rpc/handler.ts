@@ -34,6 +34,8 @@ export interface CborRpcServerOptions {
   /** Connections from elsewhere are refused (an error frame, then closed) and logged. */
   allowedNetworks?: AllowedNetworks;
   logger?: Logger;
+  /** Told of connections opening, closing and being cut (for metrics). */
+  observer?: ConnectionObserver;
   /**
    * Offered every accepted connection (within the limit, counted here) before it is served in this
    * process: returning true means another process serves it, and `release` is called once it
@@ -41,6 +43,15 @@ export interface CborRpcServerOptions {
    * process serves now.
    */
   handOff?: (socket: Socket, connectionId: number, release: () => void, servedHere: number) => boolean;
+}
+
+/** Why the server cut or refused a connection. */
+export type DropReason = 'connection_limit' | 'bad_frame' | 'idle_timeout';
+
+export interface ConnectionObserver {
+  opened(): void;
+  closed(): void;
+  dropped(reason: DropReason): void;
 }
 
 export const serverDefaults = {

@@ -28,6 +28,7 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     idleTimeoutMs: options.idleTimeoutMs ?? serverDefaults.idleTimeoutMs,
     maxInFlight: options.maxInFlightPerConnection ?? serverDefaults.maxInFlightPerConnection,
     logger,
+    observer: options.observer,
   };
   const sockets = new Set<Socket>();
   let served = 0;
@@ -55,6 +56,7 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       logger.warn({ maxConnections }, 'connection limit reached; refusing a connection');
+      options.observer?.dropped('connection_limit');
       refuse(socket, `server busy: ${maxConnections} connections already open`);
       return;
     }
@@ -63,10 +65,12 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
     if (handOff?.(socket, connectionId, () => served--, servedHere)) return;
     servedHere++;
     sockets.add(socket);
+    options.observer?.opened();
     socket.on('close', () => {
       sockets.delete(socket);
       served--;
       servedHere--;
+      options.observer?.closed();
     });
     serveConnection(socket, connectionId, settings);
     if (handOff) socket.resume();

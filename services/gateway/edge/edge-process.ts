@@ -2,11 +2,13 @@ import type { Socket } from 'node:net';
 import { WorkQueueClient } from '@passerine/client';
 import { DEFAULT_MAX_FRAME_BYTES } from '@passerine/cbor';
 import { createLogger } from '@passerine/core';
+import { answerMetricsGather, createMetrics } from '@passerine/metrics';
 import { connectNats } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
 import { serveConnection } from '../cbor-rpc/connection.ts';
 import { serverDefaults } from '../cbor-rpc/index.ts';
-import { createCoordinateHandler } from '../coordinate/index.ts';
+import { coordinateMethods, createCoordinateHandler } from '../coordinate/index.ts';
+import { connectionFigures, observedHandler } from '../observed-edge.ts';
 import { EDGE_CONFIG_VARIABLE, type EdgeConfig, type FromEdge, type ToEdge } from './messages.ts';
 
 /**
@@ -27,9 +29,16 @@ const nc = await connectNats({
   servers: config.natsUrl,
   name: 'passerine-gateway-edge',
 });
-const api = new WorkQueueClient(nc, createNames(config.prefix), { namespace: config.namespace });
+const names = createNames(config.prefix);
+const api = new WorkQueueClient(nc, names, { namespace: config.namespace });
+// The process's own figures, gathered with every other process's by the instance's /metrics.
+const metrics = createMetrics();
+answerMetricsGather(nc, names, metrics.registry);
+const connections = connectionFigures(metrics, 'cbor');
+const methods = new Set(coordinateMethods(config.namespace).keys());
 const settings = {
-  handler: createCoordinateHandler(api, config.namespace),
+  handler: observedHandler(createCoordinateHandler(api, config.namespace), methods, metrics),
+  observer: connections,
   maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
   idleTimeoutMs: config.idleTimeoutMs ?? serverDefaults.idleTimeoutMs,
   maxInFlight: serverDefaults.maxInFlightPerConnection,
@@ -57,8 +66,10 @@ process.on('message', (message: ToEdge, socket?: Socket) => {
   socket.allowHalfOpen = true;
   socket.setNoDelay(true);
   sockets.add(socket);
+  connections.opened();
   socket.on('close', () => {
     sockets.delete(socket);
+    connections.closed();
     if (!stopping) send({ type: 'closed', connectionId });
   });
   serveConnection(socket, connectionId, settings);
