@@ -86,7 +86,11 @@ describe('reading settings', () => {
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
     expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
-    expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
+    expect(readSettings(upSettings, { env: {} })).toEqual({
+      natsUrl: undefined,
+      natsPort: undefined,
+      natsRestarts: 5,
+    });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });
     expect(readSettings(natsServerSettings, { env: {} })).toEqual({ binary: 'nats-server' });

@@ -127,6 +127,13 @@ export const upSettings = group(['`up`'], {
     defaultText: '`4222`, or a free port when it is taken',
     does: 'client port of the nats-server `up` starts',
   }),
+  natsRestarts: setting({
+    env: 'PASSERINE_NATS_RESTARTS',
+    flag: '--nats-restarts <n>',
+    kind: integer(0, 100),
+    default: 5,
+    does: 'how often within ten minutes `up` starts its nats-server again when it dies, before it gives up and exits non-zero',
+  }),
 });
 
 /** `passerine serve` joins a NATS that runs already. */

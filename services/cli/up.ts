@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
+import type { Logger } from '@passerine/core';
 import {
   connectNats,
-  type NatsServerHandle,
   portIsFree,
   type Service,
-  startNatsServer,
+  type SupervisedServer,
+  startSupervisedServer,
   waitForJetStream,
 } from '@passerine/natsconn';
 import { provision } from '@passerine/eventlog';
@@ -26,6 +27,8 @@ export interface UpCommandOptions {
   natsUrl?: string;
   /** Client port of the embedded nats-server (-1: any free one). */
   natsPort?: number;
+  /** How often within ten minutes the embedded nats-server is started again when it dies. */
+  natsRestarts?: number;
   /** The services to start, in order, each ready to build from its options. */
   services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
@@ -33,19 +36,46 @@ export interface UpCommandOptions {
 export interface RunningPasserine {
   natsUrl: string;
   endpoints: Record<string, string>;
-  stop(): Promise<void>;
+  /**
+   * Stops the services, then NATS. Whatever state NATS is in (dead, restarting, paused), it is
+   * over within `deadlineMs`: past it the nats-server is killed and what still drains is dropped.
+   */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Settles, with one sentence for people, if the embedded nats-server died for good. */
+  failed: Promise<string>;
 }
 
-async function embeddedServer(dir: string, natsPort?: number): Promise<NatsServerHandle> {
+/** What is left of the SIGTERM budget for the nats-server after the services had theirs. */
+const SERVER_GRACE_MS = 1_500;
+const RESTART_WINDOW_MS = 600_000;
+
+async function embeddedServer(
+  dir: string,
+  logger: Logger,
+  onGiveUp: (sentence: string) => void,
+  natsPort?: number,
+  natsRestarts = 5,
+): Promise<SupervisedServer> {
   const port = natsPort ?? ((await portIsFree(4222)) ? 4222 : -1);
   const confPath = join(projectRoot, 'nats.conf');
-  return startNatsServer({
+  return startSupervisedServer({
     dir,
     port,
     serverName: 'passerine-embedded',
     baseConfig: existsSync(confPath) ? readFileSync(confPath, 'utf8') : undefined,
     logFile: join(dir, 'nats-server.log'),
+    restarts: { maxRestarts: natsRestarts, windowMs: RESTART_WINDOW_MS },
+    logger,
+    onGiveUp,
   });
+}
+
+function withDeadline(work: Promise<void>, ms: number): Promise<'done' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  return Promise.race([work.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
 }
 
 /** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
@@ -58,11 +88,21 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   }
   const { logLevel, prefix, replicas } = options.run;
   const logger = createLogger({ level: logLevel });
-  let server: NatsServerHandle | undefined;
+  let server: SupervisedServer | undefined;
+  let giveUp: (sentence: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => {
+    giveUp = resolve;
+  });
   if (!options.natsUrl) {
     const dir = dataDir();
     await mkdir(dir, { recursive: true });
-    server = await embeddedServer(dir, options.natsPort);
+    server = await embeddedServer(
+      dir,
+      logger.child({ part: 'nats-server' }),
+      (sentence) => giveUp(sentence),
+      options.natsPort,
+      options.natsRestarts,
+    );
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const names = createNames(prefix);
@@ -80,7 +120,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   } catch (err) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await nc.close().catch(() => undefined);
-    await server?.stop();
+    await server?.kill();
     throw err;
   }
   const endpoints: Record<string, string> = { nats: natsUrl };
@@ -92,14 +132,26 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   return {
     natsUrl,
     endpoints,
-    stop() {
+    failed,
+    stop(deadlineMs = 4_500) {
       stopping ??= (async () => {
-        for (const s of [...started].reverse()) {
-          await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
+        const services = (async () => {
+          for (const s of [...started].reverse()) {
+            await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
+          }
+          await nc.drain().catch(() => undefined);
+        })();
+        // Draining needs NATS: with the server dead or paused it would wait forever.
+        const servicesBudget = server ? Math.max(0, deadlineMs - SERVER_GRACE_MS) : deadlineMs;
+        if ((await withDeadline(services, servicesBudget)) === 'late') {
+          logger.warn({ deadlineMs }, 'services did not stop in time; closing without draining');
+          await withDeadline(
+            nc.close().catch(() => undefined),
+            200,
+          );
         }
-        await nc.drain().catch(() => undefined);
         if (server) {
-          await server.stop();
+          await server.stop(SERVER_GRACE_MS);
           await removeEndpoints();
         }
       })();
