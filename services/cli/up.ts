@@ -13,7 +13,8 @@ import {
   startSupervisedServer,
   waitForJetStream,
 } from '@passerine/natsconn';
-import { provision } from '@passerine/eventlog';
+import { provision, SnapshotStore } from '@passerine/eventlog';
+import { openMembershipBucket } from '@passerine/scheduling-protocol';
 import { createNames } from '@passerine/subjects';
 import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
@@ -111,6 +112,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
+    // Services open these buckets with their own defaults; made here first, they keep the run's replicas.
+    for (const bucket of [names.nodeBucket, names.frontendBucket])
+      await openMembershipBucket(nc, bucket, replicas);
+    await new SnapshotStore(nc, names.snapshotBucket, replicas).open();
     const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });

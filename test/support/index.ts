@@ -1,3 +1,18 @@
 export { startTestServer, startTestCluster, type TestServer, type TestCluster } from './nats.ts';
 export { waitFor, Latch, uniquePrefix } from './wait.ts';
 export { runCli, spawnCli, projectRoot } from './cli.ts';
+export {
+  composePath,
+  parseCompose,
+  readCompose,
+  readComposeText,
+  type ComposeNatsNode,
+  type ComposeService,
+  type ComposeTopology,
+} from './compose-file.ts';
+export {
+  startComposeTopology,
+  type Replica,
+  type Topology,
+  type TopologyOptions,
+} from './compose-topology.ts';
