@@ -33,3 +33,4 @@ export {
   type SupervisedServerOptions,
 } from './supervised-server.ts';
 export { decideRestart, type RestartDecision, type RestartPolicy } from './restart-policy.ts';
+export { LocalRpc, type LocalHandler } from './local-rpc.ts';

@@ -7,6 +7,7 @@ import { createLogger, randomIdSource, systemClock, UnavailableError } from '@pa
 import type { Logger } from '@passerine/core';
 import {
   connectNats,
+  LocalRpc,
   portIsFree,
   type Service,
   type SupervisedServer,
@@ -87,7 +88,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas } = options.run;
+  const { logLevel, prefix, replicas, localCalls } = options.run;
   const logger = createLogger({ level: logLevel });
   let server: SupervisedServer | undefined;
   let giveUp: (sentence: string) => void = () => undefined;
@@ -116,7 +117,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     for (const bucket of [names.nodeBucket, names.frontendBucket])
       await openMembershipBucket(nc, bucket, replicas);
     await new SnapshotStore(nc, names.snapshotBucket, replicas).open();
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
+    const local = localCalls ? new LocalRpc() : undefined;
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
       await service.start();

@@ -47,7 +47,7 @@ describe("docker-compose.yml's topology on loopback", () => {
     expect(info.api).toBeDefined();
     expect(topology.nodes).toHaveLength(3);
     const services = new Set(topology.replicas.map((r) => r.service));
-    expect([...services].sort()).toEqual(['frontend', 'gateway', 'node-monitor', 'store']);
+    expect([...services].sort()).toEqual(['dispatcher', 'frontend', 'gateway', 'node-monitor', 'store']);
     for (const service of services) {
       expect(topology.replicas.filter((r) => r.service === service)).toHaveLength(2);
     }

@@ -18,6 +18,20 @@ function serverPid(cwd: string): number | undefined {
   return pids.length === 1 ? pids[0] : undefined;
 }
 
+/** The processes `pid` started (the gateway's edge processes, the nats-server), from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
 async function startUp(extra: string[]): Promise<{ cwd: string; up: Up; nats: string; prefix: string }> {
   const cwd = await mkdtemp(join(tmpdir(), 'passerine-supervise-'));
   const up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', ...extra], cwd);
@@ -85,16 +99,20 @@ describe('passerine up supervises its nats-server', () => {
     expect(existsSync(join(cwd, '.passerine', 'endpoints.json'))).toBe(false);
   });
 
-  it('stops on SIGTERM while its nats-server is paused, leaving no nats-server behind', async () => {
-    const { cwd, up } = await startUp([]);
+  it('stops on SIGTERM while its nats-server is paused, leaving no nats-server or edge process behind', async () => {
+    const { cwd, up } = await startUp(['--threads=2']);
     dirs.push(cwd);
     ups.push(up);
     const pid = await waitFor(() => serverPid(cwd), { message: 'the nats-server pid' });
+    const children = childrenOf(up.child.pid!);
+    expect(children).toContain(pid);
+    expect(children.length).toBeGreaterThan(1);
     process.kill(pid, 'SIGSTOP');
     up.child.kill('SIGTERM');
     expect(await up.exited).toBe(0);
     expect(up.output()).toContain('stopped.');
     await waitFor(() => !processAlive(pid), { message: 'the paused nats-server to be killed' });
+    await waitFor(() => children.every((c) => !processAlive(c)), { message: 'the edge processes to exit' });
     expect(existsSync(join(cwd, '.passerine', 'endpoints.json'))).toBe(false);
   });
 });
