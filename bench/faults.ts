@@ -223,6 +223,14 @@ const lost = [
     new Set(acknowledged[EXEC].filter((k, i) => execEnded.has(k) && execStatus[i] === FINISHED)),
   ),
 ];
+// Each lost unit as Passerine and the records see it, so a loss can be explained.
+const statusName = ['available', 'blocked', 'pending', 'finished', 'failed'];
+const lostDetail = lost.slice(0, 10).map((key) => {
+  const spec = acknowledged[PULL].includes(key) ? PULL : EXEC;
+  const status = (spec === PULL ? pullStatus : execStatus)[acknowledged[spec].indexOf(key)];
+  const runs = (spec === PULL ? pullRuns : execRuns).filter((r) => r.key === key).length;
+  return { key, spec, status: statusName[status - 1] ?? status, runs_recorded: runs };
+});
 const rates = perSecond(finishTimes, started, ended);
 const faultSeconds = faults.map((f) => Math.floor((f.at - started) / 1000));
 const recovery = recoveryTimes(rates, faultSeconds);
@@ -239,6 +247,7 @@ print({
   operations_acknowledged: ackTimes.length,
   units_acknowledged: acknowledged[PULL].length + acknowledged[EXEC].length,
   lost: lost.length,
+  lost_detail: lostDetail,
   concurrent_duplicates: {
     node_monitor_tasks: overlappingKeys(execRuns).length,
     pull_workers: overlappingKeys(pullRuns).length,
