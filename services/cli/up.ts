@@ -88,7 +88,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas, localCalls } = options.run;
+  const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs } = options.run;
   const logger = createLogger({ level: logLevel });
   let server: SupervisedServer | undefined;
   let giveUp: (sentence: string) => void = () => undefined;
@@ -112,7 +112,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
   try {
     await waitForJetStream(nc);
-    await provision(nc, names, { events: { replicas }, logs: { replicas } });
+    await provision(nc, names, {
+      events: { replicas },
+      logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
+    });
     // Services open these buckets with their own defaults; made here first, they keep the run's replicas.
     for (const bucket of [names.nodeBucket, names.frontendBucket])
       await openMembershipBucket(nc, bucket, replicas);
