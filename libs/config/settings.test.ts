@@ -124,6 +124,7 @@ describe('reading settings', () => {
       natsCa: undefined,
       natsCert: undefined,
       natsKey: undefined,
+      natsRestarts: 5,
     });
     expect(readSettings(serveSettings, { env: {} })).toEqual({
       natsUrl: 'nats://127.0.0.1:4222',

@@ -225,6 +225,13 @@ export const upSettings = group(['`up`'], {
   }),
   natsCredentials,
   ...natsTls,
+  natsRestarts: setting({
+    env: 'PASSERINE_NATS_RESTARTS',
+    flag: '--nats-restarts <n>',
+    kind: integer(0, 100),
+    default: 5,
+    does: 'how often within ten minutes `up` starts its nats-server again when it dies, before it gives up and exits non-zero',
+  }),
 });
 
 /** `passerine serve` joins a NATS that runs already. */

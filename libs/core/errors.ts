@@ -111,10 +111,22 @@ export class CorruptError extends PasserineError {
 }
 
 /** Wraps anything thrown into a PasserineError, keeping the original as the cause. */
+/**
+ * The NATS client's errors that mean "try again" (by their names, so that core needs no NATS
+ * package): a request that timed out while a cluster moves a leader, or found no responder while
+ * a service restarts, is retriable, not an internal fault.
+ */
+const RETRIABLE_NATS_ERRORS: Record<string, ErrorCode> = {
+  TimeoutError: 'timeout',
+  NoResponders: 'unavailable',
+  ConnectionError: 'unavailable',
+};
+
 export function asPasserineError(err: unknown): PasserineError {
   if (err instanceof PasserineError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new PasserineError('internal', message, undefined, { cause: err });
+  const code = err instanceof Error ? (RETRIABLE_NATS_ERRORS[err.name] ?? 'internal') : 'internal';
+  return new PasserineError(code, message, undefined, { cause: err });
 }
 
 /** The plain shape an error takes on the wire between services. */

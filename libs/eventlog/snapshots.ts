@@ -31,6 +31,11 @@ export class SnapshotStore {
     return this.storePromise;
   }
 
+  /** Creates the bucket now, with this store's replicas: whoever creates it first sets them. */
+  async open(): Promise<void> {
+    await this.store();
+  }
+
   async save(projection: string, seq: number, data: Uint8Array, time = Date.now()): Promise<void> {
     const store = await this.store();
     await store.putBlob({ name: projection, description: JSON.stringify({ seq, time }) }, data);

@@ -1,4 +1,9 @@
-export { startNatsServer, type NatsServerHandle, type NatsServerOptions } from './server.ts';
+export {
+  startNatsServer,
+  type NatsServerHandle,
+  type NatsServerOptions,
+  type ServerExit,
+} from './server.ts';
 export { buildServerConfig, type ServerTls, stripBlock } from './server-config.ts';
 export {
   natsServerBinary,
@@ -28,4 +33,10 @@ export {
   type ServeOptions,
 } from './rpc.ts';
 export type { Service, ServiceContext } from './service.ts';
+export {
+  startSupervisedServer,
+  type SupervisedServer,
+  type SupervisedServerOptions,
+} from './supervised-server.ts';
+export { decideRestart, type RestartDecision, type RestartPolicy } from './restart-policy.ts';
 export { LocalRpc, type LocalHandler } from './local-rpc.ts';

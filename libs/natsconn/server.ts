@@ -31,12 +31,22 @@ export interface NatsServerHandle {
   pid: number;
   version: ServerVersion;
   storeDir: string;
-  /** Stops the server (SIGTERM, then SIGKILL after a grace period) and waits for its exit. */
-  stop(): Promise<void>;
+  /** Stops the server (SIGTERM, then SIGKILL after `graceMs`, 5 s by default) and waits for its exit. */
+  stop(graceMs?: number): Promise<void>;
+  /** Ends the server at once (SIGKILL: it works on a paused process too) and waits for its exit. */
+  kill(): Promise<void>;
+  /** Settles when the server process has exited, for whatever reason. */
+  readonly exited: Promise<ServerExit>;
   /** The last lines the server printed, for error reports. */
   recentOutput(): string;
   /** Asks the server to reread its configuration (and its authorization file). */
   reload(): void;
+}
+
+/** How a server process ended: its exit code, or the signal that ended it. */
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 const RECENT_LINES = 50;
@@ -108,7 +118,12 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
   // A server must never outlive the process that started it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ServerExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve({ code, signal });
+    }),
+  );
   const pid = child.pid;
   if (pid === undefined) throw new UnavailableError(`cannot start ${binary}`);
 
@@ -127,15 +142,20 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
     pid,
     version,
     storeDir,
+    exited,
     recentOutput: () => recent.join('\n'),
     reload: () => child.kill('SIGHUP'),
-    async stop() {
-      process.removeListener('exit', killOnExit);
+    async stop(graceMs = 5_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

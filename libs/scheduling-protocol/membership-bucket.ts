@@ -8,11 +8,15 @@ import type { NatsConnection } from '@nats-io/transport-node';
  */
 export const MEMBERSHIP_MAX_AGE_MS = 60_000;
 
-/** Opens (creating on first use) a membership bucket; every replica asks for the same settings. */
-export async function openMembershipBucket(nc: NatsConnection, bucket: string): Promise<KV> {
+/**
+ * Opens (creating on first use) a membership bucket; every replica asks for the same settings.
+ * `passerine up` and `serve` create it first with the run's stream replicas (3 on a cluster), so
+ * a service that opens it later keeps those.
+ */
+export async function openMembershipBucket(nc: NatsConnection, bucket: string, replicas = 1): Promise<KV> {
   const kvm = new Kvm(nc);
   try {
-    return await kvm.create(bucket, { ttl: MEMBERSHIP_MAX_AGE_MS, history: 1 });
+    return await kvm.create(bucket, { ttl: MEMBERSHIP_MAX_AGE_MS, history: 1, replicas });
   } catch {
     // Created by another replica with other settings (an older version): use it as it is.
     return kvm.open(bucket);

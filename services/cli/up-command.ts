@@ -17,6 +17,12 @@ function serveUntilSignalled(running: RunningPasserine, title: string): void {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Never half alive: without its NATS the edges would accept calls that can only time out.
+  void running.failed.then(async (sentence) => {
+    console.error(`passerine: ${sentence}`);
+    await running.stop();
+    process.exit(1);
+  });
 }
 
 export function registerUp(program: Command): void {
@@ -29,14 +35,12 @@ export function registerUp(program: Command): void {
     // Every setting is read and checked before anything starts.
     const sources = settingSources(command, commandGroups.up);
     const run = readSettings(runSettings, sources);
-    const { natsUrl, natsPort, natsAuth, natsCredentials, natsCa, natsCert, natsKey } = readSettings(
-      upSettings,
-      sources,
-    );
+    const { natsUrl, natsPort, natsAuth, natsCredentials, natsCa, natsCert, natsKey, natsRestarts } =
+      readSettings(upSettings, sources);
     const natsTls = { caFile: natsCa, certFile: natsCert, keyFile: natsKey };
     const services = chooseServices().map((s) => ({ name: s.name, create: s.prepare(sources) }));
     serveUntilSignalled(
-      await up({ run, natsUrl, natsPort, natsAuth, natsCredentials, natsTls, services }),
+      await up({ run, natsUrl, natsPort, natsAuth, natsCredentials, natsTls, natsRestarts, services }),
       'Passerine is up.',
     );
   });

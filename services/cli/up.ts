@@ -4,16 +4,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
+import type { Logger } from '@passerine/core';
 import {
   connectNats,
   LocalRpc,
-  type NatsServerHandle,
   portIsFree,
   type Service,
-  startNatsServer,
+  type SupervisedServer,
+  startSupervisedServer,
   waitForJetStream,
 } from '@passerine/natsconn';
-import { provision } from '@passerine/eventlog';
+import { provision, SnapshotStore } from '@passerine/eventlog';
+import { openMembershipBucket } from '@passerine/scheduling-protocol';
 import {
   AUTHORIZATION_FILE,
   CREDENTIALS_FILE,
@@ -59,6 +61,8 @@ export interface UpCommandOptions {
   natsCredentials?: string;
   /** TLS towards a given NATS. */
   natsTls?: NatsTlsFiles;
+  /** How often within ten minutes the embedded nats-server is started again when it dies. */
+  natsRestarts?: number;
   /** The services to start, in order, each ready to build from its options. */
   services: { name: RegisteredService['name']; create: ServiceFactory }[];
 }
@@ -66,23 +70,39 @@ export interface UpCommandOptions {
 export interface RunningPasserine {
   natsUrl: string;
   endpoints: Record<string, string>;
-  stop(): Promise<void>;
+  /**
+   * Stops the services, then NATS. Whatever state NATS is in (dead, restarting, paused), it is
+   * over within `deadlineMs`: past it the nats-server is killed and what still drains is dropped.
+   */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Settles, with one sentence for people, if the embedded nats-server died for good. */
+  failed: Promise<string>;
 }
+
+/** What is left of the SIGTERM budget for the nats-server after the services had theirs. */
+const SERVER_GRACE_MS = 1_500;
+const RESTART_WINDOW_MS = 600_000;
 
 async function embeddedServer(
   dir: string,
-  natsPort: number | undefined,
-  authorizationFile: string | undefined,
-): Promise<NatsServerHandle> {
+  logger: Logger,
+  onGiveUp: (sentence: string) => void,
+  natsPort?: number,
+  natsRestarts = 5,
+  authorizationFile?: string,
+): Promise<SupervisedServer> {
   const port = natsPort ?? ((await portIsFree(4222)) ? 4222 : -1);
   const confPath = join(projectRoot, 'nats.conf');
-  return startNatsServer({
+  return startSupervisedServer({
     dir,
     port,
     serverName: 'passerine-embedded',
     baseConfig: existsSync(confPath) ? readFileSync(confPath, 'utf8') : undefined,
     logFile: join(dir, 'nats-server.log'),
     authorizationFile,
+    restarts: { maxRestarts: natsRestarts, windowMs: RESTART_WINDOW_MS },
+    logger,
+    onGiveUp,
   });
 }
 
@@ -99,6 +119,14 @@ function embeddedCredentials(dir: string, names: Names): CredentialFile {
     throw new UnavailableError(`${join(dir, CREDENTIALS_FILE)} has no ${EMBEDDED_ROLE} user`);
   }
   return file;
+}
+
+function withDeadline(work: Promise<void>, ms: number): Promise<'done' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  return Promise.race([work.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
 }
 
 /** Brings Passerine up: NATS (embedded unless a URL is given), streams, then the services. */
@@ -120,7 +148,11 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   // One registry for the process, whatever services it runs; the gateway gathers every process's.
   const metrics = createMetrics();
   let metricsServer: MetricsServer | undefined;
-  let server: NatsServerHandle | undefined;
+  let server: SupervisedServer | undefined;
+  let giveUp: (sentence: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => {
+    giveUp = resolve;
+  });
   let credential = locateNatsCredential({ file: options.natsCredentials });
   // What a service's own extra connections present: its role's user here, else the one given.
   let roleCredential = (_service: string): NatsCredential | undefined => credential;
@@ -139,7 +171,14 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     const file = options.natsAuth === false ? undefined : embeddedCredentials(dir, names);
     credential = file && findCredential(file, EMBEDDED_ROLE);
     roleCredential = (service) => file && findCredential(file, service as ServiceRole);
-    server = await embeddedServer(dir, options.natsPort, credential && join(dir, AUTHORIZATION_FILE));
+    server = await embeddedServer(
+      dir,
+      logger.child({ part: 'nats-server' }),
+      (sentence) => giveUp(sentence),
+      options.natsPort,
+      options.natsRestarts,
+      credential && join(dir, AUTHORIZATION_FILE),
+    );
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const started: Service[] = [];
@@ -155,6 +194,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       events: { replicas },
       logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
     });
+    // Services open these buckets with their own defaults; made here first, they keep the run's replicas.
+    for (const bucket of [names.nodeBucket, names.frontendBucket])
+      await openMembershipBucket(nc, bucket, replicas);
+    await new SnapshotStore(nc, names.snapshotBucket, replicas).open();
     const gather = answerMetricsGather(nc, names, metrics.registry);
     started.push({ name: 'metrics-gather', start: async () => {}, stop: async () => gather.unsubscribe() });
     if (metricsPort !== undefined) {
@@ -188,7 +231,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   } catch (err) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await nc.close().catch(() => undefined);
-    await server?.stop();
+    await server?.kill();
     await tracing?.stop();
     throw err;
   }
@@ -198,7 +241,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   if (server) {
     await writeEndpoints({
       pid: process.pid,
-      natsPid: server.pid,
+      natsPid: server.current().pid,
       prefix: names.prefix,
       ...endpoints,
       nats: natsUrl,
@@ -209,15 +252,27 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   return {
     natsUrl,
     endpoints,
-    stop() {
+    failed,
+    stop(deadlineMs = 4_500) {
       stopping ??= (async () => {
-        for (const s of [...started].reverse()) {
-          await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
+        const services = (async () => {
+          for (const s of [...started].reverse()) {
+            await s.stop().catch((err) => logger.error({ err, service: s.name }, 'stop failed'));
+          }
+          await nc.drain().catch(() => undefined);
+        })();
+        // Draining needs NATS: with the server dead or paused it would wait forever.
+        const servicesBudget = server ? Math.max(0, deadlineMs - SERVER_GRACE_MS) : deadlineMs;
+        if ((await withDeadline(services, servicesBudget)) === 'late') {
+          logger.warn({ deadlineMs }, 'services did not stop in time; closing without draining');
+          await withDeadline(
+            nc.close().catch(() => undefined),
+            200,
+          );
         }
-        await nc.drain().catch(() => undefined);
         await tracing?.stop().catch(() => undefined);
         if (server) {
-          await server.stop();
+          await server.stop(SERVER_GRACE_MS);
           await removeEndpoints();
         }
       })();

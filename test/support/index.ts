@@ -8,3 +8,18 @@ export {
 export { waitFor, Latch, uniquePrefix } from './wait.ts';
 export { runCli, spawnCli, projectRoot } from './cli.ts';
 export { makeTestAuthority, type TestAuthority } from './certificates.ts';
+export {
+  composePath,
+  parseCompose,
+  readCompose,
+  readComposeText,
+  type ComposeNatsNode,
+  type ComposeService,
+  type ComposeTopology,
+} from './compose-file.ts';
+export {
+  startComposeTopology,
+  type Replica,
+  type Topology,
+  type TopologyOptions,
+} from './compose-topology.ts';

@@ -45,13 +45,16 @@ const settings = {
   logger: logger.child({ component: 'cbor-rpc' }),
 };
 const sockets = new Set<Socket>();
+const DRAIN_LIMIT_MS = 1_000;
 let stopping = false;
 
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   for (const socket of sockets) socket.destroy();
-  await nc.drain().catch(() => undefined);
+  // With NATS dead or paused a drain never ends: the process would outlive its gateway.
+  const drained = nc.drain().catch(() => undefined);
+  await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_LIMIT_MS))]);
   process.exit(code);
 }
 
