@@ -83,6 +83,8 @@ export interface WorkQueueCommandData {
   ExpireWorkers: Record<string, never>;
   /** Timer: delayed units whose delay is over become takeable. */
   ReleaseDelayedUnits: { limit?: number };
+  /** Timer: FINISHED/FAILED units past their spec's retention (age or count) leave memory. */
+  ApplyRetention: { limit?: number };
 }
 
 export type WorkQueueCommandType = keyof WorkQueueCommandData;

@@ -81,6 +81,8 @@ export interface WorkQueueEventData {
   /** FINISHED/FAILED units that ended before `before` are forgotten (all specs when `spec` is absent). */
   UnitsArchived: { at: number; before: number; spec?: Name; count: number };
   NamespaceCleared: { at: number; specCount: number };
+  /** Ended units a spec's retention let go: they leave memory, their history stays in the log. */
+  UnitsRetired: { spec: Name; at: number; keys: Name[] };
 }
 
 export type WorkQueueEventType = keyof WorkQueueEventData;
@@ -109,6 +111,7 @@ export const workQueueEventTypes: readonly WorkQueueEventType[] = [
   'WorkersExpired',
   'UnitsArchived',
   'NamespaceCleared',
+  'UnitsRetired',
 ];
 
 export function event<T extends WorkQueueEventType>(

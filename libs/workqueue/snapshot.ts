@@ -171,7 +171,12 @@ function restoreAttempt(state: NamespaceState, unit: WorkUnitState, c: AttemptCo
 }
 
 function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
-  const spec = createWorkSpecState(s.name, '', s.data, { ...s.meta });
+  // Snapshots taken before retention existed have no retention fields: none set.
+  const spec = createWorkSpecState(s.name, '', s.data, {
+    ...s.meta,
+    retention_max_age: s.meta.retention_max_age ?? null,
+    retention_max_count: s.meta.retention_max_count ?? null,
+  });
   spec.id = specIdOf(s.name);
   spec.lastContinuousAt = s.lastContinuousAt;
   state.specs.set(spec.id, spec);
@@ -200,6 +205,12 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
       else spec.available.push(unit);
     }
   }
+  const ended = [...spec.units.values()].filter(
+    (x) => x.status === WorkUnitStatus.FINISHED || x.status === WorkUnitStatus.FAILED,
+  );
+  // Stable sort: units that ended at the same ms keep the snapshot's order.
+  ended.sort((a, b) => a.endedAt - b.endedAt);
+  for (const x of ended) spec.ended.add(x);
 }
 
 export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {

@@ -42,6 +42,11 @@ export interface WorkSpecState {
   lastContinuousAt: number;
   /** Keys sorted by the name order; rebuilt on demand after keys are added or removed. */
   sortedKeys: string[] | null;
+  /**
+   * FINISHED and FAILED units in the order they ended (a Set keeps insertion order; ending again
+   * moves a unit to the back): retention takes from the front without scanning every unit.
+   */
+  ended: Set<WorkUnitState>;
   /** Units keyed by a text string (the rest by bytes): a lookup tries the other kind only if there are any. */
   textKeys: number;
 }
@@ -139,6 +144,7 @@ export function createWorkSpecState(
     counts: [0, 0, 0, 0, 0, 0],
     lastContinuousAt: 0,
     sortedKeys: null,
+    ended: new Set(),
     textKeys: 0,
   };
 }

@@ -5,7 +5,7 @@ import { nextUnitStatus } from '../lifecycle/tables.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
-import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
+import { endAttempt, insertUnit, isEnded, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
 
 /**
  * Each returns false when the event referred to something no longer there (applied as a no-op).
@@ -147,4 +147,20 @@ export function applyUnitsArchived(state: NamespaceState, e: WorkQueueEventData[
     for (const unit of archivableUnits(spec, e.before)) removeUnit(state, spec, unit, e.at);
   }
   return true;
+}
+
+export function applyUnitsRetired(state: NamespaceState, e: WorkQueueEventData['UnitsRetired']): boolean {
+  const spec = findSpec(state, e.spec);
+  if (!spec) return false;
+  let all = true;
+  for (const key of e.keys) {
+    const unit = findUnit(spec, key);
+    // A unit added again since it was chosen is live work: it stays.
+    if (!unit || !isEnded(unit.status)) {
+      all = false;
+      continue;
+    }
+    removeUnit(state, spec, unit, e.at);
+  }
+  return all;
 }

@@ -18,6 +18,7 @@ import {
 import {
   applyUnitsArchived,
   applyUnitsReleased,
+  applyUnitsRetired,
   applyWorkUnitStatusSet,
   applyWorkUnitsAdded,
   applyWorkUnitsDeleted,
@@ -56,6 +57,7 @@ const appliers: Appliers = {
   WorkersExpired: applyWorkersExpired,
   UnitsArchived: applyUnitsArchived,
   NamespaceCleared: applyNamespaceCleared,
+  UnitsRetired: applyUnitsRetired,
 };
 
 /**

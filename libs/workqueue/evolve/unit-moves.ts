@@ -52,6 +52,8 @@ export function setUnitStatus(
   spec.counts[unit.status]--;
   unit.status = status;
   spec.counts[status]++;
+  spec.ended.delete(unit);
+  if (isEnded(status)) spec.ended.add(unit);
   if (status !== WorkUnitStatus.AVAILABLE) return;
   if (delayedUntil > 0) {
     unit.availableAt = delayedUntil;
@@ -59,6 +61,10 @@ export function setUnitStatus(
   } else {
     spec.available.push(unit);
   }
+}
+
+export function isEnded(status: number): boolean {
+  return status === WorkUnitStatus.FINISHED || status === WorkUnitStatus.FAILED;
 }
 
 export function endAttempt(
@@ -88,6 +94,7 @@ export function removeUnit(
   if (last && last.status === 'pending') endAttempt(state, last, 'expired', at);
   leaveQueues(state, spec, unit);
   spec.counts[unit.status]--;
+  spec.ended.delete(unit);
   spec.units.delete(unit.key);
   if (isTextKey(unit.key)) spec.textKeys--;
   spec.sortedKeys = null;
