@@ -84,7 +84,12 @@ describe('reading settings', () => {
       grpcPort: 5933,
       namespace: 'default',
     });
-    expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
+    expect(readSettings(storeSettings, { env: {} })).toEqual({
+      replicas: 1,
+      compactAboveBytes: 256 * 1024 ** 2,
+      eventHistory: 'archive',
+      archiveMaxBytes: 0,
+    });
     expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });

@@ -16,6 +16,8 @@ export interface Names {
   readonly logStream: string;
   /** Object store of projection snapshots. */
   readonly snapshotBucket: string;
+  /** Object store of the event history compaction moved out of the event stream. */
+  readonly archiveBucket: string;
   /** KV bucket of leases for leadership (one key per led partition). */
   readonly leaderBucket: string;
   /** KV bucket listing the work-queue namespaces that exist (store replicas watch it). */
@@ -80,6 +82,7 @@ export function createNames(prefix = 'psr'): Names {
     allEvents: `${prefix}.ev.>`,
     logStream: `${upper}_LOGS`,
     snapshotBucket: `${upper}_SNAPSHOTS`,
+    archiveBucket: `${upper}_ARCHIVE`,
     leaderBucket: `${upper}_LEADERS`,
     namespaceBucket: `${upper}_NAMESPACES`,
     nodeBucket: `${upper}_NODES`,

@@ -1,4 +1,4 @@
-import { JetStreamEventLog } from '@passerine/eventlog';
+import { eventLogOf } from '@passerine/eventlog';
 import type { Command } from 'commander';
 import { formatRecord, parseUntil } from './format.ts';
 import { connectFromOptions, withNatsOptions } from './nats-options.ts';
@@ -14,7 +14,7 @@ interface EventsOptions {
 
 async function printRecords(opts: EventsOptions, follow: boolean): Promise<void> {
   const { nc, names } = await connectFromOptions(opts);
-  const log = new JetStreamEventLog(nc, { stream: names.eventStream });
+  const log = eventLogOf(nc, names);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   let from = opts.from;

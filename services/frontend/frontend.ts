@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
-import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { eventLogOf, SnapshotStore } from '@passerine/eventlog';
 import { chooseAdopter } from '@passerine/scheduling';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
@@ -83,7 +83,7 @@ export class Frontend implements Service {
 
   async start(): Promise<void> {
     const { nc, names, clock } = this.ctx;
-    const log = new JetStreamEventLog(nc, { stream: names.eventStream });
+    const log = eventLogOf(nc, names);
     const now = () => clock.now();
     const nodeBucket = await openMembershipBucket(nc, names.nodeBucket);
     this.frontendBucket = await openMembershipBucket(nc, names.frontendBucket);
@@ -222,7 +222,7 @@ export class Frontend implements Service {
     const scheduler = this.scheduler;
     const sweep = this.adopting.then(async () => {
       const { previousOwners, adopted } = await adoptOrphans(
-        new JetStreamEventLog(this.ctx.nc, { stream: this.ctx.names.eventStream }),
+        eventLogOf(this.ctx.nc, this.ctx.names),
         this.ctx.names,
         scheduler,
         (owner) => this.shouldAdopt(owner),
