@@ -73,7 +73,8 @@ export async function compactionPoint(
   return Math.min(...points.map((p) => p.seq)) + 1;
 }
 
-async function* rawMessages(
+/** The stream's commits from `first` to `last` as stored (bytes untouched). */
+export async function* rawMessages(
   js: JetStreamClient,
   stream: string,
   first: number,

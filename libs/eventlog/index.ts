@@ -38,3 +38,5 @@ export {
   type CompactionResult,
 } from './compaction.ts';
 export { eventLogOf } from './event-log-of.ts';
+export { createBackup, restoreBackup, type BackupSummary } from './backup/backup.ts';
+export { readBackup, BackupWriter, BACKUP_FORMAT, type BackupHeader } from './backup/backup-format.ts';

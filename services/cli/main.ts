@@ -1,6 +1,7 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './backup-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0');
   registerUp(program);
   registerEvents(program);
+  registerBackup(program);
   registerJobs(program);
   registerWorkQueueCommands(program);
   return program;
