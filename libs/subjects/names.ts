@@ -24,6 +24,8 @@ export interface Names {
   readonly namespaceBucket: string;
   /** KV bucket where node monitors advertise themselves. */
   readonly nodeBucket: string;
+  /** KV bucket of nodes taken out of service (key: node id). */
+  readonly cordonBucket: string;
   /** KV bucket where frontends advertise themselves. */
   readonly frontendBucket: string;
   /** Events of one work spec of a namespace (units, attempts). */
@@ -87,6 +89,7 @@ export function createNames(prefix = 'psr'): Names {
     namespaceBucket: `${upper}_NAMESPACES`,
     nodeBucket: `${upper}_NODES`,
     frontendBucket: `${upper}_FRONTENDS`,
+    cordonBucket: `${upper}_CORDONS`,
     workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
     namespaceEvents: (ns) => `${prefix}.ev.wq.${t(ns)}.ns`,
     namespaceFilter: (ns) => `${prefix}.ev.wq.${t(ns)}.>`,

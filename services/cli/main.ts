@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBackup } from './backup-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
+import { registerNodes } from './nodes-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerBackup(program);
   registerJobs(program);
+  registerNodes(program);
   registerWorkQueueCommands(program);
   return program;
 }

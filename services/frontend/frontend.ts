@@ -94,6 +94,8 @@ export class Frontend implements Service {
       logger: this.logger,
       onLost: (node) => this.scheduler?.nodeLost(node.id),
       onChange: () => this.scheduler?.nodesChanged(),
+      // A cordoned node is not sampled; it is not lost either: its running tasks end as usual.
+      usable: (node) => node.cordoned !== true,
     });
     this.frontends = new MembershipView<FrontendAdvert>({
       bucket: this.frontendBucket,

@@ -32,6 +32,8 @@ import {
   type TaskEndedReport,
   uncounted,
   validAttemptIds,
+  openCordonBucket,
+  readCordon,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
@@ -68,6 +70,9 @@ export class NodeMonitor implements Service {
   private readonly notices: NoticeOutbox;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
+  private cordons?: KV;
+  /** Out of service: running tasks go on, new reservations and offers are refused. */
+  private cordoned = false;
   private heartbeat?: NodeJS.Timeout;
   private stopped = false;
 
@@ -128,6 +133,7 @@ export class NodeMonitor implements Service {
       }),
     );
     this.bucket = await openMembershipBucket(nc, names.nodeBucket);
+    this.cordons = await openCordonBucket(nc, names.cordonBucket);
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.options.heartbeatMs);
     this.reports.start();
@@ -174,12 +180,16 @@ export class NodeMonitor implements Service {
       lastHeartbeat: this.ctx.clock.now(),
       queueLength: this.queue.size(),
       takesOffers: true,
+      running: this.running.size,
+      ...(this.cordoned && { cordoned: true }),
     };
   }
 
   private async advertise(): Promise<void> {
     if (this.stopped || !this.bucket) return;
     try {
+      // Read on every beat: a cordon set by an operator takes hold within one heartbeat.
+      if (this.cordons) this.cordoned = (await readCordon(this.cordons, this.id)) !== null;
       await this.bucket.put(this.id, encode(this.advert()));
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat failed');
@@ -192,10 +202,15 @@ export class NodeMonitor implements Service {
     if (!parsed) return;
     const { offers = [], ...reservation } = parsed;
     const taken = { ...reservation, arrivedAt: this.ctx.clock.now() };
-    const { launched, declined } = this.launchOffers(offers, taken);
+    // A cordoned node declines every offer and refuses the reservations: the frontend places them elsewhere.
+    const { launched, declined } = this.cordoned
+      ? { launched: [], declined: offers.map((o) => o.taskId) }
+      : this.launchOffers(offers, taken);
     const queued = reservation.count - launched.length;
-    const full = queued > 0 && this.queue.size() + queued > this.options.maxQueuedReservations;
-    if (full) this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
+    const full =
+      queued > 0 && (this.cordoned || this.queue.size() + queued > this.options.maxQueuedReservations);
+    if (full && !this.cordoned)
+      this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
     // The frontend hears of every offer, and of reservations refused, so it places them elsewhere.
     if (offers.length > 0 || full)
       this.answerOffers(taken.frontendId, taken.jobId, launched, declined, full ? queued : 0);
