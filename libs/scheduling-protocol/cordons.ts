@@ -18,7 +18,7 @@ export async function openCordonBucket(nc: NatsConnection, bucket: string): Prom
 
 export async function readCordon(kv: KV, nodeId: string): Promise<Cordon | null> {
   const entry = await kv.get(nodeId);
-  if (!entry || entry.operation !== 'PUT') return null;
+  if (entry?.operation !== 'PUT') return null;
   return decode<Cordon>(entry.value);
 }
 

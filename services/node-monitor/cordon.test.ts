@@ -22,7 +22,10 @@ describe('nodes out of service', () => {
       expect(early.stdout).toBe('node busy cordoned; after 0.5 s 1 task(s) still run there\n');
       expect(early.code).toBe(2);
       const listed = await cli('list', '--json');
-      const rows = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const rows = listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       expect(rows.find((row) => row.id === 'busy')).toMatchObject({ state: 'cordoned', running: 1 });
 
       // A free slot, yet the reservation is refused back to its frontend, which places it elsewhere.

@@ -120,7 +120,7 @@ export async function restoreBackup(
   const jsm = await jetstreamManager(nc);
   if (header.streamFirstSeq > 1) await jsm.streams.purge(names.eventStream, { seq: header.streamFirstSeq });
   await restoreArchived(nc, names, contents);
-  await restoreStream(nc, names, contents);
+  await restoreStream(nc, contents);
   const snapshots = new SnapshotStore(nc, names.snapshotBucket);
   for (const s of contents.snapshots) await snapshots.save(s.name, s.seq, s.data, s.time);
   const registry = await new Kvm(nc).create(names.namespaceBucket, { history: 1 });
@@ -145,7 +145,7 @@ async function restoreArchived(nc: NatsConnection, names: Names, contents: Backu
 }
 
 /** Appends the stream's part at the sequences it had, in order. */
-async function restoreStream(nc: NatsConnection, names: Names, contents: BackupContents): Promise<void> {
+async function restoreStream(nc: NatsConnection, contents: BackupContents): Promise<void> {
   const js = jetstream(nc);
   const commits = contents.commits.filter((c) => c.seq >= contents.header.streamFirstSeq);
   let window: Promise<unknown>[] = [];
