@@ -15,6 +15,7 @@ import {
   clientSettings,
   commandGroups,
   commandSettings,
+  dispatcherSettings,
   frontendSettings,
   gatewaySettings,
   natsServerSettings,
@@ -68,8 +69,21 @@ describe('reading settings', () => {
       labels: {},
       policy: 'fifo',
       heartbeatMs: 1_000,
+      keyLeaseMs: 10_000,
       taskTimeoutMs: undefined,
+      maxOutputLines: 10_000,
+      logBufferLines: 100_000,
+      logRetryMs: 60_000,
       functionWorkers: undefined,
+      artifactCacheDir: undefined,
+      artifactCacheMb: 1_024,
+    });
+    expect(readSettings(dispatcherSettings, { env: {} })).toEqual({
+      heartbeatMs: 1_000,
+      tickMs: 250,
+      graceMs: 60_000,
+      backlogMultiple: 10,
+      sweepMs: 5_000,
     });
     expect(readSettings(frontendSettings, { env: {} })).toEqual({
       id: undefined,
@@ -77,12 +91,15 @@ describe('reading settings', () => {
       staleAfterMs: undefined,
       pumpNamespaces: ['default'],
       nodeWaitMs: 5_000,
+      keyWaitMs: 1_000,
+      keyLeaseMs: 10_000,
     });
     expect(readSettings(gatewaySettings, { env: {} })).toEqual({
       cborHost: '127.0.0.1',
       cborPort: 5932,
       grpcPort: 5933,
       namespace: 'default',
+      threads: availableParallelism(),
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({
       replicas: 1,
@@ -90,7 +107,14 @@ describe('reading settings', () => {
       eventHistory: 'archive',
       archiveMaxBytes: 0,
     });
-    expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
+    expect(readSettings(runSettings, { env: {} })).toEqual({
+      logLevel: 'warn',
+      prefix: 'psr',
+      replicas: 1,
+      localCalls: true,
+      logMaxBytes: 256 * 1024 ** 2,
+      logMaxAgeMs: 7 * 24 * 3600_000,
+    });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });

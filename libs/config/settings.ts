@@ -72,6 +72,15 @@ const heartbeatMs = setting({
   does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
 });
 
+// A hold is renewed at each heartbeat of the node running its task; a lease of a few beats
+// survives a missed one, and is how long the holds of a dead node or frontend stay taken.
+const keyLeaseMs = setting({
+  env: 'PASSERINE_KEY_LEASE_MS',
+  kind: duration(100, 3_600_000),
+  default: 10_000,
+  does: "how long a hold on a key budget (a job's `limit`) lasts unless the node running its task renews it; a dead holder's holds come back after this",
+});
+
 /** What every command reads. */
 export const commandSettings = group(['every command'], {
   debug: setting({
@@ -111,6 +120,28 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: 1,
     does: 'replicas of every stream and bucket (3 on a NATS cluster)',
   }),
+  localCalls: setting({
+    env: 'PASSERINE_LOCAL_CALLS',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'calls from the gateway to a store leader in the same process skip nats-server (off: every call goes through NATS; appends always do)',
+  }),
+  // The logs stream forgets its oldest lines past either bound: output is useful, not the truth.
+  logMaxBytes: setting({
+    env: 'PASSERINE_LOG_MAX_BYTES',
+    kind: integer(1024 ** 2, 2 ** 50),
+    default: 256 * 1024 ** 2,
+    defaultText: '`268435456` (256 MiB)',
+    does: 'size bound of the logs stream; past it the oldest output lines go',
+  }),
+  logMaxAgeMs: setting({
+    env: 'PASSERINE_LOG_MAX_AGE_MS',
+    kind: duration(1_000, 10 * 365 * 24 * 3600_000),
+    default: 7 * 24 * 3600_000,
+    defaultText: '`604800000` (7 days)',
+    does: 'age bound of the logs stream; older output lines go',
+  }),
 });
 
 /** `passerine up` alone: it starts a nats-server unless told of one. */
@@ -135,25 +166,43 @@ export const serveSettings = group(['`serve`'], { natsUrl });
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
 
+/** The original Coordinate, outside the repository: the differential harness and the edge's bench run it. */
+const coordinateReference = setting({
+  env: 'PASSERINE_COORDINATE_REFERENCE',
+  flag: '--reference <run>',
+  kind: command(),
+  defaultText:
+    'none (`compat:record` requires it; `bench:coordinate` then has no reference rows and no ratio)',
+  does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
+});
+
 /**
  * `npm run compat:record`, the differential harness of the Coordinate edge: it runs its scenarios
  * against the original Coordinate and against Passerine, and records the original's exchanges as
  * fixtures. The original lives outside the repository, so where it is must be given.
  */
 export const compatSettings = group(['`compat:record`'], {
-  reference: setting({
-    env: 'PASSERINE_COORDINATE_REFERENCE',
-    flag: '--reference <run>',
-    kind: command(),
-    defaultText: 'none (required)',
-    does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
-  }),
+  reference: coordinateReference,
   target: setting({
     flag: '--target <address>',
     kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
     defaultText: 'a `passerine up` of its own on free ports',
     does: "a running Passerine's CBOR-RPC endpoint to run the scenarios against",
   }),
+});
+
+/**
+ * `npm run bench:coordinate` drives `passerine up` (and the original Coordinate, when given) with a
+ * Coordinate load client that lives outside the repository.
+ */
+export const coordinateBenchSettings = group(['`bench:coordinate`'], {
+  coordload: setting({
+    env: 'PASSERINE_COORDLOAD',
+    kind: command(),
+    defaultText: 'none: the bench says it has no load client and stops',
+    does: 'the Coordinate load client to run (`run [-units N] [-workers W] [-seconds S] [-spec NAME] HOST:PORT`, one JSON line out)',
+  }),
+  reference: coordinateReference,
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
@@ -206,6 +255,14 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
   }),
+  threads: setting({
+    env: 'PASSERINE_THREADS',
+    flag: '--threads <n>',
+    kind: integer(1, 256),
+    default: () => availableParallelism(),
+    defaultText: "the machine's cores (`os.availableParallelism()`)",
+    does: "processes that serve Coordinate connections: this one and n - 1 edge processes it hands connections to (1: this process alone, where the gateway's calls to a store leader beside it skip nats-server)",
+  }),
 });
 
 export const frontendSettings = group(['`up`', '`serve frontend`'], {
@@ -234,6 +291,13 @@ export const frontendSettings = group(['`up`', '`serve frontend`'], {
     default: 5_000,
     does: 'how long a job submitted while no node monitor is live waits for one before it is refused',
   }),
+  keyWaitMs: setting({
+    env: 'PASSERINE_KEY_WAIT_MS',
+    kind: duration(0, 60_000),
+    default: 1_000,
+    does: "how long a node's request for a task of a job with a key `limit` waits for room in the key's budget before its slot goes back unused (keep it below the node's 2 s getTask timeout)",
+  }),
+  keyLeaseMs,
 });
 
 /** What a node offers beyond its slots: none given means no limit in that dimension. */
@@ -290,6 +354,7 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     does: 'the order reservations wait in: arrival, priority, or fair shares per user',
   }),
   heartbeatMs,
+  keyLeaseMs,
   taskTimeoutMs: setting({
     env: 'PASSERINE_TASK_TIMEOUT_MS',
     // Node's timers fire at once beyond 2^31 - 1 ms.
@@ -297,12 +362,70 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     defaultText: 'none',
     does: 'deadline of the tasks that set none themselves',
   }),
+  maxOutputLines: setting({
+    env: 'PASSERINE_TASK_MAX_OUTPUT_LINES',
+    kind: integer(1, 100_000_000),
+    default: 10_000,
+    does: 'output lines one attempt of a task sends to the logs stream; the rest are counted as dropped',
+  }),
+  logBufferLines: setting({
+    env: 'PASSERINE_LOG_BUFFER_LINES',
+    kind: integer(1, 10_000_000),
+    default: 100_000,
+    does: 'output lines a node holds that the logs stream has not acknowledged; past it lines are counted as dropped',
+  }),
+  logRetryMs: setting({
+    env: 'PASSERINE_LOG_RETRY_MS',
+    kind: duration(100, 3_600_000),
+    default: 60_000,
+    does: 'how long a node retries a batch of output lines the logs stream does not acknowledge before it counts them as dropped',
+  }),
   functionWorkers: setting({
     env: 'PASSERINE_FUNCTION_WORKERS',
     flag: '--function-workers <n>',
     kind: integer(1, 256),
     defaultText: "the node's slots, at most the machine's cores",
     does: 'worker threads kept warm for function tasks (each runs one task at a time)',
+  }),
+  artifactCacheDir: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE',
+    kind: pattern(/^.{1,4096}$/, 'a directory'),
+    defaultText: '`./.passerine/artifacts`',
+    does: 'where the node keeps the artifact bundles of batch runs, by content digest',
+  }),
+  artifactCacheMb: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE_MB',
+    kind: integer(1, 1_000_000),
+    default: 1_024,
+    does: 'most MiB of artifacts the node keeps; the least recently used go first',
+  }),
+});
+
+export const dispatcherSettings = group(['`up`', '`serve dispatcher`'], {
+  heartbeatMs,
+  tickMs: setting({
+    env: 'PASSERINE_DISPATCH_TICK_MS',
+    kind: duration(10, 60_000),
+    default: 250,
+    does: 'how often a dispatcher looks for cron ticks that are due',
+  }),
+  graceMs: setting({
+    env: 'PASSERINE_DISPATCH_GRACE_MS',
+    kind: duration(0, 86_400_000),
+    default: 60_000,
+    does: "a tick this much older than now was missed (no dispatcher ran): the job's `missed` policy says whether it runs",
+  }),
+  backlogMultiple: setting({
+    env: 'PASSERINE_BACKLOG_MULTIPLE',
+    kind: amount(0.01, 10_000),
+    default: 10,
+    does: 'the backlog bound as a multiple of the live slots: a run past it is dropped, with the reason recorded',
+  }),
+  sweepMs: setting({
+    env: 'PASSERINE_DISPATCH_SWEEP_MS',
+    kind: duration(100, 3_600_000),
+    default: 5_000,
+    does: 'a run dispatched but not handed to the scheduler this long (its dispatcher died) is handed over by another',
   }),
 });
 
@@ -312,6 +435,7 @@ export const serviceSettings = {
   gateway: gatewaySettings,
   frontend: frontendSettings,
   'node-monitor': nodeMonitorSettings,
+  dispatcher: dispatcherSettings,
 } as const;
 
 /** The groups whose flags each command takes. */
@@ -331,5 +455,6 @@ export const settingGroups: readonly SettingGroup[] = [
   ...Object.values(serviceSettings),
   natsServerSettings,
   benchSettings,
+  coordinateBenchSettings,
   compatSettings,
 ];

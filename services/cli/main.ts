@@ -2,8 +2,12 @@ import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './backup-command.ts';
+import { registerDefinitionCommands } from './batch/definitions-command.ts';
+import { registerRunCommands } from './batch/runs-command.ts';
+import { registerDeadLetters } from './deadletters/deadletters-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
+import { registerLogs } from './logs-command.ts';
 import { registerNodes } from './nodes-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
@@ -11,11 +15,16 @@ import { registerWorkQueueCommands } from './workqueue/index.ts';
 export function buildProgram(): Command {
   const program = new Command('passerine')
     .description('Passerine: a low-latency distributed task scheduler and durable job queue')
-    .version('0.1.0');
+    .version('0.1.0')
+    // `--version` after a command is that command's (`artifacts push FILE --version V`).
+    .enablePositionalOptions();
   registerUp(program);
   registerEvents(program);
   registerBackup(program);
-  registerJobs(program);
+  registerDefinitionCommands(registerJobs(program));
+  registerRunCommands(program);
+  registerLogs(program);
+  registerDeadLetters(program);
   registerNodes(program);
   registerWorkQueueCommands(program);
   return program;

@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
 import { eventLogOf, SnapshotStore } from '@passerine/eventlog';
+import { KeyBudgets } from '@passerine/key-limits';
 import { chooseAdopter } from '@passerine/scheduling';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
@@ -16,7 +17,7 @@ import { adoptOrphans } from './adoption.ts';
 import { FrontendSubjects } from './frontend-subjects.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
-import { MembershipView } from './membership-view.ts';
+import { MembershipView } from '@passerine/scheduling-protocol';
 import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOptions } from './options.ts';
 import { ReportAcks } from './report-acks.ts';
 import { Scheduler } from './scheduler.ts';
@@ -120,6 +121,14 @@ export class Frontend implements Service {
       maxActiveJobs: this.options.maxActiveJobs,
       lendAfterMs: this.options.lendAfterMs,
       nodeWaitMs: this.options.nodeWaitMs,
+      budgets: new KeyBudgets({
+        nc,
+        bucket: names.keyLimitBucket,
+        leaseMs: this.options.keyLeaseMs,
+        now,
+        logger: this.logger,
+      }),
+      keyWaitMs: this.options.keyWaitMs,
     });
     this.scheduler = scheduler;
     this.acks = new ReportAcks(nc, names, this.counter);
