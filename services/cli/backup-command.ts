@@ -20,7 +20,7 @@ async function create(file: string, opts: BackupOptions): Promise<void> {
     closeSync(fd);
     renameSync(partial, file);
     console.log(
-      `backup ${file}: up to sequence ${summary.seq}, ${summary.commits} commit(s), ${summary.snapshots} snapshot(s), ${summary.kv} namespace(s)`,
+      `backup ${file}: up to sequence ${summary.seq}, ${summary.commits} commit(s), ${summary.snapshots} snapshot(s), ${summary.kv} key(s)`,
     );
   } finally {
     await nc.drain();
@@ -33,7 +33,7 @@ async function restore(file: string, opts: BackupOptions): Promise<void> {
   try {
     const summary = await restoreBackup(nc, names, bytes);
     console.log(
-      `restored ${file}: up to sequence ${summary.seq}, ${summary.commits} commit(s), ${summary.snapshots} snapshot(s), ${summary.kv} namespace(s)`,
+      `restored ${file}: up to sequence ${summary.seq}, ${summary.commits} commit(s), ${summary.snapshots} snapshot(s), ${summary.kv} key(s)`,
     );
   } finally {
     await nc.drain();

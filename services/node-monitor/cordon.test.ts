@@ -11,6 +11,7 @@ describe('nodes out of service', () => {
       projectRoot,
     );
 
+  // Each step runs the CLI as a process, seconds each on a busy machine: a longer guard than 60 s.
   it('a cordoned node finishes what it runs and refuses new reservations; drain waits (bounded) and says what is left', async () => {
     const monitor = await bed.node({ id: 'busy', slots: 2 });
     const frontend = fakeFrontend(bed.ctx, (jobId) => (jobId === 'long' ? sleep(120_000) : sleep(1)));
@@ -29,7 +30,6 @@ describe('nodes out of service', () => {
       expect(rows.find((row) => row.id === 'busy')).toMatchObject({ state: 'cordoned', running: 1 });
 
       // A free slot, yet the reservation is refused back to its frontend, which places it elsewhere.
-      await waitFor(async () => (await cli('list', '--json')).stdout.includes('"state":"cordoned"'));
       await waitFor(() => (monitor as unknown as { cordoned: boolean }).cordoned, { message: 'cordon seen' });
       bed.reserve(monitor.id, { jobId: 'new' });
       await waitFor(() => frontend.offerAnswers.some((a) => a.jobId === 'new' && a.refused === 1), {
@@ -53,7 +53,7 @@ describe('nodes out of service', () => {
     } finally {
       frontend.stop();
     }
-  });
+  }, 150_000);
 
   it('refuses to cordon or drain a node nobody knows, naming the nodes there are', async () => {
     await bed.node({ id: 'known', slots: 1 });

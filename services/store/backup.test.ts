@@ -116,7 +116,7 @@ describe('backup and restore', () => {
     );
     expect(created.stderr).toBe('');
     expect(created.stdout).toMatch(
-      /^backup .*: up to sequence \d+, \d+ commit\(s\), 1 snapshot\(s\), 1 namespace\(s\)/,
+      /^backup .*: up to sequence \d+, \d+ commit\(s\), 1 snapshot\(s\), 1 key\(s\)/,
     );
     const restored = await runCli(
       ['backup', 'restore', file, '--nats-url', fresh.url, '--prefix', prefix],

@@ -24,7 +24,7 @@ const RESTORE_WINDOW = 256;
 /**
  * A consistent point of an installation: its snapshots (each with the sequence it covers), every
  * commit the log still holds up to the stream's last sequence (archive and stream), and the
- * namespace registry. Task output (the logs stream) and membership, which expire anyway, are not in it.
+ * namespace registry and the cordons. Task output (the logs stream) and membership, which expire anyway, are not in it.
  */
 export async function createBackup(
   nc: NatsConnection,
@@ -75,13 +75,22 @@ export async function createBackup(
   if (next !== seq + 1)
     throw new UnavailableError(`the backup read the stream up to ${next - 1} of ${seq}; run it again`);
   for (const s of taken) writer.add({ k: 'snapshot', name: s.name, seq: s.seq, time: s.time, data: s.data });
-  const registry = await new Kvm(nc).create(names.namespaceBucket, { history: 1 });
-  for await (const key of await registry.keys()) {
-    const entry = await registry.get(key);
-    if (entry && entry.operation === 'PUT')
-      writer.add({ k: 'kv', bucket: 'namespaces', key, value: entry.value });
+  for (const [label, bucket] of Object.entries(keptBuckets(names))) {
+    const kv = await new Kvm(nc).create(bucket, { history: 1 });
+    for await (const key of await kv.keys()) {
+      const entry = await kv.get(key);
+      if (entry?.operation === 'PUT') writer.add({ k: 'kv', bucket: label, key, value: entry.value });
+    }
   }
   return { seq, ...writer.end() };
+}
+
+/**
+ * The KV buckets a backup keeps, by the label it stores them under: the namespaces the stores open
+ * and the nodes an operator took out of service. Leases and adverts expire, so they are not kept.
+ */
+function keptBuckets(names: Names): Record<string, string> {
+  return { namespaces: names.namespaceBucket, cordons: names.cordonBucket };
 }
 
 /** Refuses unless the target has no history and no snapshots: a restore never merges. */
@@ -123,9 +132,11 @@ export async function restoreBackup(
   await restoreStream(nc, contents);
   const snapshots = new SnapshotStore(nc, names.snapshotBucket);
   for (const s of contents.snapshots) await snapshots.save(s.name, s.seq, s.data, s.time);
-  const registry = await new Kvm(nc).create(names.namespaceBucket, { history: 1 });
-  for (const entry of contents.kv)
-    if (entry.bucket === 'namespaces') await registry.put(entry.key, entry.value);
+  const buckets = keptBuckets(names);
+  for (const entry of contents.kv) {
+    const bucket = buckets[entry.bucket];
+    if (bucket) await (await new Kvm(nc).create(bucket, { history: 1 })).put(entry.key, entry.value);
+  }
   return {
     seq: header.seq,
     commits: contents.commits.length,
