@@ -36,6 +36,7 @@ export const schemas = {
     units: z
       .array(z.object({ key, data: bytes, priority: z.number().finite().optional() }))
       .max(MAX_UNITS_PER_ADD, `at most ${MAX_UNITS_PER_ADD} units per request`),
+    idempotencyKey: z.string().max(128).optional(),
   }),
   countWorkUnits: z.object({ spec: name }),
   getWorkUnits: z.object({

@@ -31,7 +31,12 @@ export interface WorkQueueCommandData {
    * whose dict does not cannot be made continuous, as in the original.
    */
   ControlWorkSpec: { name: Name; changes: WorkSpecControls; declaredContinuous?: boolean };
-  AddWorkUnits: { spec: Name; units: Array<{ key: Name; data: Uint8Array; priority?: number }> };
+  AddWorkUnits: {
+    spec: Name;
+    units: Array<{ key: Name; data: Uint8Array; priority?: number }>;
+    /** A repeat of the same add under this key within its window does nothing; other content is refused. */
+    idempotencyKey?: string | null;
+  };
   PrioritizeWorkUnits: { spec: Name; keys: Name[]; priority?: number | null; adjustment?: number | null };
   /** Empty options delete nothing (decide throws ValidationError 'no usable options to del_work_units'). */
   DeleteWorkUnits: { spec: Name; all?: boolean; keys?: Name[] | null; state?: number | number[] | null };

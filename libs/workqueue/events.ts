@@ -26,7 +26,14 @@ export interface WorkQueueEventData {
   WorkSpecDeleted: { name: Name; at: number };
   WorkSpecControlled: { name: Name; changes: WorkSpecControls };
   /** New keys are added, existing keys overwritten (back to AVAILABLE, any pending attempt abandoned). */
-  WorkUnitsAdded: { spec: Name; at: number; units: UnitToAdd[]; continuous?: boolean };
+  WorkUnitsAdded: {
+    spec: Name;
+    at: number;
+    units: UnitToAdd[];
+    continuous?: boolean;
+    /** Made under an idempotency key: a repeat of the same add within the key's window does nothing. */
+    idempotency?: { key: string; digest: string };
+  };
   /** `priority` sets, else `adjustment` adds. */
   WorkUnitsPrioritized: { spec: Name; keys: Name[]; priority?: number; adjustment?: number };
   /** Deletes the units matching the filter as the state stood: `all`, else `keys` and/or `statuses`. */

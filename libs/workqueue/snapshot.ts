@@ -2,6 +2,7 @@ import type { WorkSpecMeta } from './spec-meta.ts';
 import {
   type AttemptState,
   createNamespaceState,
+  type IdempotentAdd,
   createWorkSpecState,
   type NamespaceState,
   type WorkerState,
@@ -32,6 +33,8 @@ export const SNAPSHOT_VERSION = 3;
 export interface NamespaceSnapshot {
   version: typeof SNAPSHOT_VERSION;
   ignoredEvents: number;
+  /** Absent in snapshots taken before idempotency keys existed. */
+  idempotency?: Array<[string, IdempotentAdd]>;
   specs: SpecSnapshot[];
   workers: Array<Omit<WorkerState, 'lifecycle'>>;
 }
@@ -142,6 +145,7 @@ export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
   return {
     version: SNAPSHOT_VERSION,
     ignoredEvents: state.ignoredEvents,
+    idempotency: [...state.idempotency],
     specs: [...state.specs.values()].map(specSnapshot),
     workers: [...state.workers.values()].map(({ lifecycle: _, ...w }) => ({ ...w })),
   };
@@ -221,6 +225,7 @@ export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
   }
   const state = createNamespaceState();
   state.ignoredEvents = snapshot.ignoredEvents;
+  state.idempotency = new Map(snapshot.idempotency ?? []);
   for (const s of snapshot.specs) restoreSpec(state, s);
   for (const w of snapshot.workers) {
     state.workers.set(w.id, { ...w, lifecycle: 'registered' });

@@ -25,6 +25,15 @@ export interface NamespaceState {
   childrenOf: Map<string, Set<string>>;
   /** Events applied tolerantly because what they referred to was gone. */
   ignoredEvents: number;
+  /** Adds made under an idempotency key, oldest first (decide/idempotency.ts bounds them). */
+  idempotency: Map<string, IdempotentAdd>;
+}
+
+export interface IdempotentAdd {
+  at: number;
+  digest: string;
+  spec: Name;
+  count: number;
 }
 
 export interface WorkSpecState {
@@ -125,6 +134,7 @@ export function createNamespaceState(): NamespaceState {
     pendingByWorker: new Map(),
     childrenOf: new Map(),
     ignoredEvents: 0,
+    idempotency: new Map(),
   };
 }
 

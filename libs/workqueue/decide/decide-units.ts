@@ -3,6 +3,7 @@ import type { CommandOf, DecideContext, UnitOutput } from '../commands.ts';
 import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
+import { checkIdempotencyKey, digestOfAdd, repeatedAdd } from './idempotency.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
 import {
@@ -32,8 +33,12 @@ export function decideAddWorkUnits(
 ) {
   const spec = requireSpec(state, requireName(cmd.spec, 'work_spec_name'));
   const units = checkUnits(cmd.units, 'work_units');
+  const key = checkIdempotencyKey(cmd.idempotencyKey);
   if (units.length === 0) return [];
-  return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units })];
+  if (key === undefined) return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units })];
+  const digest = digestOfAdd(spec.name, units);
+  if (repeatedAdd(state, key, digest, ctx.now)) return [];
+  return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units, idempotency: { key, digest } })];
 }
 
 /**

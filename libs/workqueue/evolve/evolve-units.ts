@@ -2,6 +2,7 @@ import type { WorkQueueEventData } from '../events.ts';
 import { canonicalName } from '../keys.ts';
 import { findSpec, findUnit, unitByCanonical } from '../lookup.ts';
 import { nextUnitStatus } from '../lifecycle/tables.ts';
+import { rememberAdd } from '../decide/idempotency.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
@@ -18,6 +19,10 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
   const spec = findSpec(state, e.spec);
   if (!spec) return false;
   if (e.continuous) spec.lastContinuousAt = e.at;
+  if (e.idempotency) {
+    const { key, digest } = e.idempotency;
+    rememberAdd(state, key, { at: e.at, digest, spec: spec.name, count: e.units.length });
+  }
   const added = new Set<WorkUnitState>();
   for (const u of e.units) {
     const key = canonicalName(u.key);
