@@ -28,6 +28,10 @@ export interface NewUnit {
   key: UnitKey;
   data?: unknown;
   priority?: number;
+  /** Nobody gets the unit before then (a time in the past: at once). */
+  notBefore?: Date;
+  /** Not started by then, it is recorded as expired (FAILED, with the reason); already past: refused. */
+  expiresAt?: Date;
 }
 
 export interface WorkUnit {
@@ -155,6 +159,8 @@ export class WorkQueue {
       key: unit.key,
       data: encodeData(unit.data, `units[${i}].data`),
       ...(unit.priority !== undefined && { priority: unit.priority }),
+      ...(unit.notBefore !== undefined && { notBefore: unit.notBefore.getTime() / 1000 }),
+      ...(unit.expiresAt !== undefined && { expiresAt: unit.expiresAt.getTime() / 1000 }),
     }));
     const key = options.idempotencyKey;
     const parts = Math.ceil(all.length / MAX_UNITS_PER_ADD);

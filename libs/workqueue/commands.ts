@@ -10,6 +10,10 @@ export interface UnitOutput {
   key: Name;
   data: Uint8Array;
   priority?: number;
+  /** Seconds since the epoch before which nobody gets the unit; in the past: at once. */
+  notBefore?: number | null;
+  /** Seconds since the epoch by which it must have started, else it is recorded as expired. */
+  expiresAt?: number | null;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface WorkQueueCommandData {
   ControlWorkSpec: { name: Name; changes: WorkSpecControls; declaredContinuous?: boolean };
   AddWorkUnits: {
     spec: Name;
-    units: Array<{ key: Name; data: Uint8Array; priority?: number }>;
+    units: UnitOutput[];
     /** A repeat of the same add under this key within its window does nothing; other content is refused. */
     idempotencyKey?: string | null;
   };
@@ -90,6 +94,8 @@ export interface WorkQueueCommandData {
   ReleaseDelayedUnits: { limit?: number };
   /** Timer: FINISHED/FAILED units past their spec's retention (age or count) leave memory. */
   ApplyRetention: { limit?: number };
+  /** Timer: AVAILABLE units whose time to live has ended are recorded as expired. */
+  ExpireUnits: { limit?: number };
 }
 
 export type WorkQueueCommandType = keyof WorkQueueCommandData;

@@ -11,6 +11,10 @@ export interface UnitToAdd {
   key: Name;
   data: Uint8Array;
   priority: number;
+  /** Not takeable before this (ms); absent or past: at once. */
+  notBefore?: number;
+  /** Not started by then (ms), the unit is recorded as expired (FAILED, UnitsExpired). */
+  expiresAt?: number;
 }
 
 export interface ExpiredAttempt {
@@ -88,6 +92,8 @@ export interface WorkQueueEventData {
   /** FINISHED/FAILED units that ended before `before` are forgotten (all specs when `spec` is absent). */
   UnitsArchived: { at: number; before: number; spec?: Name; count: number };
   NamespaceCleared: { at: number; specCount: number };
+  /** Units whose time to live ended before any worker took them: FAILED, with the reason. */
+  UnitsExpired: { at: number; units: Array<{ spec: Name; key: Name }> };
   /** Ended units a spec's retention let go: they leave memory, their history stays in the log. */
   UnitsRetired: { spec: Name; at: number; keys: Name[] };
 }
@@ -119,6 +125,7 @@ export const workQueueEventTypes: readonly WorkQueueEventType[] = [
   'UnitsArchived',
   'NamespaceCleared',
   'UnitsRetired',
+  'UnitsExpired',
 ];
 
 export function event<T extends WorkQueueEventType>(

@@ -59,6 +59,8 @@ export interface UnitColumns {
   endedAt: number[];
   traceback: Array<string | null>;
   attemptCount: number[];
+  /** Absent in snapshots taken before units had a time to live. */
+  expiresAt?: number[];
 }
 
 /** Every attempt of every unit, unit by unit, oldest first within a unit. */
@@ -84,6 +86,7 @@ function emptyUnitColumns(): UnitColumns {
     endedAt: [],
     traceback: [],
     attemptCount: [],
+    expiresAt: [],
   };
 }
 
@@ -130,6 +133,7 @@ function specSnapshot(spec: WorkSpecState): SpecSnapshot {
     units.endedAt.push(u.endedAt);
     units.traceback.push(u.traceback);
     units.attemptCount.push(pushAttempts(u, attempts));
+    units.expiresAt!.push(u.expiresAt);
   }
   return {
     name: spec.name,
@@ -198,8 +202,10 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
       availableAt: u.availableAt[i],
       tries: u.tries[i],
       endedAt: u.endedAt[i],
+      expiresAt: u.expiresAt?.[i] ?? 0,
       traceback: u.traceback[i],
     };
+    if (unit.expiresAt > 0) state.expiring.push({ at: unit.expiresAt, unit });
     for (let k = 0; k < u.attemptCount[i]; k++) restoreAttempt(state, unit, s.attempts, nextAttempt++);
     spec.units.set(unit.key, unit);
     if (isTextKey(unit.key)) spec.textKeys++;

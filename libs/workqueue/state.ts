@@ -1,4 +1,5 @@
 import { type HeapSlot, IndexedHeap } from './indexed-heap.ts';
+import { MinHeap } from './min-heap.ts';
 import { compareCanonical, type Name } from './keys.ts';
 import type { WorkerLifecycle } from './lifecycle/tables.ts';
 import type { WorkSpecMeta } from './spec-meta.ts';
@@ -25,6 +26,8 @@ export interface NamespaceState {
   childrenOf: Map<string, Set<string>>;
   /** Events applied tolerantly because what they referred to was gone. */
   ignoredEvents: number;
+  /** Units with a time to live, soonest first; entries of units since started or gone are skipped. */
+  expiring: MinHeap<{ at: number; unit: WorkUnitState }>;
   /** Adds made under an idempotency key, oldest first (decide/idempotency.ts bounds them). */
   idempotency: Map<string, IdempotentAdd>;
 }
@@ -74,6 +77,8 @@ export interface WorkUnitState extends HeapSlot {
   tries: number;
   /** When it last became FINISHED or FAILED, 0 otherwise. */
   endedAt: number;
+  /** Time to live: not started by then (ms), it expires; 0 = never. */
+  expiresAt: number;
   traceback: string | null;
   /** The newest attempt; older ones hang off `prev`. */
   last: AttemptState | null;
@@ -135,6 +140,7 @@ export function createNamespaceState(): NamespaceState {
     childrenOf: new Map(),
     ignoredEvents: 0,
     idempotency: new Map(),
+    expiring: new MinHeap((a, b) => a.at < b.at),
   };
 }
 

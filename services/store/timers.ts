@@ -5,6 +5,7 @@ export const tickCommands: wq.WorkQueueCommand[] = [
   { type: 'ExpireLeases' },
   { type: 'ExpireWorkers' } as wq.WorkQueueCommand,
   { type: 'ReleaseDelayedUnits' },
+  { type: 'ExpireUnits' },
   { type: 'ApplyRetention' },
 ];
 

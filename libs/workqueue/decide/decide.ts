@@ -14,7 +14,7 @@ import {
   decideDeleteWorkSpec,
   decideSetWorkSpec,
 } from './decide-specs.ts';
-import { decideExpireLeases, decideReleaseDelayedUnits } from './decide-timers.ts';
+import { decideExpireLeases, decideExpireUnits, decideReleaseDelayedUnits } from './decide-timers.ts';
 import {
   decideAddWorkUnits,
   decideArchiveWorkUnits,
@@ -77,6 +77,8 @@ export function decide(
       return decideExpireWorkers(state, ctx);
     case 'ReleaseDelayedUnits':
       return decideReleaseDelayedUnits(state, command, ctx);
+    case 'ExpireUnits':
+      return decideExpireUnits(state, command, ctx);
     case 'ApplyRetention':
       return decideApplyRetention(state, command, ctx);
     default: {

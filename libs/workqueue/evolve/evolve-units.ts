@@ -6,7 +6,15 @@ import { rememberAdd } from '../decide/idempotency.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
-import { endAttempt, insertUnit, isEnded, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
+import {
+  endAttempt,
+  insertUnit,
+  isEnded,
+  newUnit,
+  removeUnit,
+  setUnitStatus,
+  setUnitTimes,
+} from './unit-moves.ts';
 
 /**
  * Each returns false when the event referred to something no longer there (applied as a no-op).
@@ -31,13 +39,14 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
     if (!existing) {
       const unit = newUnit(spec.id, key, data, u.priority);
       insertUnit(spec, unit);
+      if (u.notBefore !== undefined || u.expiresAt !== undefined) setUnitTimes(state, spec, unit, u);
       added.add(unit);
       continue;
     }
     if (added.has(existing)) {
       existing.data = data;
       existing.priority = u.priority;
-      if (existing.hi >= 0) spec.available.update(existing);
+      if (existing.hi >= 0 && existing.availableAt === 0) spec.available.update(existing);
       continue;
     }
     const last = existing.last;
@@ -47,8 +56,34 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
     existing.endedAt = 0;
     existing.traceback = null;
     setUnitStatus(state, spec, existing, WorkUnitStatus.AVAILABLE);
+    setUnitTimes(state, spec, existing, u);
   }
   return true;
+}
+
+/** Each still AVAILABLE unit expires as FAILED with the reason; the entries due leave the index. */
+export function applyUnitsExpired(state: NamespaceState, e: WorkQueueEventData['UnitsExpired']): boolean {
+  let all = true;
+  for (const ref of e.units) {
+    const spec = findSpec(state, ref.spec);
+    const unit = spec && findUnit(spec, ref.key);
+    if (
+      !spec ||
+      !unit ||
+      unit.status !== WorkUnitStatus.AVAILABLE ||
+      unit.expiresAt === 0 ||
+      unit.expiresAt > e.at
+    ) {
+      all = false;
+      continue;
+    }
+    unit.endedAt = e.at;
+    unit.traceback = `expired: its time to live ended at ${new Date(unit.expiresAt).toISOString()} while it waited for a worker`;
+    unit.expiresAt = 0;
+    setUnitStatus(state, spec, unit, WorkUnitStatus.FAILED);
+  }
+  while ((state.expiring.peek()?.at ?? Number.POSITIVE_INFINITY) <= e.at) state.expiring.pop();
+  return all;
 }
 
 export function applyWorkUnitsPrioritized(

@@ -17,6 +17,7 @@ import {
 } from './evolve-specs.ts';
 import {
   applyUnitsArchived,
+  applyUnitsExpired,
   applyUnitsReleased,
   applyUnitsRetired,
   applyWorkUnitStatusSet,
@@ -58,6 +59,7 @@ const appliers: Appliers = {
   UnitsArchived: applyUnitsArchived,
   NamespaceCleared: applyNamespaceCleared,
   UnitsRetired: applyUnitsRetired,
+  UnitsExpired: applyUnitsExpired,
 };
 
 /**

@@ -19,6 +19,7 @@ export function newUnit(specId: string, key: string, data: string, priority: num
     availableAt: 0,
     tries: 0,
     endedAt: 0,
+    expiresAt: 0,
     traceback: null,
     last: null,
   };
@@ -61,6 +62,31 @@ export function setUnitStatus(
   } else {
     spec.available.push(unit);
   }
+}
+
+/** Gives the unit its time window from an add: parked until `notBefore`, expiring at `expiresAt`. */
+export function setUnitTimes(
+  state: NamespaceState,
+  spec: WorkSpecState,
+  unit: WorkUnitState,
+  times: { notBefore?: number; expiresAt?: number },
+): void {
+  unit.expiresAt = times.expiresAt ?? 0;
+  if (unit.expiresAt > 0) state.expiring.push({ at: unit.expiresAt, unit });
+  if (times.notBefore !== undefined)
+    setUnitStatus(state, spec, unit, WorkUnitStatus.AVAILABLE, times.notBefore);
+}
+
+/** An entry of `state.expiring` still stands for its unit: not taken, not re-added since. */
+export function stillExpiring(state: NamespaceState, entry: { at: number; unit: WorkUnitState }): boolean {
+  const { unit } = entry;
+  const spec = state.specs.get(unit.specId);
+  return (
+    unit.status === WorkUnitStatus.AVAILABLE &&
+    unit.expiresAt === entry.at &&
+    spec !== undefined &&
+    spec.units.get(unit.key) === unit
+  );
 }
 
 export function isEnded(status: number): boolean {
