@@ -28,6 +28,10 @@ export interface NewUnit {
   key: UnitKey;
   data?: unknown;
   priority?: number;
+  /** Nobody gets the unit before then (a time in the past: at once). */
+  notBefore?: Date;
+  /** Not started by then, it is recorded as expired (FAILED, with the reason); already past: refused. */
+  expiresAt?: Date;
 }
 
 export interface WorkUnit {
@@ -142,14 +146,32 @@ export class WorkQueue {
   }
 
   /** Adds units (an existing key is replaced), in batches of at most 10,000. Returns how many. */
-  async addWorkUnits(spec: string, units: Iterable<NewUnit>): Promise<number> {
+  /**
+   * Adds (or overwrites) units. With `idempotencyKey`, a repeat of the same add within the key's
+   * window (a day) does nothing, and an add of other content under the key is refused.
+   */
+  async addWorkUnits(
+    spec: string,
+    units: Iterable<NewUnit>,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<number> {
     const all = [...units].map((unit, i) => ({
       key: unit.key,
       data: encodeData(unit.data, `units[${i}].data`),
       ...(unit.priority !== undefined && { priority: unit.priority }),
+      ...(unit.notBefore !== undefined && { notBefore: unit.notBefore.getTime() / 1000 }),
+      ...(unit.expiresAt !== undefined && { expiresAt: unit.expiresAt.getTime() / 1000 }),
     }));
+    const key = options.idempotencyKey;
+    const parts = Math.ceil(all.length / MAX_UNITS_PER_ADD);
     for (let at = 0; at < all.length; at += MAX_UNITS_PER_ADD) {
-      await this.rpc.call('addWorkUnits', { spec, units: all.slice(at, at + MAX_UNITS_PER_ADD) });
+      // An add of several requests keys each one: a retry repeats the ones that went through.
+      const part = parts > 1 ? `${key}/${at / MAX_UNITS_PER_ADD}` : key;
+      await this.rpc.call('addWorkUnits', {
+        spec,
+        units: all.slice(at, at + MAX_UNITS_PER_ADD),
+        ...(key !== undefined && { idempotencyKey: part }),
+      });
     }
     return all.length;
   }

@@ -107,7 +107,12 @@ describe('reading settings', () => {
       edgeClientCa: undefined,
       threads: availableParallelism(),
     });
-    expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
+    expect(readSettings(storeSettings, { env: {} })).toEqual({
+      replicas: 1,
+      compactAboveBytes: 256 * 1024 ** 2,
+      eventHistory: 'archive',
+      archiveMaxBytes: 0,
+    });
     expect(readSettings(runSettings, { env: {} })).toEqual({
       logLevel: 'warn',
       prefix: 'psr',

@@ -284,6 +284,24 @@ export const clientSettings = group(['client commands'], { natsUrl, prefix, nats
 
 export const storeSettings = group(['`up`', '`serve store`'], {
   replicas: runSettings.settings.replicas,
+  compactAboveBytes: setting({
+    flag: '--compact-above <bytes>',
+    kind: integer(1024 ** 2, 1024 ** 4),
+    default: 256 * 1024 ** 2,
+    does: 'the event stream moves its history below the newest snapshots into the archive once it holds more than this',
+  }),
+  eventHistory: setting({
+    flag: '--event-history <mode>',
+    kind: oneOf(['archive', 'forget']),
+    default: 'archive',
+    does: 'what compaction does with the history it moves out of the event stream: keep it in the archive bucket, or forget it',
+  }),
+  archiveMaxBytes: setting({
+    flag: '--archive-max-bytes <bytes>',
+    kind: integer(0, 1024 ** 5),
+    default: 0,
+    does: 'largest size of the event archive (0: no limit); a compaction that would pass it fails and the stream keeps its history',
+  }),
 });
 
 export const gatewaySettings = group(['`up`', '`serve gateway`'], {

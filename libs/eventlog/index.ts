@@ -27,3 +27,21 @@ export {
   type ProblemPolicy,
 } from './projector.ts';
 export { SnapshotStore, type Snapshot } from './snapshots.ts';
+export {
+  EventArchive,
+  HistoryGoneError,
+  segmentName,
+  type ArchiveSegment,
+  type ArchivedMessage,
+  type EventArchiveOptions,
+} from './archive.ts';
+export { subjectMatches } from './archived-read.ts';
+export {
+  compactStream,
+  compactionPoint,
+  type CompactionOptions,
+  type CompactionResult,
+} from './compaction.ts';
+export { eventLogOf } from './event-log-of.ts';
+export { createBackup, restoreBackup, type BackupSummary } from './backup/backup.ts';
+export { readBackup, BackupWriter, BACKUP_FORMAT, type BackupHeader } from './backup/backup-format.ts';

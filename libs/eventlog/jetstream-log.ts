@@ -16,6 +16,8 @@ import {
 } from '@passerine/core';
 import { requestMessage } from '@passerine/natsconn';
 import { encodeCommit } from './commit-codec.ts';
+import type { EventArchive } from './archive.ts';
+import { readThroughArchive } from './archived-read.ts';
 import { readStream } from './stream-reader.ts';
 import type { AppendOptions, AppendResult, EventLog, LogRecord, ReadOptions } from './types.ts';
 
@@ -36,6 +38,8 @@ export interface JetStreamEventLogOptions {
   stream: string;
   /** Largest commit payload; NATS' max_payload minus header room when omitted. */
   maxCommitBytes?: number;
+  /** Where compaction moved the history below the stream's first sequence; reads reach into it. */
+  archive?: EventArchive;
 }
 
 const ackText = new TextDecoder();
@@ -46,6 +50,7 @@ export class JetStreamEventLog implements EventLog {
   readonly maxCommitBytes: number;
   private readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
+  private readonly archive?: EventArchive;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -58,6 +63,7 @@ export class JetStreamEventLog implements EventLog {
       serverMax - HEADER_ROOM,
     );
     this.js = jetstream(nc);
+    this.archive = options.archive;
   }
 
   private jsm(): Promise<JetStreamManager> {
@@ -140,7 +146,12 @@ export class JetStreamEventLog implements EventLog {
   }
 
   read(options: ReadOptions = {}): AsyncIterable<LogRecord> {
-    return readStream(this.js, this.stream, options);
+    if (!this.archive) return readStream(this.js, this.stream, options);
+    const archive = this.archive;
+    const self = this;
+    return (async function* () {
+      yield* readThroughArchive(self.js, await self.jsm(), self.stream, archive, options);
+    })();
   }
 }
 

@@ -55,4 +55,20 @@ export class SnapshotStore {
     if (!data) return null;
     return { seq: meta.seq, time: meta.time, data };
   }
+
+  /** The sequence each projection's newest snapshot covers. */
+  async points(): Promise<Array<{ projection: string; seq: number }>> {
+    const store = await this.store();
+    const out: Array<{ projection: string; seq: number }> = [];
+    for (const info of await store.list()) {
+      if (info.deleted) continue;
+      try {
+        const meta = JSON.parse(info.description ?? '') as { seq?: unknown };
+        if (typeof meta.seq === 'number') out.push({ projection: info.name, seq: meta.seq });
+      } catch {
+        // Not a snapshot of ours: it does not hold compaction back.
+      }
+    }
+    return out;
+  }
 }

@@ -28,3 +28,4 @@ export {
   jobStatus,
   submitJob,
 } from './scheduler-client.ts';
+export { type Cordon, cordon, openCordonBucket, readCordon, uncordon } from './cordons.ts';

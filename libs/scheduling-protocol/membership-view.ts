@@ -15,6 +15,8 @@ export interface MembershipViewOptions<T extends Advert> {
   /** A member left: its key was deleted or its heartbeat went stale. */
   onLost?: (member: T) => void;
   onChange?: () => void;
+  /** Members that are alive but take no new work (a cordoned node): kept out of live(). */
+  usable?: (member: T) => boolean;
 }
 
 /**
@@ -71,7 +73,8 @@ export class MembershipView<T extends Advert> {
 
   /** Members with a fresh heartbeat. The array is shared until the next change: do not modify it. */
   live(): readonly T[] {
-    this.list ??= [...this.members.values()];
+    const usable = this.options.usable;
+    this.list ??= usable ? [...this.members.values()].filter(usable) : [...this.members.values()];
     return this.list;
   }
 
@@ -103,7 +106,8 @@ export class MembershipView<T extends Advert> {
     const known = this.members.get(advert.id);
     this.members.set(advert.id, advert);
     this.list = undefined;
-    if (!known) this.changed();
+    const usable = this.options.usable;
+    if (!known || (usable && usable(known) !== usable(advert))) this.changed();
   }
 
   private remove(id: string): void {

@@ -36,6 +36,10 @@ export const MAX_REPORTS_PER_MESSAGE = 64;
  */
 export interface NodeAdvert extends NodeView {
   queueLength: number;
+  /** Taken out of service (`passerine nodes cordon`): it finishes what it runs and takes nothing new. */
+  cordoned?: boolean;
+  /** Tasks running at the node now. */
+  running?: number;
 }
 
 /**

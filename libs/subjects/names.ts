@@ -16,12 +16,16 @@ export interface Names {
   readonly logStream: string;
   /** Object store of projection snapshots. */
   readonly snapshotBucket: string;
+  /** Object store of the event history compaction moved out of the event stream. */
+  readonly archiveBucket: string;
   /** KV bucket of leases for leadership (one key per led partition). */
   readonly leaderBucket: string;
   /** KV bucket listing the work-queue namespaces that exist (store replicas watch it). */
   readonly namespaceBucket: string;
   /** KV bucket where node monitors advertise themselves. */
   readonly nodeBucket: string;
+  /** KV bucket of nodes taken out of service (key: node id). */
+  readonly cordonBucket: string;
   /** KV bucket where frontends advertise themselves. */
   readonly frontendBucket: string;
   /** Events of one work spec of a namespace (units, attempts). */
@@ -128,10 +132,12 @@ export function createNames(prefix = 'psr'): Names {
     allEvents: `${prefix}.ev.>`,
     logStream: `${upper}_LOGS`,
     snapshotBucket: `${upper}_SNAPSHOTS`,
+    archiveBucket: `${upper}_ARCHIVE`,
     leaderBucket: `${upper}_LEADERS`,
     namespaceBucket: `${upper}_NAMESPACES`,
     nodeBucket: `${upper}_NODES`,
     frontendBucket: `${upper}_FRONTENDS`,
+    cordonBucket: `${upper}_CORDONS`,
     workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
     namespaceEvents: (ns) => `${prefix}.ev.wq.${t(ns)}.ns`,
     namespaceFilter: (ns) => `${prefix}.ev.wq.${t(ns)}.>`,

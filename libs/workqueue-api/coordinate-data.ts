@@ -100,6 +100,8 @@ export function readSpecSettings(specBytes: Uint8Array): SpecSettings {
     min_gb: asNumber(mapGet(spec, 'min_gb'), 'min_gb', 0),
     // Read whole here so that a malformed runner is refused when the spec is set, not when pumped.
     runner: readRunner(spec) !== undefined,
+    retention_max_age: asNumber(mapGet(spec, 'retention_max_age'), 'retention_max_age', null),
+    retention_max_count: asNumber(mapGet(spec, 'retention_max_count'), 'retention_max_count', null, true),
   };
 }
 

@@ -34,8 +34,17 @@ export const schemas = {
   addWorkUnits: z.object({
     spec: name,
     units: z
-      .array(z.object({ key, data: bytes, priority: z.number().finite().optional() }))
+      .array(
+        z.object({
+          key,
+          data: bytes,
+          priority: z.number().finite().optional(),
+          notBefore: z.number().finite().optional(),
+          expiresAt: z.number().finite().optional(),
+        }),
+      )
       .max(MAX_UNITS_PER_ADD, `at most ${MAX_UNITS_PER_ADD} units per request`),
+    idempotencyKey: z.string().max(128).optional(),
   }),
   countWorkUnits: z.object({ spec: name }),
   getWorkUnits: z.object({

@@ -10,6 +10,10 @@ export interface UnitOutput {
   key: Name;
   data: Uint8Array;
   priority?: number;
+  /** Seconds since the epoch before which nobody gets the unit; in the past: at once. */
+  notBefore?: number | null;
+  /** Seconds since the epoch by which it must have started, else it is recorded as expired. */
+  expiresAt?: number | null;
 }
 
 /**
@@ -31,7 +35,12 @@ export interface WorkQueueCommandData {
    * whose dict does not cannot be made continuous, as in the original.
    */
   ControlWorkSpec: { name: Name; changes: WorkSpecControls; declaredContinuous?: boolean };
-  AddWorkUnits: { spec: Name; units: Array<{ key: Name; data: Uint8Array; priority?: number }> };
+  AddWorkUnits: {
+    spec: Name;
+    units: UnitOutput[];
+    /** A repeat of the same add under this key within its window does nothing; other content is refused. */
+    idempotencyKey?: string | null;
+  };
   PrioritizeWorkUnits: { spec: Name; keys: Name[]; priority?: number | null; adjustment?: number | null };
   /** Empty options delete nothing (decide throws ValidationError 'no usable options to del_work_units'). */
   DeleteWorkUnits: { spec: Name; all?: boolean; keys?: Name[] | null; state?: number | number[] | null };
@@ -83,6 +92,10 @@ export interface WorkQueueCommandData {
   ExpireWorkers: Record<string, never>;
   /** Timer: delayed units whose delay is over become takeable. */
   ReleaseDelayedUnits: { limit?: number };
+  /** Timer: FINISHED/FAILED units past their spec's retention (age or count) leave memory. */
+  ApplyRetention: { limit?: number };
+  /** Timer: AVAILABLE units whose time to live has ended are recorded as expired. */
+  ExpireUnits: { limit?: number };
 }
 
 export type WorkQueueCommandType = keyof WorkQueueCommandData;

@@ -11,6 +11,10 @@ export interface UnitToAdd {
   key: Name;
   data: Uint8Array;
   priority: number;
+  /** Not takeable before this (ms); absent or past: at once. */
+  notBefore?: number;
+  /** Not started by then (ms), the unit is recorded as expired (FAILED, UnitsExpired). */
+  expiresAt?: number;
 }
 
 export interface ExpiredAttempt {
@@ -26,7 +30,14 @@ export interface WorkQueueEventData {
   WorkSpecDeleted: { name: Name; at: number };
   WorkSpecControlled: { name: Name; changes: WorkSpecControls };
   /** New keys are added, existing keys overwritten (back to AVAILABLE, any pending attempt abandoned). */
-  WorkUnitsAdded: { spec: Name; at: number; units: UnitToAdd[]; continuous?: boolean };
+  WorkUnitsAdded: {
+    spec: Name;
+    at: number;
+    units: UnitToAdd[];
+    continuous?: boolean;
+    /** Made under an idempotency key: a repeat of the same add within the key's window does nothing. */
+    idempotency?: { key: string; digest: string };
+  };
   /** `priority` sets, else `adjustment` adds. */
   WorkUnitsPrioritized: { spec: Name; keys: Name[]; priority?: number; adjustment?: number };
   /** Deletes the units matching the filter as the state stood: `all`, else `keys` and/or `statuses`. */
@@ -81,6 +92,10 @@ export interface WorkQueueEventData {
   /** FINISHED/FAILED units that ended before `before` are forgotten (all specs when `spec` is absent). */
   UnitsArchived: { at: number; before: number; spec?: Name; count: number };
   NamespaceCleared: { at: number; specCount: number };
+  /** Units whose time to live ended before any worker took them: FAILED, with the reason. */
+  UnitsExpired: { at: number; units: Array<{ spec: Name; key: Name }> };
+  /** Ended units a spec's retention let go: they leave memory, their history stays in the log. */
+  UnitsRetired: { spec: Name; at: number; keys: Name[] };
 }
 
 export type WorkQueueEventType = keyof WorkQueueEventData;
@@ -109,6 +124,8 @@ export const workQueueEventTypes: readonly WorkQueueEventType[] = [
   'WorkersExpired',
   'UnitsArchived',
   'NamespaceCleared',
+  'UnitsRetired',
+  'UnitsExpired',
 ];
 
 export function event<T extends WorkQueueEventType>(

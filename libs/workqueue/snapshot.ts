@@ -2,6 +2,7 @@ import type { WorkSpecMeta } from './spec-meta.ts';
 import {
   type AttemptState,
   createNamespaceState,
+  type IdempotentAdd,
   createWorkSpecState,
   type NamespaceState,
   type WorkerState,
@@ -32,6 +33,8 @@ export const SNAPSHOT_VERSION = 3;
 export interface NamespaceSnapshot {
   version: typeof SNAPSHOT_VERSION;
   ignoredEvents: number;
+  /** Absent in snapshots taken before idempotency keys existed. */
+  idempotency?: Array<[string, IdempotentAdd]>;
   specs: SpecSnapshot[];
   workers: Array<Omit<WorkerState, 'lifecycle'>>;
 }
@@ -56,6 +59,8 @@ export interface UnitColumns {
   endedAt: number[];
   traceback: Array<string | null>;
   attemptCount: number[];
+  /** Absent in snapshots taken before units had a time to live. */
+  expiresAt?: number[];
 }
 
 /** Every attempt of every unit, unit by unit, oldest first within a unit. */
@@ -81,6 +86,7 @@ function emptyUnitColumns(): UnitColumns {
     endedAt: [],
     traceback: [],
     attemptCount: [],
+    expiresAt: [],
   };
 }
 
@@ -127,6 +133,7 @@ function specSnapshot(spec: WorkSpecState): SpecSnapshot {
     units.endedAt.push(u.endedAt);
     units.traceback.push(u.traceback);
     units.attemptCount.push(pushAttempts(u, attempts));
+    units.expiresAt!.push(u.expiresAt);
   }
   return {
     name: spec.name,
@@ -142,6 +149,7 @@ export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
   return {
     version: SNAPSHOT_VERSION,
     ignoredEvents: state.ignoredEvents,
+    idempotency: [...state.idempotency],
     specs: [...state.specs.values()].map(specSnapshot),
     workers: [...state.workers.values()].map(({ lifecycle: _, ...w }) => ({ ...w })),
   };
@@ -171,7 +179,12 @@ function restoreAttempt(state: NamespaceState, unit: WorkUnitState, c: AttemptCo
 }
 
 function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
-  const spec = createWorkSpecState(s.name, '', s.data, { ...s.meta });
+  // Snapshots taken before retention existed have no retention fields: none set.
+  const spec = createWorkSpecState(s.name, '', s.data, {
+    ...s.meta,
+    retention_max_age: s.meta.retention_max_age ?? null,
+    retention_max_count: s.meta.retention_max_count ?? null,
+  });
   spec.id = specIdOf(s.name);
   spec.lastContinuousAt = s.lastContinuousAt;
   state.specs.set(spec.id, spec);
@@ -189,8 +202,10 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
       availableAt: u.availableAt[i],
       tries: u.tries[i],
       endedAt: u.endedAt[i],
+      expiresAt: u.expiresAt?.[i] ?? 0,
       traceback: u.traceback[i],
     };
+    if (unit.expiresAt > 0) state.expiring.push({ at: unit.expiresAt, unit });
     for (let k = 0; k < u.attemptCount[i]; k++) restoreAttempt(state, unit, s.attempts, nextAttempt++);
     spec.units.set(unit.key, unit);
     if (isTextKey(unit.key)) spec.textKeys++;
@@ -200,6 +215,12 @@ function restoreSpec(state: NamespaceState, s: SpecSnapshot): void {
       else spec.available.push(unit);
     }
   }
+  const ended = [...spec.units.values()].filter(
+    (x) => x.status === WorkUnitStatus.FINISHED || x.status === WorkUnitStatus.FAILED,
+  );
+  // Stable sort: units that ended at the same ms keep the snapshot's order.
+  ended.sort((a, b) => a.endedAt - b.endedAt);
+  for (const x of ended) spec.ended.add(x);
 }
 
 export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
@@ -210,6 +231,7 @@ export function restoreNamespace(snapshot: NamespaceSnapshot): NamespaceState {
   }
   const state = createNamespaceState();
   state.ignoredEvents = snapshot.ignoredEvents;
+  state.idempotency = new Map(snapshot.idempotency ?? []);
   for (const s of snapshot.specs) restoreSpec(state, s);
   for (const w of snapshot.workers) {
     state.workers.set(w.id, { ...w, lifecycle: 'registered' });

@@ -29,6 +29,13 @@ export interface WorkSpecMeta {
    * name the spec passes it over, so a pull worker never takes work meant for a runner.
    */
   runner: boolean;
+  /**
+   * Retention (Coordinate's archive as a standing policy): FINISHED and FAILED units leave memory
+   * once they ended this many seconds ago; null keeps them. Their history stays in the log.
+   */
+  retention_max_age: number | null;
+  /** Retention by count: at most this many ended units are kept, the oldest leave first; null = all. */
+  retention_max_count: number | null;
 }
 
 export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
@@ -45,6 +52,8 @@ export const defaultWorkSpecMeta: Readonly<WorkSpecMeta> = {
   status: WorkSpecStatus.RUNNABLE,
   min_gb: 0,
   runner: false,
+  retention_max_age: null,
+  retention_max_count: null,
 };
 
 /** The subset control_work_spec may change. */

@@ -1,4 +1,5 @@
 import { type HeapSlot, IndexedHeap } from './indexed-heap.ts';
+import { MinHeap } from './min-heap.ts';
 import { compareCanonical, type Name } from './keys.ts';
 import type { WorkerLifecycle } from './lifecycle/tables.ts';
 import type { WorkSpecMeta } from './spec-meta.ts';
@@ -25,6 +26,17 @@ export interface NamespaceState {
   childrenOf: Map<string, Set<string>>;
   /** Events applied tolerantly because what they referred to was gone. */
   ignoredEvents: number;
+  /** Units with a time to live, soonest first; entries of units since started or gone are skipped. */
+  expiring: MinHeap<{ at: number; unit: WorkUnitState }>;
+  /** Adds made under an idempotency key, oldest first (decide/idempotency.ts bounds them). */
+  idempotency: Map<string, IdempotentAdd>;
+}
+
+export interface IdempotentAdd {
+  at: number;
+  digest: string;
+  spec: Name;
+  count: number;
 }
 
 export interface WorkSpecState {
@@ -42,6 +54,11 @@ export interface WorkSpecState {
   lastContinuousAt: number;
   /** Keys sorted by the name order; rebuilt on demand after keys are added or removed. */
   sortedKeys: string[] | null;
+  /**
+   * FINISHED and FAILED units in the order they ended (a Set keeps insertion order; ending again
+   * moves a unit to the back): retention takes from the front without scanning every unit.
+   */
+  ended: Set<WorkUnitState>;
   /** Units keyed by a text string (the rest by bytes): a lookup tries the other kind only if there are any. */
   textKeys: number;
 }
@@ -60,6 +77,8 @@ export interface WorkUnitState extends HeapSlot {
   tries: number;
   /** When it last became FINISHED or FAILED, 0 otherwise. */
   endedAt: number;
+  /** Time to live: not started by then (ms), it expires; 0 = never. */
+  expiresAt: number;
   traceback: string | null;
   /** The newest attempt; older ones hang off `prev`. */
   last: AttemptState | null;
@@ -120,6 +139,8 @@ export function createNamespaceState(): NamespaceState {
     pendingByWorker: new Map(),
     childrenOf: new Map(),
     ignoredEvents: 0,
+    idempotency: new Map(),
+    expiring: new MinHeap((a, b) => a.at < b.at),
   };
 }
 
@@ -139,6 +160,7 @@ export function createWorkSpecState(
     counts: [0, 0, 0, 0, 0, 0],
     lastContinuousAt: 0,
     sortedKeys: null,
+    ended: new Set(),
     textKeys: 0,
   };
 }

@@ -1,6 +1,7 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './backup-command.ts';
 import { registerDefinitionCommands } from './batch/definitions-command.ts';
 import { registerRunCommands } from './batch/runs-command.ts';
 import { registerDeadLetters } from './deadletters/deadletters-command.ts';
@@ -8,6 +9,7 @@ import { registerCredentials } from './credentials-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerLogs } from './logs-command.ts';
+import { registerNodes } from './nodes-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
 
@@ -19,10 +21,12 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   registerUp(program);
   registerEvents(program);
+  registerBackup(program);
   registerDefinitionCommands(registerJobs(program));
   registerRunCommands(program);
   registerLogs(program);
   registerDeadLetters(program);
+  registerNodes(program);
   registerWorkQueueCommands(program);
   registerCredentials(program);
   return program;

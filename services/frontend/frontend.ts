@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
-import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { eventLogOf, SnapshotStore } from '@passerine/eventlog';
 import { KeyBudgets } from '@passerine/key-limits';
 import { chooseAdopter } from '@passerine/scheduling';
 import { createMetrics } from '@passerine/metrics';
@@ -85,7 +85,7 @@ export class Frontend implements Service {
 
   async start(): Promise<void> {
     const { nc, names, clock } = this.ctx;
-    const log = new JetStreamEventLog(nc, { stream: names.eventStream });
+    const log = eventLogOf(nc, names);
     const now = () => clock.now();
     const nodeBucket = await openMembershipBucket(nc, names.nodeBucket);
     this.frontendBucket = await openMembershipBucket(nc, names.frontendBucket);
@@ -96,6 +96,8 @@ export class Frontend implements Service {
       logger: this.logger,
       onLost: (node) => this.scheduler?.nodeLost(node.id),
       onChange: () => this.scheduler?.nodesChanged(),
+      // A cordoned node is not sampled; it is not lost either: its running tasks end as usual.
+      usable: (node) => node.cordoned !== true,
     });
     this.frontends = new MembershipView<FrontendAdvert>({
       bucket: this.frontendBucket,
@@ -233,7 +235,7 @@ export class Frontend implements Service {
     const scheduler = this.scheduler;
     const sweep = this.adopting.then(async () => {
       const { previousOwners, adopted } = await adoptOrphans(
-        new JetStreamEventLog(this.ctx.nc, { stream: this.ctx.names.eventStream }),
+        eventLogOf(this.ctx.nc, this.ctx.names),
         this.ctx.names,
         scheduler,
         (owner) => this.shouldAdopt(owner),

@@ -32,6 +32,8 @@ import {
   TASK_LIMITS,
   uncounted,
   validAttemptIds,
+  openCordonBucket,
+  readCordon,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
 import { createMetrics, type PasserineMetrics } from '@passerine/metrics';
@@ -70,6 +72,9 @@ export class NodeMonitor implements Service {
   private readonly budgets: KeyBudgets;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
+  private cordons?: KV;
+  /** Out of service: running tasks go on, new reservations and offers are refused. */
+  private cordoned = false;
   private heartbeat?: NodeJS.Timeout;
   private stopped = false;
 
@@ -155,6 +160,7 @@ export class NodeMonitor implements Service {
     });
     this.figures = metrics;
     this.bucket = await openMembershipBucket(nc, names.nodeBucket);
+    this.cordons = await openCordonBucket(nc, names.cordonBucket);
     await this.advertise();
     this.heartbeat = setInterval(() => void this.advertise(), this.options.heartbeatMs);
     this.reports.start();
@@ -202,12 +208,16 @@ export class NodeMonitor implements Service {
       lastHeartbeat: this.ctx.clock.now(),
       queueLength: this.queue.size(),
       takesOffers: true,
+      running: this.running.size,
+      ...(this.cordoned && { cordoned: true }),
     };
   }
 
   private async advertise(): Promise<void> {
     if (this.stopped || !this.bucket) return;
     try {
+      // Read on every beat: a cordon set by an operator takes hold within one heartbeat.
+      if (this.cordons) this.cordoned = (await readCordon(this.cordons, this.id)) !== null;
       await this.bucket.put(this.id, encode(this.advert()));
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat failed');
@@ -230,10 +240,14 @@ export class NodeMonitor implements Service {
     if (!parsed) return;
     const { offers = [], ...reservation } = parsed;
     const taken = { ...reservation, arrivedAt: this.ctx.clock.now() };
-    const { launched, declined } = this.launchOffers(offers, taken);
+    // A cordoned node declines every offer and refuses the reservations: the frontend places them elsewhere.
+    const { launched, declined } = this.cordoned
+      ? { launched: [], declined: offers.map((o) => o.taskId) }
+      : this.launchOffers(offers, taken);
     const queued = reservation.count - launched.length;
-    const full = queued > 0 && this.queue.size() + queued > this.options.maxQueuedReservations;
-    if (full) {
+    const full =
+      queued > 0 && (this.cordoned || this.queue.size() + queued > this.options.maxQueuedReservations);
+    if (full && !this.cordoned) {
       this.logger.warn({ jobId: reservation.jobId }, 'reservation queue full; reservation refused');
       this.figures?.refusals.inc({ service: 'node-monitor', reason: 'reservation_queue_full' });
     }

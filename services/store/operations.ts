@@ -108,7 +108,12 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
   getWorkSpecMeta: query((s, r) => wq.getWorkSpecMeta(s, r.name)),
   addWorkUnits: {
     kind: 'command',
-    command: (_s, r) => ({ type: 'AddWorkUnits', spec: r.spec, units: r.units }),
+    command: (_s, r) => ({
+      type: 'AddWorkUnits',
+      spec: r.spec,
+      units: r.units,
+      idempotencyKey: r.idempotencyKey,
+    }),
   },
   countWorkUnits: query((s, r) => wq.countWorkUnits(s, r.spec)),
   getWorkUnits: query((s, r) =>

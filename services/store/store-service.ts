@@ -2,10 +2,11 @@ import { hostname } from 'node:os';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { ValidationError } from '@passerine/core';
-import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { EventArchive, eventLogOf, SnapshotStore } from '@passerine/eventlog';
 import { createMetrics } from '@passerine/metrics';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import { encodeToken } from '@passerine/subjects';
+import { Compactor } from './compactor.ts';
 import { LeaderLease } from './leader-lease.ts';
 import { NamespacePartition } from './partition.ts';
 
@@ -18,6 +19,12 @@ export interface StoreOptions {
   holderId?: string;
   /** Events a leader appends between snapshots (it also snapshots on a clean stop). */
   snapshotEvery?: number;
+  /** The event stream is compacted into its archive once it holds more than this many bytes. */
+  compactAboveBytes?: number;
+  /** `archive` keeps compacted history in the archive bucket; `forget` drops it. */
+  eventHistory?: 'archive' | 'forget';
+  /** Largest size of the archive (bytes); 0 = unlimited. */
+  archiveMaxBytes?: number;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -31,14 +38,28 @@ export function createStoreService(
   options: StoreOptions = {},
 ): Service & {
   partitions: Map<string, NamespacePartition>;
+  compactor: Compactor;
 } {
   const ttl = options.leaseTtlMs ?? 3_000;
   // Host and pid make the holder of a lease findable by an operator (and by the failover test).
   const holderId = options.holderId ?? `store-${hostname()}-${process.pid}-${ctx.ids.next().slice(-6)}`;
   const partitions = new Map<string, NamespacePartition>();
   const metrics = ctx.metrics ?? createMetrics();
-  const log = new JetStreamEventLog(ctx.nc, { stream: ctx.names.eventStream });
+  const archiveOptions = { replicas: options.replicas ?? 1, maxBytes: options.archiveMaxBytes || undefined };
+  const log = eventLogOf(ctx.nc, ctx.names, archiveOptions);
   const snapshots = new SnapshotStore(ctx.nc, ctx.names.snapshotBucket, options.replicas ?? 1);
+  const compactor = new Compactor({
+    nc: ctx.nc,
+    stream: ctx.names.eventStream,
+    snapshots,
+    archive:
+      options.eventHistory === 'forget'
+        ? null
+        : new EventArchive(ctx.nc, ctx.names.archiveBucket, archiveOptions),
+    aboveBytes: options.compactAboveBytes ?? 256 * 1024 ** 2,
+    active: () => [...partitions.values()].some((p) => p.role === 'leader'),
+    logger: ctx.logger,
+  });
   let leases: KV;
   let registry: KV;
   let leaseTimer: NodeJS.Timeout | undefined;
@@ -67,6 +88,7 @@ export function createStoreService(
   return {
     name: 'store',
     partitions,
+    compactor,
     async start() {
       const kvm = new Kvm(ctx.nc);
       const replicas = options.replicas ?? 1;
@@ -99,12 +121,14 @@ export function createStoreService(
         },
         Math.max(100, Math.floor(ttl / 3)),
       );
+      compactor.start();
     },
     async stop() {
       stopped = true;
       clearInterval(leaseTimer);
       openSub?.unsubscribe();
       watching?.stop();
+      await compactor.stop();
       await Promise.all([...partitions.values()].map((p) => p.stop()));
     },
   };

@@ -5,6 +5,8 @@ export const tickCommands: wq.WorkQueueCommand[] = [
   { type: 'ExpireLeases' },
   { type: 'ExpireWorkers' } as wq.WorkQueueCommand,
   { type: 'ReleaseDelayedUnits' },
+  { type: 'ExpireUnits' },
+  { type: 'ApplyRetention' },
 ];
 
 /** Longest wait between ticks even when nothing seems due (clock jumps). */

@@ -18,6 +18,12 @@ function checkBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
+function nonNegative(value: unknown, field: string): number {
+  const n = requireNumber(value, field);
+  if (n < 0) throw new ValidationError(`${field} must not be negative`, { field });
+  return n;
+}
+
 /** Checks what is given and fills the rest with Coordinate's defaults. */
 function normalizeMeta(meta: Partial<WorkSpecMeta> | undefined): WorkSpecMeta {
   const m = meta ?? {};
@@ -40,6 +46,12 @@ function normalizeMeta(meta: Partial<WorkSpecMeta> | undefined): WorkSpecMeta {
     status: has('status') ? checkStatus(m.status) : defaultWorkSpecMeta.status,
     min_gb: has('min_gb') ? requireNumber(m.min_gb, 'min_gb') : 0,
     runner: has('runner') ? checkBoolean(m.runner, 'runner') : false,
+    retention_max_age: has('retention_max_age')
+      ? nonNegative(m.retention_max_age, 'retention_max_age')
+      : null,
+    retention_max_count: has('retention_max_count')
+      ? requireInteger(m.retention_max_count, 'retention_max_count', 0)
+      : null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { CommandOf, DecideContext, UnitOutput } from '../commands.ts';
 import { event, type UnitToAdd, type WorkQueueEvent } from '../events.ts';
 import { archivableUnits, unitsMatching } from '../evolve/evolve-units.ts';
 import { findSpec, requireSpec } from '../lookup.ts';
+import { checkIdempotencyKey, digestOfAdd, repeatedAdd } from './idempotency.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { isUnitStatus } from '../status.ts';
 import {
@@ -14,15 +15,41 @@ import {
   requireNumber,
 } from '../validate.ts';
 
-export function checkUnits(units: unknown, field: string, defaultPriority = 0): UnitToAdd[] {
+export function checkUnits(units: unknown, field: string, defaultPriority = 0, now?: number): UnitToAdd[] {
   return requireArray(units, field).map((u, i): UnitToAdd => {
     const unit = (u ?? {}) as Partial<UnitOutput>;
-    return {
+    const checked: UnitToAdd = {
       key: requireKey(unit.key, `${field}[${i}].key`),
       data: requireBytes(unit.data, `${field}[${i}].data`),
       priority: optionalNumber(unit.priority, `${field}[${i}].priority`) ?? defaultPriority,
     };
+    if (now === undefined) return checked;
+    return { ...checked, ...checkTimes(unit, `${field}[${i}]`, now) };
   });
+}
+
+/** A not-before in the past means now; a time to live already over is refused at submit. */
+function checkTimes(unit: Partial<UnitOutput>, field: string, now: number): Partial<UnitToAdd> {
+  const notBefore = optionalNumber(unit.notBefore, `${field}.not_before`);
+  const expiresAt = optionalNumber(unit.expiresAt, `${field}.expires_at`);
+  const out: Partial<UnitToAdd> = {};
+  if (notBefore !== undefined && notBefore * 1000 > now) out.notBefore = Math.round(notBefore * 1000);
+  if (expiresAt !== undefined) {
+    const at = Math.round(expiresAt * 1000);
+    if (at <= now) {
+      throw new ValidationError(
+        `${field}.expires_at ${new Date(at).toISOString()} has already passed; the unit would never run`,
+        { field: `${field}.expires_at` },
+      );
+    }
+    if (out.notBefore !== undefined && at <= out.notBefore) {
+      throw new ValidationError(`${field}.expires_at is not after its not_before; the unit would never run`, {
+        field: `${field}.expires_at`,
+      });
+    }
+    out.expiresAt = at;
+  }
+  return out;
 }
 
 export function decideAddWorkUnits(
@@ -31,9 +58,13 @@ export function decideAddWorkUnits(
   ctx: DecideContext,
 ) {
   const spec = requireSpec(state, requireName(cmd.spec, 'work_spec_name'));
-  const units = checkUnits(cmd.units, 'work_units');
+  const units = checkUnits(cmd.units, 'work_units', 0, ctx.now);
+  const key = checkIdempotencyKey(cmd.idempotencyKey);
   if (units.length === 0) return [];
-  return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units })];
+  if (key === undefined) return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units })];
+  const digest = digestOfAdd(spec.name, units);
+  if (repeatedAdd(state, key, digest, ctx.now)) return [];
+  return [event('WorkUnitsAdded', { spec: spec.name, at: ctx.now, units, idempotency: { key, digest } })];
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   decideDeleteWorkSpec,
   decideSetWorkSpec,
 } from './decide-specs.ts';
-import { decideExpireLeases, decideReleaseDelayedUnits } from './decide-timers.ts';
+import { decideExpireLeases, decideExpireUnits, decideReleaseDelayedUnits } from './decide-timers.ts';
 import {
   decideAddWorkUnits,
   decideArchiveWorkUnits,
@@ -24,6 +24,7 @@ import {
 import { decideUpdateWorkUnit } from './decide-update-unit.ts';
 import { decideExpireWorkers, decideUnregisterWorker, decideWorkerHeartbeat } from './decide-workers.ts';
 import { decideGetWork } from './get-work.ts';
+import { decideApplyRetention } from './decide-retention.ts';
 
 /**
  * The work queue's decide (the Decider convention of libs/core): validates the command against the
@@ -76,6 +77,10 @@ export function decide(
       return decideExpireWorkers(state, ctx);
     case 'ReleaseDelayedUnits':
       return decideReleaseDelayedUnits(state, command, ctx);
+    case 'ExpireUnits':
+      return decideExpireUnits(state, command, ctx);
+    case 'ApplyRetention':
+      return decideApplyRetention(state, command, ctx);
     default: {
       const type = (command as { type?: unknown }).type;
       throw new ValidationError(`unknown work queue command '${String(type)}'`, { field: 'type' });

@@ -2,10 +2,19 @@ import type { WorkQueueEventData } from '../events.ts';
 import { canonicalName } from '../keys.ts';
 import { findSpec, findUnit, unitByCanonical } from '../lookup.ts';
 import { nextUnitStatus } from '../lifecycle/tables.ts';
+import { rememberAdd } from '../decide/idempotency.ts';
 import { packBytes } from '../opaque-bytes.ts';
 import type { NamespaceState, WorkSpecState, WorkUnitState } from '../state.ts';
 import { WorkUnitStatus } from '../status.ts';
-import { endAttempt, insertUnit, newUnit, removeUnit, setUnitStatus } from './unit-moves.ts';
+import {
+  endAttempt,
+  insertUnit,
+  isEnded,
+  newUnit,
+  removeUnit,
+  setUnitStatus,
+  setUnitTimes,
+} from './unit-moves.ts';
 
 /**
  * Each returns false when the event referred to something no longer there (applied as a no-op).
@@ -18,6 +27,10 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
   const spec = findSpec(state, e.spec);
   if (!spec) return false;
   if (e.continuous) spec.lastContinuousAt = e.at;
+  if (e.idempotency) {
+    const { key, digest } = e.idempotency;
+    rememberAdd(state, key, { at: e.at, digest, spec: spec.name, count: e.units.length });
+  }
   const added = new Set<WorkUnitState>();
   for (const u of e.units) {
     const key = canonicalName(u.key);
@@ -26,13 +39,14 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
     if (!existing) {
       const unit = newUnit(spec.id, key, data, u.priority);
       insertUnit(spec, unit);
+      if (u.notBefore !== undefined || u.expiresAt !== undefined) setUnitTimes(state, spec, unit, u);
       added.add(unit);
       continue;
     }
     if (added.has(existing)) {
       existing.data = data;
       existing.priority = u.priority;
-      if (existing.hi >= 0) spec.available.update(existing);
+      if (existing.hi >= 0 && existing.availableAt === 0) spec.available.update(existing);
       continue;
     }
     const last = existing.last;
@@ -42,8 +56,34 @@ export function applyWorkUnitsAdded(state: NamespaceState, e: WorkQueueEventData
     existing.endedAt = 0;
     existing.traceback = null;
     setUnitStatus(state, spec, existing, WorkUnitStatus.AVAILABLE);
+    setUnitTimes(state, spec, existing, u);
   }
   return true;
+}
+
+/** Each still AVAILABLE unit expires as FAILED with the reason; the entries due leave the index. */
+export function applyUnitsExpired(state: NamespaceState, e: WorkQueueEventData['UnitsExpired']): boolean {
+  let all = true;
+  for (const ref of e.units) {
+    const spec = findSpec(state, ref.spec);
+    const unit = spec && findUnit(spec, ref.key);
+    if (
+      !spec ||
+      !unit ||
+      unit.status !== WorkUnitStatus.AVAILABLE ||
+      unit.expiresAt === 0 ||
+      unit.expiresAt > e.at
+    ) {
+      all = false;
+      continue;
+    }
+    unit.endedAt = e.at;
+    unit.traceback = `expired: its time to live ended at ${new Date(unit.expiresAt).toISOString()} while it waited for a worker`;
+    unit.expiresAt = 0;
+    setUnitStatus(state, spec, unit, WorkUnitStatus.FAILED);
+  }
+  while ((state.expiring.peek()?.at ?? Number.POSITIVE_INFINITY) <= e.at) state.expiring.pop();
+  return all;
 }
 
 export function applyWorkUnitsPrioritized(
@@ -147,4 +187,20 @@ export function applyUnitsArchived(state: NamespaceState, e: WorkQueueEventData[
     for (const unit of archivableUnits(spec, e.before)) removeUnit(state, spec, unit, e.at);
   }
   return true;
+}
+
+export function applyUnitsRetired(state: NamespaceState, e: WorkQueueEventData['UnitsRetired']): boolean {
+  const spec = findSpec(state, e.spec);
+  if (!spec) return false;
+  let all = true;
+  for (const key of e.keys) {
+    const unit = findUnit(spec, key);
+    // A unit added again since it was chosen is live work: it stays.
+    if (!unit || !isEnded(unit.status)) {
+      all = false;
+      continue;
+    }
+    removeUnit(state, spec, unit, e.at);
+  }
+  return all;
 }

@@ -17,7 +17,9 @@ import {
 } from './evolve-specs.ts';
 import {
   applyUnitsArchived,
+  applyUnitsExpired,
   applyUnitsReleased,
+  applyUnitsRetired,
   applyWorkUnitStatusSet,
   applyWorkUnitsAdded,
   applyWorkUnitsDeleted,
@@ -56,6 +58,8 @@ const appliers: Appliers = {
   WorkersExpired: applyWorkersExpired,
   UnitsArchived: applyUnitsArchived,
   NamespaceCleared: applyNamespaceCleared,
+  UnitsRetired: applyUnitsRetired,
+  UnitsExpired: applyUnitsExpired,
 };
 
 /**

@@ -19,6 +19,7 @@ export function newUnit(specId: string, key: string, data: string, priority: num
     availableAt: 0,
     tries: 0,
     endedAt: 0,
+    expiresAt: 0,
     traceback: null,
     last: null,
   };
@@ -52,6 +53,8 @@ export function setUnitStatus(
   spec.counts[unit.status]--;
   unit.status = status;
   spec.counts[status]++;
+  spec.ended.delete(unit);
+  if (isEnded(status)) spec.ended.add(unit);
   if (status !== WorkUnitStatus.AVAILABLE) return;
   if (delayedUntil > 0) {
     unit.availableAt = delayedUntil;
@@ -59,6 +62,35 @@ export function setUnitStatus(
   } else {
     spec.available.push(unit);
   }
+}
+
+/** Gives the unit its time window from an add: parked until `notBefore`, expiring at `expiresAt`. */
+export function setUnitTimes(
+  state: NamespaceState,
+  spec: WorkSpecState,
+  unit: WorkUnitState,
+  times: { notBefore?: number; expiresAt?: number },
+): void {
+  unit.expiresAt = times.expiresAt ?? 0;
+  if (unit.expiresAt > 0) state.expiring.push({ at: unit.expiresAt, unit });
+  if (times.notBefore !== undefined)
+    setUnitStatus(state, spec, unit, WorkUnitStatus.AVAILABLE, times.notBefore);
+}
+
+/** An entry of `state.expiring` still stands for its unit: not taken, not re-added since. */
+export function stillExpiring(state: NamespaceState, entry: { at: number; unit: WorkUnitState }): boolean {
+  const { unit } = entry;
+  const spec = state.specs.get(unit.specId);
+  return (
+    unit.status === WorkUnitStatus.AVAILABLE &&
+    unit.expiresAt === entry.at &&
+    spec !== undefined &&
+    spec.units.get(unit.key) === unit
+  );
+}
+
+export function isEnded(status: number): boolean {
+  return status === WorkUnitStatus.FINISHED || status === WorkUnitStatus.FAILED;
 }
 
 export function endAttempt(
@@ -88,6 +120,7 @@ export function removeUnit(
   if (last && last.status === 'pending') endAttempt(state, last, 'expired', at);
   leaveQueues(state, spec, unit);
   spec.counts[unit.status]--;
+  spec.ended.delete(unit);
   spec.units.delete(unit.key);
   if (isTextKey(unit.key)) spec.textKeys--;
   spec.sortedKeys = null;

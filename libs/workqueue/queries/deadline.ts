@@ -11,6 +11,8 @@ export function nextDeadline(state: NamespaceState): number | null {
   if (lease) next = Math.min(next, lease.expiresAt);
   const delayed = state.delayed.peek();
   if (delayed) next = Math.min(next, delayed.availableAt);
+  const expiring = state.expiring.peek();
+  if (expiring) next = Math.min(next, expiring.at);
   for (const worker of state.workers.values())
     if (worker.expiresAt > 0) next = Math.min(next, worker.expiresAt);
   return Number.isFinite(next) ? next : null;

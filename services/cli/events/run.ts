@@ -1,6 +1,6 @@
 /** What the `events` commands do; loaded only when one of them runs (see events-command.ts). */
 import { NotFoundError } from '@passerine/core';
-import { JetStreamEventLog, type LogRecord } from '@passerine/eventlog';
+import { eventLogOf, type LogRecord } from '@passerine/eventlog';
 import type { Names } from '@passerine/subjects';
 import { type AuditLine, type AuditTarget, Auditor } from './audit.ts';
 import { readableJson } from './readable.ts';
@@ -38,7 +38,7 @@ async function readLog(
 ): Promise<void> {
   const { nc, names } = await connectFromOptions(opts);
   try {
-    const log = new JetStreamEventLog(nc, { stream: names.eventStream });
+    const log = eventLogOf(nc, names);
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
     let from = opts.from;
