@@ -82,6 +82,7 @@ describe('reading settings', () => {
       cborHost: '127.0.0.1',
       cborPort: 5932,
       grpcPort: 5933,
+      httpPort: 5980,
       namespace: 'default',
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
