@@ -1,3 +1,4 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { decode, IllegalStateError } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
@@ -26,6 +27,34 @@ export async function readNodes(bucket: KV): Promise<NodeAdvert[]> {
     }
   }
   return nodes.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Most output lines one answer carries. */
+export const MAX_LOG_LINES = 1_000;
+
+interface OutputLine {
+  taskId: string;
+  stream: string;
+  line: string;
+}
+
+/** A job's output lines from the log stream, read by an ordered consumer that goes away after. */
+async function readJobLogs(nc: NatsConnection, names: Names, id: string) {
+  const consumer = await jetstream(nc).consumers.get(names.logStream, {
+    filter_subjects: names.jobLogs(id),
+    deliver_policy: DeliverPolicy.All,
+  });
+  const lines: OutputLine[] = [];
+  const pending = (await consumer.info(true)).num_pending;
+  if (pending > 0) {
+    const messages = await consumer.fetch({ max_messages: Math.min(pending, MAX_LOG_LINES), expires: 5_000 });
+    for await (const msg of messages) {
+      lines.push(decode<OutputLine>(msg.data));
+      if (msg.info.pending === 0 || lines.length >= MAX_LOG_LINES) break;
+    }
+  }
+  await consumer.delete().catch(() => undefined);
+  return { lines, truncated: pending > lines.length };
 }
 
 export function schedulingRoutes(nc: NatsConnection, names: Names): RouteDef[] {
@@ -60,6 +89,13 @@ export function schedulingRoutes(nc: NatsConnection, names: Names): RouteDef[] {
         }
         return cancelJob(nc, names, params.id, body.reason ?? 'cancelled over HTTP');
       },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/v1/jobs/:id/logs',
+      summary: `the output lines of a job's tasks, the first ${MAX_LOG_LINES}`,
+      params: jobId,
+      handle: ({ params }) => readJobLogs(nc, names, params.id),
     }),
     route({
       method: 'GET',
