@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Backoff, limits, PasserineError, UnavailableError } from '@passerine/core';
-import { requestRpc } from '@passerine/natsconn';
+import { type LocalRpc, requestRpc } from '@passerine/natsconn';
 import type { Names } from '@passerine/subjects';
 import type { Operation, RequestOf } from '@passerine/workqueue-api';
 
@@ -9,6 +9,8 @@ export interface WorkQueueClientOptions {
   timeoutMs?: number;
   /** How long to keep retrying while no leader serves the namespace (failover, first use). */
   leaderWaitMs?: number;
+  /** When the namespace's store leader runs in this process, calls go to it without nats-server. */
+  local?: LocalRpc;
 }
 
 /** Errors that say the request was not processed at all, so sending it again is safe. */
@@ -25,6 +27,7 @@ export class WorkQueueClient {
   readonly namespace: string;
   private readonly timeoutMs: number;
   private readonly leaderWaitMs: number;
+  private readonly local?: LocalRpc;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -34,6 +37,7 @@ export class WorkQueueClient {
     this.namespace = options.namespace ?? 'default';
     this.timeoutMs = options.timeoutMs ?? limits.requestTimeoutMs;
     this.leaderWaitMs = options.leaderWaitMs ?? 15_000;
+    this.local = options.local;
   }
 
   async call<Op extends Operation, Res = unknown>(op: Op, request: RequestOf<Op>): Promise<Res> {
@@ -41,6 +45,8 @@ export class WorkQueueClient {
     const deadline = Date.now() + this.leaderWaitMs;
     const wait = new Backoff(10, 250);
     for (;;) {
+      const local = this.local?.call<Res>(subject, request);
+      if (local) return local;
       try {
         return await requestRpc<Res>(this.nc, subject, request, this.timeoutMs);
       } catch (err) {

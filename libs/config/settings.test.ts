@@ -15,6 +15,7 @@ import {
   clientSettings,
   commandGroups,
   commandSettings,
+  dispatcherSettings,
   frontendSettings,
   gatewaySettings,
   natsServerSettings,
@@ -70,6 +71,15 @@ describe('reading settings', () => {
       heartbeatMs: 1_000,
       taskTimeoutMs: undefined,
       functionWorkers: undefined,
+      artifactCacheDir: undefined,
+      artifactCacheMb: 1_024,
+    });
+    expect(readSettings(dispatcherSettings, { env: {} })).toEqual({
+      heartbeatMs: 1_000,
+      tickMs: 250,
+      graceMs: 60_000,
+      backlogMultiple: 10,
+      sweepMs: 5_000,
     });
     expect(readSettings(frontendSettings, { env: {} })).toEqual({
       id: undefined,
@@ -84,9 +94,15 @@ describe('reading settings', () => {
       grpcPort: 5933,
       httpPort: 5980,
       namespace: 'default',
+      threads: availableParallelism(),
     });
     expect(readSettings(storeSettings, { env: {} })).toEqual({ replicas: 1 });
-    expect(readSettings(runSettings, { env: {} })).toEqual({ logLevel: 'warn', prefix: 'psr', replicas: 1 });
+    expect(readSettings(runSettings, { env: {} })).toEqual({
+      logLevel: 'warn',
+      prefix: 'psr',
+      replicas: 1,
+      localCalls: true,
+    });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });
     expect(readSettings(commandSettings, { env: {} })).toEqual({ debug: false });

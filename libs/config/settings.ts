@@ -111,6 +111,13 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: 1,
     does: 'replicas of every stream and bucket (3 on a NATS cluster)',
   }),
+  localCalls: setting({
+    env: 'PASSERINE_LOCAL_CALLS',
+    kind: onOff(),
+    default: true,
+    defaultText: 'on',
+    does: 'calls from the gateway to a store leader in the same process skip nats-server (off: every call goes through NATS; appends always do)',
+  }),
 });
 
 /** `passerine up` alone: it starts a nats-server unless told of one. */
@@ -135,25 +142,43 @@ export const serveSettings = group(['`serve`'], { natsUrl });
 /** `npm run bench:sparrow` runs against a NATS of its own unless given one. */
 export const benchSettings = group(['`bench:sparrow`'], { natsUrl });
 
+/** The original Coordinate, outside the repository: the differential harness and the edge's bench run it. */
+const coordinateReference = setting({
+  env: 'PASSERINE_COORDINATE_REFERENCE',
+  flag: '--reference <run>',
+  kind: command(),
+  defaultText:
+    'none (`compat:record` requires it; `bench:coordinate` then has no reference rows and no ratio)',
+  does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
+});
+
 /**
  * `npm run compat:record`, the differential harness of the Coordinate edge: it runs its scenarios
  * against the original Coordinate and against Passerine, and records the original's exchanges as
  * fixtures. The original lives outside the repository, so where it is must be given.
  */
 export const compatSettings = group(['`compat:record`'], {
-  reference: setting({
-    env: 'PASSERINE_COORDINATE_REFERENCE',
-    flag: '--reference <run>',
-    kind: command(),
-    defaultText: 'none (required)',
-    does: "the original Coordinate's `run` script (`run serve PORT`, `run python FILE`), with Python 2.7",
-  }),
+  reference: coordinateReference,
   target: setting({
     flag: '--target <address>',
     kind: pattern(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'HOST:PORT'),
     defaultText: 'a `passerine up` of its own on free ports',
     does: "a running Passerine's CBOR-RPC endpoint to run the scenarios against",
   }),
+});
+
+/**
+ * `npm run bench:coordinate` drives `passerine up` (and the original Coordinate, when given) with a
+ * Coordinate load client that lives outside the repository.
+ */
+export const coordinateBenchSettings = group(['`bench:coordinate`'], {
+  coordload: setting({
+    env: 'PASSERINE_COORDLOAD',
+    kind: command(),
+    defaultText: 'none: the bench says it has no load client and stops',
+    does: 'the Coordinate load client to run (`run [-units N] [-workers W] [-seconds S] [-spec NAME] HOST:PORT`, one JSON line out)',
+  }),
+  reference: coordinateReference,
 });
 
 /** The commands that talk to a running Passerine (`jobs`, `specs`, `units`, `events`, ...). */
@@ -193,6 +218,14 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     kind: namespaceName,
     default: 'default',
     does: 'the work-queue namespace Coordinate clients of this gateway work in (the same name is set for pumped commands, see below)',
+  }),
+  threads: setting({
+    env: 'PASSERINE_THREADS',
+    flag: '--threads <n>',
+    kind: integer(1, 256),
+    default: () => availableParallelism(),
+    defaultText: "the machine's cores (`os.availableParallelism()`)",
+    does: "processes that serve Coordinate connections: this one and n - 1 edge processes it hands connections to (1: this process alone, where the gateway's calls to a store leader beside it skip nats-server)",
   }),
 });
 
@@ -292,6 +325,46 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     defaultText: "the node's slots, at most the machine's cores",
     does: 'worker threads kept warm for function tasks (each runs one task at a time)',
   }),
+  artifactCacheDir: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE',
+    kind: pattern(/^.{1,4096}$/, 'a directory'),
+    defaultText: '`./.passerine/artifacts`',
+    does: 'where the node keeps the artifact bundles of batch runs, by content digest',
+  }),
+  artifactCacheMb: setting({
+    env: 'PASSERINE_ARTIFACT_CACHE_MB',
+    kind: integer(1, 1_000_000),
+    default: 1_024,
+    does: 'most MiB of artifacts the node keeps; the least recently used go first',
+  }),
+});
+
+export const dispatcherSettings = group(['`up`', '`serve dispatcher`'], {
+  heartbeatMs,
+  tickMs: setting({
+    env: 'PASSERINE_DISPATCH_TICK_MS',
+    kind: duration(10, 60_000),
+    default: 250,
+    does: 'how often a dispatcher looks for cron ticks that are due',
+  }),
+  graceMs: setting({
+    env: 'PASSERINE_DISPATCH_GRACE_MS',
+    kind: duration(0, 86_400_000),
+    default: 60_000,
+    does: "a tick this much older than now was missed (no dispatcher ran): the job's `missed` policy says whether it runs",
+  }),
+  backlogMultiple: setting({
+    env: 'PASSERINE_BACKLOG_MULTIPLE',
+    kind: amount(0.01, 10_000),
+    default: 10,
+    does: 'the backlog bound as a multiple of the live slots: a run past it is dropped, with the reason recorded',
+  }),
+  sweepMs: setting({
+    env: 'PASSERINE_DISPATCH_SWEEP_MS',
+    kind: duration(100, 3_600_000),
+    default: 5_000,
+    does: 'a run dispatched but not handed to the scheduler this long (its dispatcher died) is handed over by another',
+  }),
 });
 
 /** The services `passerine up` runs, by the name `passerine serve` takes. */
@@ -300,6 +373,7 @@ export const serviceSettings = {
   gateway: gatewaySettings,
   frontend: frontendSettings,
   'node-monitor': nodeMonitorSettings,
+  dispatcher: dispatcherSettings,
 } as const;
 
 /** The groups whose flags each command takes. */
@@ -319,5 +393,6 @@ export const settingGroups: readonly SettingGroup[] = [
   ...Object.values(serviceSettings),
   natsServerSettings,
   benchSettings,
+  coordinateBenchSettings,
   compatSettings,
 ];

@@ -22,3 +22,4 @@ export {
   type ServeOptions,
 } from './rpc.ts';
 export type { Service, ServiceContext } from './service.ts';
+export { LocalRpc, type LocalHandler } from './local-rpc.ts';

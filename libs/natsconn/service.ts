@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Clock, IdSource, Logger } from '@passerine/core';
 import type { Names } from '@passerine/subjects';
+import type { LocalRpc } from './local-rpc.ts';
 
 /** What every service is handed: no module-level singletons, everything passed in. */
 export interface ServiceContext {
@@ -9,6 +10,11 @@ export interface ServiceContext {
   logger: Logger;
   clock: Clock;
   ids: IdSource;
+  /**
+   * Calls between services of this process that skip nats-server (the store leader serves the
+   * gateway here when both run in one process); absent, every call goes over NATS.
+   */
+  local?: LocalRpc;
 }
 
 /** A Passerine service: one actor kind, any number of replicas, all runnable in one process. */

@@ -1,4 +1,5 @@
 import { decode, encode } from '@passerine/core';
+import type { BatchTask } from '@passerine/batch';
 import type { FunctionRef } from '@passerine/executors';
 
 export type { FunctionRef };
@@ -9,7 +10,8 @@ export type { FunctionRef };
  * - `sleep`: waits, for benchmarks and tests;
  * - `function`: a module export called in a worker thread of its own, arguments structured-cloned;
  * - `call`: a function (FunctionRef) called in a warm worker thread, arguments and result msgpack;
- * - `docker`: a container run through the docker CLI.
+ * - `docker`: a container run through the docker CLI;
+ * - `batch`: an attempt of a batch job's run, carried out by its runner (libs/batch).
  */
 export type PayloadTask =
   | { kind: 'sleep'; ms: number; exitCode?: number }
@@ -22,7 +24,8 @@ export type PayloadTask =
       env?: Record<string, string>;
       cwd?: string;
       timeoutMs?: number;
-    };
+    }
+  | { kind: 'batch'; task: BatchTask; attempt: number };
 
 /** Bounds of what a function task ships and what any task's outcome carries back. */
 export const TASK_LIMITS = {
@@ -40,7 +43,7 @@ export function encodePayload(task: PayloadTask): Uint8Array {
   return encode(task);
 }
 
-const KINDS = new Set(['sleep', 'function', 'call', 'docker']);
+const KINDS = new Set(['sleep', 'function', 'call', 'docker', 'batch']);
 
 /** The payload node monitors run themselves, or undefined for one meant for an external worker. */
 export function decodePayload(payload: Uint8Array): PayloadTask | undefined {

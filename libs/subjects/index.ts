@@ -1,6 +1,8 @@
 export { encodeToken, decodeToken } from './token.ts';
 export { createNames, type Names } from './names.ts';
 export {
+  BATCH_OPERATIONS,
+  type BatchOperation,
   FRONTEND_OPERATIONS,
   type FrontendOperation,
   JOB_OPERATIONS,

@@ -1,5 +1,5 @@
 import { ValidationError } from '@passerine/core';
-import type { FrontendOperation, JobOperation, NodeMonitorOperation } from './operations.ts';
+import type { BatchOperation, FrontendOperation, JobOperation, NodeMonitorOperation } from './operations.ts';
 import { encodeToken } from './token.ts';
 
 /**
@@ -34,6 +34,22 @@ export interface Names {
   jobEvents(jobId: string): string;
   /** Filter for every job event. */
   allJobEvents: string;
+  /** Batch job definitions and data sets, as registered by `passerine jobs apply` (one subject, fenced). */
+  readonly batchDefinitions: string;
+  /** Announced partitions of data sets. */
+  readonly batchDatasets: string;
+  /** Admission decisions of one job definition's runs (fenced: each tick or partition decided once). */
+  batchAdmissions(job: string): string;
+  /** What became of one job definition's runs (attempts submitted, retried, ended). */
+  batchOutcomes(job: string): string;
+  /** Filter matching every batch event (definitions, data sets, runs). */
+  readonly allBatchEvents: string;
+  /** Requests the dispatchers answer (queue group). */
+  batchRpc(operation: BatchOperation): string;
+  /** Object store of artifact bundles, one object per content digest. */
+  readonly artifactObjects: string;
+  /** KV bucket of artifact versions: `name.version` → the digest and file name. */
+  readonly artifactVersions: string;
   /** Free-form events, for tests and tools. */
   customEvents(...tokens: (string | Uint8Array)[]): string;
   /** The request subject of a work-queue operation in a namespace. */
@@ -89,6 +105,14 @@ export function createNames(prefix = 'psr'): Names {
     namespaceFilter: (ns) => `${prefix}.ev.wq.${t(ns)}.>`,
     jobEvents: (jobId) => `${prefix}.ev.job.${t(jobId)}`,
     allJobEvents: `${prefix}.ev.job.*`,
+    batchDefinitions: `${prefix}.ev.batch.defs`,
+    batchDatasets: `${prefix}.ev.batch.data`,
+    batchAdmissions: (job) => `${prefix}.ev.batch.admit.${t(job)}`,
+    batchOutcomes: (job) => `${prefix}.ev.batch.outcome.${t(job)}`,
+    allBatchEvents: `${prefix}.ev.batch.>`,
+    batchRpc: (op) => `${prefix}.rpc.batch.${t(op)}`,
+    artifactObjects: `${upper}_ARTIFACTS`,
+    artifactVersions: `${upper}_ARTIFACT_VERSIONS`,
     customEvents: (...tokens) => `${prefix}.ev.x.${tokens.map((x) => t(x)).join('.')}`,
     workQueueRpc: (ns, op) => `${prefix}.rpc.wq.${t(ns)}.${t(op)}`,
     openNamespace: `${prefix}.rpc.wq-open`,

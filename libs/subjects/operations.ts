@@ -35,3 +35,7 @@ export type FrontendOperation = (typeof FRONTEND_OPERATIONS)[number];
 /** Job control any frontend answers (queue group). */
 export const JOB_OPERATIONS = ['status', 'cancel'] as const;
 export type JobOperation = (typeof JOB_OPERATIONS)[number];
+
+/** What the dispatchers answer (queue group): runs by hand and backfills, and the runs' state. */
+export const BATCH_OPERATIONS = ['dispatch', 'backfill', 'status', 'list'] as const;
+export type BatchOperation = (typeof BATCH_OPERATIONS)[number];

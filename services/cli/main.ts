@@ -1,6 +1,8 @@
 import { commandSettings, ConfigError, readSetting } from '@passerine/config';
 import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
+import { registerDefinitionCommands } from './batch/definitions-command.ts';
+import { registerRunCommands } from './batch/runs-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
 import { registerUp } from './up-command.ts';
@@ -9,10 +11,13 @@ import { registerWorkQueueCommands } from './workqueue/index.ts';
 export function buildProgram(): Command {
   const program = new Command('passerine')
     .description('Passerine: a low-latency distributed task scheduler and durable job queue')
-    .version('0.1.0');
+    .version('0.1.0')
+    // `--version` after a command is that command's (`artifacts push FILE --version V`).
+    .enablePositionalOptions();
   registerUp(program);
   registerEvents(program);
-  registerJobs(program);
+  registerDefinitionCommands(registerJobs(program));
+  registerRunCommands(program);
   registerWorkQueueCommands(program);
   return program;
 }

@@ -49,6 +49,10 @@ export const registeredServices: RegisteredService[] = [
     return (ctx, { cpus, memMb, diskMb, ...options }) =>
       new NodeMonitor(ctx, { ...options, resources: { cpus, memMb, diskMb } });
   }),
+  service('dispatcher', async () => {
+    const { Dispatcher } = await import('@passerine/dispatcher');
+    return (ctx, options) => new Dispatcher(ctx, options);
+  }),
 ];
 
 /** The services to run: all of them, or those named (a name no service has is refused). */

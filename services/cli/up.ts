@@ -6,6 +6,7 @@ import type { runSettings, SettingValues } from '@passerine/config';
 import { createLogger, randomIdSource, systemClock, UnavailableError } from '@passerine/core';
 import {
   connectNats,
+  LocalRpc,
   type NatsServerHandle,
   portIsFree,
   type Service,
@@ -56,7 +57,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas } = options.run;
+  const { logLevel, prefix, replicas, localCalls } = options.run;
   const logger = createLogger({ level: logLevel });
   let server: NatsServerHandle | undefined;
   if (!options.natsUrl) {
@@ -71,7 +72,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   try {
     await waitForJetStream(nc);
     await provision(nc, names, { events: { replicas }, logs: { replicas } });
-    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource() };
+    const local = localCalls ? new LocalRpc() : undefined;
+    const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
     for (const entry of options.services) {
       const service = await entry.create({ ...ctx, logger: logger.child({ service: entry.name }) });
       await service.start();

@@ -16,7 +16,7 @@ import { adoptOrphans } from './adoption.ts';
 import { FrontendSubjects } from './frontend-subjects.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
-import { MembershipView } from './membership-view.ts';
+import { MembershipView } from '@passerine/scheduling-protocol';
 import { type FrontendOptions, type ResolvedFrontendOptions, resolveFrontendOptions } from './options.ts';
 import { ReportAcks } from './report-acks.ts';
 import { Scheduler } from './scheduler.ts';

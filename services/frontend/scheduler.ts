@@ -40,7 +40,7 @@ import {
 } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { JobWriter } from './job-writer.ts';
-import type { MembershipView } from './membership-view.ts';
+import type { MembershipView } from '@passerine/scheduling-protocol';
 import { Reservations } from './reservations.ts';
 import { SchedulerEffects } from './scheduler-effects.ts';
 

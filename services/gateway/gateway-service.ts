@@ -2,6 +2,7 @@ import { WorkQueueClient } from '@passerine/client';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
 import { createCoordinateHandler } from './coordinate/index.ts';
+import { EdgeProcesses } from './edge/edge-processes.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
 import { createHttpServer, type HttpServer, type HttpServerOptions } from './http/index.ts';
 
@@ -23,11 +24,18 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  /**
+   * Processes serving Coordinate connections: this one and `threads - 1` edge processes it hands
+   * connections to. Default 1.
+   */
+  threads?: number;
 }
 
 export interface GatewayService extends Service {
   /** The ports actually bound (after start). */
   readonly ports: { cbor: number; grpc: number; http: number };
+  /** Process ids of the edge processes serving Coordinate connections (none with one thread). */
+  edgePids(): number[];
 }
 
 export const gatewayDefaults = {
@@ -47,17 +55,46 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const grpcHost = options.grpcHost ?? cborHost;
   const namespace = options.namespace ?? gatewayDefaults.namespace;
   const logger = ctx.logger.child({ service: 'gateway', namespace });
-  const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace });
+  const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace, local: ctx.local });
   const ports = { cbor: 0, grpc: 0, http: 0 };
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
   let http: HttpServer | undefined;
+  let edges: EdgeProcesses | undefined;
 
   return {
     name: 'gateway',
     ports,
     async start() {
+      const threads = options.threads ?? 1;
+      if (threads > 1) {
+        edges = new EdgeProcesses(
+          threads - 1,
+          {
+            natsUrl: `nats://${ctx.nc.getServer()}`,
+            prefix: ctx.names.prefix,
+            namespace,
+            logLevel: logger.level,
+            maxFrameBytes: options.maxFrameBytes,
+            idleTimeoutMs: options.idleTimeoutMs,
+          },
+          logger,
+          (err) => {
+            // Serving on with edges that keep dying would be half a server: stop the process.
+            logger.fatal({ err }, 'gateway edge processes keep failing; exiting');
+            process.exit(1);
+          },
+        );
+        try {
+          await edges.start();
+        } catch (err) {
+          await edges.stop();
+          throw err;
+        }
+      }
+      const handOff = edges ? edges.take.bind(edges) : undefined;
       cbor = createCborRpcServer({
+        handOff,
         handler: createCoordinateHandler(api, namespace),
         host: cborHost,
         port: options.cborPort ?? gatewayDefaults.cborPort,
@@ -66,19 +103,24 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
         maxConnections: options.maxConnections,
         logger,
       });
-      ports.cbor = (await cbor.listen()).port;
       try {
+        ports.cbor = (await cbor.listen()).port;
         grpc = createGrpcServer({ api, namespace, logger, scheduler: ctx });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
         http = createHttpServer({ ...options.http, nc: ctx.nc, names: ctx.names, namespace, logger });
         ports.http = await http.listen(cborHost, options.httpPort ?? gatewayDefaults.httpPort);
       } catch (err) {
         await Promise.all([cbor.close(), grpc?.close(), http?.close()]);
+        await edges?.stop();
         throw err;
       }
     },
     async stop() {
       await Promise.all([cbor?.close(), grpc?.close(), http?.close()]);
+      await edges?.stop();
+    },
+    edgePids() {
+      return edges?.pids() ?? [];
     },
     endpoints() {
       return {

@@ -34,6 +34,9 @@ import {
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
+import { ArtifactCache, ArtifactStore } from '@passerine/artifacts';
+import { dataDir } from '@passerine/config';
+import { join } from 'node:path';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { createDefaultRunner } from './runners.ts';
@@ -94,6 +97,11 @@ export class NodeMonitor implements Service {
         counter: this.counter,
         maxOutputLines: this.options.maxOutputLines,
         functions: this.functions,
+        artifacts: new ArtifactCache(
+          options.artifactCacheDir ?? join(dataDir(), 'artifacts'),
+          (options.artifactCacheMb ?? 1_024) * 1024 ** 2,
+          () => ArtifactStore.open(ctx.nc, ctx.names),
+        ),
       });
     }
     this.notices = new NoticeOutbox(ctx.nc, this.logger);

@@ -36,6 +36,9 @@ export interface NodeMonitorOptions {
   workerTimeoutMs?: number;
   /** Worker threads kept warm for function tasks; default: the slots, at most the machine's cores. */
   functionWorkers?: number;
+  /** Where batch runs' artifacts are cached (default `./.passerine/artifacts`), and its bound in MiB. */
+  artifactCacheDir?: string;
+  artifactCacheMb?: number;
   /** Replaces the default runner (shell, function, docker, sleep, external worker). */
   runner?: TaskRunner;
   counter?: MessageCounter;

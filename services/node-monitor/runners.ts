@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { ArtifactCache } from '@passerine/artifacts';
 import { requestMessage } from '@passerine/natsconn';
 import { decode, encode, UnavailableError } from '@passerine/core';
 import {
@@ -9,6 +10,7 @@ import {
   ShellExecutor,
 } from '@passerine/executors';
 import { decodePayload, type LaunchSpec, type MessageCounter } from '@passerine/scheduling-protocol';
+import { runBatchTask } from './batch-runner.ts';
 import { failed, type RunContext, type TaskRunner } from './task-runner.ts';
 
 /** What an external worker answers on the task subject. */
@@ -49,6 +51,8 @@ export interface RunnerDeps {
   maxOutputLines: number;
   /** The warm worker threads `call` payloads run in. */
   functions: FunctionPool;
+  /** Where batch runs get their artifacts. */
+  artifacts: ArtifactCache;
 }
 
 /** The default runner: commands through the shell executor, payloads by kind or to an external worker. */
@@ -81,6 +85,13 @@ export function createDefaultRunner(deps: RunnerDeps): TaskRunner {
         const { image, command, env, cwd, timeoutMs } = kind;
         return docker.execute({ image, command, env, cwd, timeoutMs }, opts);
       }
+      case 'batch':
+        return runBatchTask(kind.task, ctx, {
+          shell,
+          docker,
+          functions: oneShotFunctions,
+          artifacts: deps.artifacts,
+        });
       default:
         return external(task, ctx);
     }

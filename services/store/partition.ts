@@ -44,6 +44,7 @@ export class NamespacePartition {
   private projectorReady?: Promise<Projector>;
   private committer?: GroupCommitter;
   private subscription?: Subscription;
+  private unserveLocal?: () => void;
   private timer?: NodeJS.Timeout;
   /** When the pending tick fires (ms); a command only brings it earlier, never later. */
   private timerAt = Number.POSITIVE_INFINITY;
@@ -221,24 +222,27 @@ export class NamespacePartition {
 
   private serve(): void {
     const prefix = this.o.ctx.names.workQueueRpc(this.o.namespace, 'x').slice(0, -1);
+    const answer = (op: string, request: unknown) => {
+      if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
+      this.assertLeading();
+      return this.commit(
+        runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
+      );
+    };
     this.subscription = serveRpc(
       this.o.ctx.nc,
       `${prefix}*`,
-      (request, msg) => {
-        const op = msg.subject.slice(prefix.length);
-        if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
-        this.assertLeading();
-        return this.commit(
-          runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
-        );
-      },
+      (request, msg) => answer(msg.subject.slice(prefix.length), request),
       { logger: this.logger },
     );
+    this.unserveLocal = this.o.ctx.local?.serve(prefix, answer, this.logger);
   }
 
   private unserve(): void {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+    this.unserveLocal?.();
+    this.unserveLocal = undefined;
     clearTimeout(this.timer);
     this.timerAt = Number.POSITIVE_INFINITY;
   }

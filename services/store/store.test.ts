@@ -3,6 +3,7 @@ import { decode, encode } from '@passerine/core';
 import { startTestServer, type TestServer } from '@passerine/test-support';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRpc } from '@passerine/natsconn';
 import { startStore } from './test-store.ts';
 
 let server: TestServer;
@@ -103,5 +104,20 @@ describe('store snapshots', () => {
     const second = await startStore(nc, { prefix: first.names.prefix });
     expect(await second.client.call('countWorkUnits', { spec: 's' })).toEqual({ 1: 1 });
     await second.store.stop();
+  });
+});
+
+describe('store service and local calls', () => {
+  it('serves local calls while it leads, with the errors NATS would carry, and stops when it stops', async () => {
+    const local = new LocalRpc();
+    const { client, store, names } = await startStore(await server.connect(), { local });
+    await client.call('setWorkSpec', { spec: spec({ name: 'here' }) });
+    const subject = names.workQueueRpc('default', 'getWork');
+    expect(local.serves(subject)).toBe(true);
+    await expect(client.call('getWork', { workerId: '', maxJobs: 0 } as never)).rejects.toMatchObject({
+      code: 'validation',
+    });
+    await store.stop();
+    expect(local.serves(subject)).toBe(false);
   });
 });

@@ -20,11 +20,13 @@ const scenarios = readdirSync(FIXTURES)
   .flatMap((f) => readRecording(new URL(f, FIXTURES)));
 
 let server: TestServer;
+/** The edge's calls to the store: over NATS, then by local calls; a server each (each scenario keeps its streams). */
+let local: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  [server, local] = await Promise.all([startTestServer(), startTestServer()]);
 });
 afterAll(async () => {
-  await server?.stop();
+  await Promise.all([server?.stop(), local?.stop()]);
 });
 
 describe("the original's recorded answers, replayed against Passerine", () => {
@@ -35,8 +37,10 @@ describe("the original's recorded answers, replayed against Passerine", () => {
     ).toBeGreaterThan(1000);
   });
 
-  it.concurrent.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    const edge = await startCoordinateEdge(await server.connect());
+  const runs = scenarios.flatMap((s) => (['nats', 'local'] as const).map((t) => [s.name, t, s] as const));
+  it.concurrent.each(runs)('%s (store calls: %s)', async (_name, transport, scenario) => {
+    const on = transport === 'local' ? local : server;
+    const edge = await startCoordinateEdge(await on.connect(), transport);
     try {
       const candidate = await replayScenario(scenario, edge.port);
       const comparison = compareScenario(scenario, candidate, keptDifferences);

@@ -51,8 +51,12 @@ async function printLogs(opts: Common, jobId: string): Promise<void> {
   await nc.drain();
 }
 
-export function registerJobs(program: Command): void {
-  const jobs = program.command('jobs').description('submit, watch and cancel scheduled jobs');
+export function registerJobs(program: Command): Command {
+  const jobs = program
+    .command('jobs')
+    .description(
+      'job definitions (apply, list, show, run, backfill) and ad-hoc scheduler jobs (submit, status, wait, cancel, logs)',
+    );
   withNatsOptions(
     jobs
       .command('submit')
@@ -107,4 +111,5 @@ export function registerJobs(program: Command): void {
       .description("print the output lines of a job's tasks")
       .option('--json', 'JSON lines'),
   ).action((id: string, opts: Common) => printLogs(opts, id));
+  return jobs;
 }

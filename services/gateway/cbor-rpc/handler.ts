@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Logger } from '@passerine/core';
 import type { CborValue, RpcParams } from '@passerine/cbor';
 
@@ -30,6 +31,13 @@ export interface CborRpcServerOptions {
   /** Requests read but not yet answered on one connection before reading pauses. */
   maxInFlightPerConnection?: number;
   logger?: Logger;
+  /**
+   * Offered every accepted connection (within the limit, counted here) before it is served in this
+   * process: returning true means another process serves it, and `release` is called once it
+   * closes there. The socket is paused and unread until then. `servedHere` is how many this
+   * process serves now.
+   */
+  handOff?: (socket: Socket, connectionId: number, release: () => void, servedHere: number) => boolean;
 }
 
 export const serverDefaults = {

@@ -31,18 +31,30 @@ export function createCborRpcServer(options: CborRpcServerOptions): CborRpcServe
   };
   const sockets = new Set<Socket>();
   let served = 0;
+  let servedHere = 0;
   let nextConnectionId = 1;
+  const handOff = options.handOff;
 
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  // Handed-off sockets must reach their process unread: paused from the accept on.
+  const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: !!handOff }, (socket) => {
     if (served >= maxConnections) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
       refuse(socket);
       return;
     }
     served++;
-    socket.on('close', () => served--);
-    serveConnection(socket, nextConnectionId++, settings);
+    const connectionId = nextConnectionId++;
+    if (handOff?.(socket, connectionId, () => served--, servedHere)) return;
+    servedHere++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      served--;
+      servedHere--;
+    });
+    serveConnection(socket, connectionId, settings);
+    if (handOff) socket.resume();
   });
 
   function refuse(socket: Socket): void {
