@@ -261,6 +261,28 @@ function renderJobs(snapshot) {
   );
 }
 
+function renderBatch(snapshot) {
+  const batch = snapshot.batch;
+  $('#batch-counts').textContent = batch
+    ? Object.entries(batch.counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')
+    : '(no dispatcher answers)';
+  $('#batch-runs tbody').replaceChildren(
+    ...(batch?.runs ?? []).map((run) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, run.runId),
+        el('td', {}, run.job ?? ''),
+        el('td', {}, run.status),
+        el('td', {}, `${run.attempt}/${run.maxAttempts}`),
+        el('td', {}, run.reason ?? ''),
+      ),
+    ),
+  );
+}
+
 $('#job-lookup').addEventListener('submit', async (event) => {
   event.preventDefault();
   const id = $('#job-id').value.trim();
@@ -395,6 +417,7 @@ function connectFeed() {
     renderNodes(snapshot);
     renderFailures(snapshot);
     renderJobs(snapshot);
+    renderBatch(snapshot);
     addPoint(snapshot);
   });
   feed.addEventListener('trouble', (event) => {

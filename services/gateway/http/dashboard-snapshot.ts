@@ -1,4 +1,5 @@
 import type { KV } from '@nats-io/kv';
+import { listRuns } from '@passerine/batch-protocol';
 import type { WorkQueueClient } from '@passerine/client';
 import { decode } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
@@ -14,6 +15,7 @@ import { nameToJson } from './wire-json.ts';
 export const SNAPSHOT_ROWS = 100;
 const FAILURES_SHOWN = 10;
 const JOBS_REMEMBERED = 50;
+const BATCH_RUNS_SHOWN = 20;
 
 interface StatusView {
   status: number;
@@ -23,7 +25,8 @@ interface StatusView {
 
 /**
  * What the dashboard shows, built once per tick for every open page: the specs with their counts,
- * the node monitors, recent failures with tracebacks, the jobs that ended lately, and the
+ * the node monitors, recent failures with tracebacks, the jobs that ended lately, the newest batch
+ * runs, and the
  * instance's throughput (units finished per second, from the counts' change) and the store's round
  * trip time, which the page charts over the last minutes.
  */
@@ -91,6 +94,8 @@ export function createSnapshotSource(nc: NatsConnection, names: Names, client: W
         nodes: (await readNodes(bucket)).slice(0, SNAPSHOT_ROWS),
         failures: await failures(specs),
         jobs,
+        // Batch runs when a dispatcher answers; an instance without one shows none.
+        batch: await listRuns(nc, names, { limit: BATCH_RUNS_SHOWN }).catch(() => null),
         rates: { finishedPerSecond: rate, storeRoundTripMs },
       };
     },

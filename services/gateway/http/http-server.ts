@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
+import { batchRoutes } from './batch-routes.ts';
 import { createSnapshotSource } from './dashboard-snapshot.ts';
 import { replyWithError } from './http-errors.ts';
 import { createLiveFeed, type LiveFeed } from './live-feed.ts';
@@ -78,7 +79,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
   if (options.authorize) app.addHook('onRequest', async (request) => options.authorize!(request));
 
-  const routes = [...workQueueRoutes(clientFor), ...schedulingRoutes(nc, names)];
+  const routes = [...workQueueRoutes(clientFor), ...schedulingRoutes(nc, names), ...batchRoutes(nc, names)];
   registerRoutes(app, routes);
   const openApi = openApiDocument(routes, '1');
   app.get('/openapi.json', async () => openApi);

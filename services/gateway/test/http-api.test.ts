@@ -185,6 +185,16 @@ describe('the HTTP API', () => {
     expect(retry.status).toBe(404);
   });
 
+  it('lists batch job definitions, and says when no dispatcher answers for runs', async () => {
+    expect((await edge.request('GET', '/api/v1/batch/definitions')).json).toEqual({ jobs: [], datasets: [] });
+    const runs = await edge.request('GET', '/api/v1/batch/runs?limit=10');
+    expect(runs.status).toBe(503);
+    expect(runs.json.error.code).toBe('unavailable');
+    expect((await edge.request('GET', '/api/v1/batch/runs?status=lost')).json.error.field).toBe(
+      'query.status',
+    );
+  });
+
   it('serves health, readiness and an OpenAPI description of every route', async () => {
     expect((await edge.request('GET', '/healthz')).json).toEqual({ ok: true });
     expect((await edge.request('GET', '/readyz')).json).toMatchObject({ ready: true });
