@@ -4,6 +4,7 @@ import type {
   HeuristicName,
   JobInput,
   JobResult,
+  KeyLimit,
   Labels,
   Resources,
   ResourceWeights,
@@ -31,6 +32,11 @@ export interface JobOptions {
   resources?: Partial<Resources>;
   /** How tasks that ask for resources are packed onto nodes (Satyr's bfd with cpus=1, mem=1 by default). */
   packing?: { heuristic?: HeuristicName; weights?: ResourceWeights };
+  /**
+   * A key budget the tasks draw on, shared with every other task naming the key across the
+   * cluster (a tenant, an external API): `{ key, running, perSecond }`.
+   */
+  limit?: KeyLimit;
 }
 
 /** A task of a job and, when a placement hook chose it, the node it must run on. */
@@ -89,6 +95,7 @@ export class Session {
       maxRetries: options.retries ?? 3,
       ...(options.labels !== undefined && { labels: options.labels }),
       ...(options.packing !== undefined && { packing: options.packing }),
+      ...(options.limit !== undefined && { limit: options.limit }),
       reply: { subject: this.inbox, ...(tasks.some((t) => t.handle.wantsStarts) && { starts: true }) },
       tasks: tasks.map(({ handle, nodeId }, i) => {
         const taskId = `t${i}`;

@@ -69,7 +69,11 @@ describe('reading settings', () => {
       labels: {},
       policy: 'fifo',
       heartbeatMs: 1_000,
+      keyLeaseMs: 10_000,
       taskTimeoutMs: undefined,
+      maxOutputLines: 10_000,
+      logBufferLines: 100_000,
+      logRetryMs: 60_000,
       functionWorkers: undefined,
       artifactCacheDir: undefined,
       artifactCacheMb: 1_024,
@@ -87,6 +91,8 @@ describe('reading settings', () => {
       staleAfterMs: undefined,
       pumpNamespaces: ['default'],
       nodeWaitMs: 5_000,
+      keyWaitMs: 1_000,
+      keyLeaseMs: 10_000,
     });
     expect(readSettings(gatewaySettings, { env: {} })).toEqual({
       cborHost: '127.0.0.1',
@@ -102,6 +108,8 @@ describe('reading settings', () => {
       prefix: 'psr',
       replicas: 1,
       localCalls: true,
+      logMaxBytes: 256 * 1024 ** 2,
+      logMaxAgeMs: 7 * 24 * 3600_000,
     });
     expect(readSettings(upSettings, { env: {} })).toEqual({ natsUrl: undefined, natsPort: undefined });
     expect(readSettings(serveSettings, { env: {} })).toEqual({ natsUrl: 'nats://127.0.0.1:4222' });

@@ -72,6 +72,15 @@ const heartbeatMs = setting({
   does: 'how often frontends and node monitors renew their advert (node monitors with it the leases of their running attempts)',
 });
 
+// A hold is renewed at each heartbeat of the node running its task; a lease of a few beats
+// survives a missed one, and is how long the holds of a dead node or frontend stay taken.
+const keyLeaseMs = setting({
+  env: 'PASSERINE_KEY_LEASE_MS',
+  kind: duration(100, 3_600_000),
+  default: 10_000,
+  does: "how long a hold on a key budget (a job's `limit`) lasts unless the node running its task renews it; a dead holder's holds come back after this",
+});
+
 /** What every command reads. */
 export const commandSettings = group(['every command'], {
   debug: setting({
@@ -117,6 +126,21 @@ export const runSettings = group(['`up`', '`serve`'], {
     default: true,
     defaultText: 'on',
     does: 'calls from the gateway to a store leader in the same process skip nats-server (off: every call goes through NATS; appends always do)',
+  }),
+  // The logs stream forgets its oldest lines past either bound: output is useful, not the truth.
+  logMaxBytes: setting({
+    env: 'PASSERINE_LOG_MAX_BYTES',
+    kind: integer(1024 ** 2, 2 ** 50),
+    default: 256 * 1024 ** 2,
+    defaultText: '`268435456` (256 MiB)',
+    does: 'size bound of the logs stream; past it the oldest output lines go',
+  }),
+  logMaxAgeMs: setting({
+    env: 'PASSERINE_LOG_MAX_AGE_MS',
+    kind: duration(1_000, 10 * 365 * 24 * 3600_000),
+    default: 7 * 24 * 3600_000,
+    defaultText: '`604800000` (7 days)',
+    does: 'age bound of the logs stream; older output lines go',
   }),
 });
 
@@ -255,6 +279,13 @@ export const frontendSettings = group(['`up`', '`serve frontend`'], {
     default: 5_000,
     does: 'how long a job submitted while no node monitor is live waits for one before it is refused',
   }),
+  keyWaitMs: setting({
+    env: 'PASSERINE_KEY_WAIT_MS',
+    kind: duration(0, 60_000),
+    default: 1_000,
+    does: "how long a node's request for a task of a job with a key `limit` waits for room in the key's budget before its slot goes back unused (keep it below the node's 2 s getTask timeout)",
+  }),
+  keyLeaseMs,
 });
 
 /** What a node offers beyond its slots: none given means no limit in that dimension. */
@@ -311,12 +342,31 @@ export const nodeMonitorSettings = group(['`up`', '`serve node-monitor`'], {
     does: 'the order reservations wait in: arrival, priority, or fair shares per user',
   }),
   heartbeatMs,
+  keyLeaseMs,
   taskTimeoutMs: setting({
     env: 'PASSERINE_TASK_TIMEOUT_MS',
     // Node's timers fire at once beyond 2^31 - 1 ms.
     kind: duration(1, 2_147_483_647),
     defaultText: 'none',
     does: 'deadline of the tasks that set none themselves',
+  }),
+  maxOutputLines: setting({
+    env: 'PASSERINE_TASK_MAX_OUTPUT_LINES',
+    kind: integer(1, 100_000_000),
+    default: 10_000,
+    does: 'output lines one attempt of a task sends to the logs stream; the rest are counted as dropped',
+  }),
+  logBufferLines: setting({
+    env: 'PASSERINE_LOG_BUFFER_LINES',
+    kind: integer(1, 10_000_000),
+    default: 100_000,
+    does: 'output lines a node holds that the logs stream has not acknowledged; past it lines are counted as dropped',
+  }),
+  logRetryMs: setting({
+    env: 'PASSERINE_LOG_RETRY_MS',
+    kind: duration(100, 3_600_000),
+    default: 60_000,
+    does: 'how long a node retries a batch of output lines the logs stream does not acknowledge before it counts them as dropped',
   }),
   functionWorkers: setting({
     env: 'PASSERINE_FUNCTION_WORKERS',

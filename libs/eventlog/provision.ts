@@ -5,7 +5,7 @@ import { ensureEventStream, type EventStreamLimits } from './stream.ts';
 
 export interface ProvisionOptions {
   events?: EventStreamLimits;
-  /** Task output is bounded harder than events: it is useful, not the truth. */
+  /** Task output is bounded by size and age (PASSERINE_LOG_MAX_BYTES, PASSERINE_LOG_MAX_AGE_MS). */
   logs?: EventStreamLimits;
 }
 
@@ -20,9 +20,12 @@ export async function provision(
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
   await ensureEventStream(jsm, names.eventStream, [names.allEvents], options.events);
-  await ensureEventStream(jsm, names.logStream, [names.allJobLogs], {
+  // Output past its bounds makes room by dropping the oldest lines, where a full event stream
+  // refuses appends: losing old output is the price of bounded logs; losing events never is.
+  await ensureEventStream(jsm, names.logStream, [names.allLogs], {
     maxBytes: 256 * 1024 ** 2,
     maxAgeMs: 7 * 24 * 3600_000,
+    discard: 'old',
     ...options.logs,
   });
 }

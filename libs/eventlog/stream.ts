@@ -17,6 +17,8 @@ export interface EventStreamLimits {
   replicas?: number;
   /** How long message ids are remembered for idempotent appends (ms). */
   duplicateWindowMs?: number;
+  /** What a full stream does: refuse appends (`new`, the event log's), or forget the oldest (`old`). */
+  discard?: 'new' | 'old';
 }
 
 export const defaultEventStreamLimits: Required<EventStreamLimits> = {
@@ -24,6 +26,7 @@ export const defaultEventStreamLimits: Required<EventStreamLimits> = {
   maxAgeMs: 0,
   replicas: 1,
   duplicateWindowMs: 2 * 60_000,
+  discard: 'new',
 };
 
 /**
@@ -46,7 +49,7 @@ export async function ensureEventStream(
     max_age: nanos(l.maxAgeMs),
     num_replicas: l.replicas,
     duplicate_window: nanos(l.duplicateWindowMs),
-    discard: 'new' as StreamConfig['discard'],
+    discard: l.discard as StreamConfig['discard'],
     allow_direct: true,
   };
   try {

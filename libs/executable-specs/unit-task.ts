@@ -46,6 +46,7 @@ export function unitTask(
   return {
     id: taskId,
     resources,
+    unit: { namespace, spec: spec.name, key: unit.work_unit_key },
     command: {
       command,
       args,

@@ -1,4 +1,4 @@
-import type { ExecutionStatus, OutputStream } from '@passerine/executors';
+import type { ExecutionStatus } from '@passerine/executors';
 import type {
   JobResult,
   LaunchSpec,
@@ -102,17 +102,6 @@ export interface ReportAck {
 
 /** A node's load: slots in use, reservations queued, and slots in all. */
 export type LoadReply = NodeLoad;
-
-/** One output line of a task, on the logs stream (`names.jobLogs(jobId)`). */
-export interface OutputLine {
-  jobId: string;
-  taskId: string;
-  attemptId: string;
-  nodeId: string;
-  stream: OutputStream;
-  line: string;
-  time: number;
-}
 
 /** What a frontend advertises in the frontend bucket: frontends adopt the jobs of dead ones. */
 export interface FrontendAdvert {

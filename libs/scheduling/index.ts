@@ -2,7 +2,7 @@ export * from './resources.ts';
 export * from './random.ts';
 export * from './job-spec.ts';
 export * from './node-view.ts';
-export { parseJob, checkPlaceable } from './validate-job.ts';
+export { checkPlaceable, limitOf, parseJob } from './validate-job.ts';
 export * from './job-machine.ts';
 export * from './task-machine.ts';
 export type * from './job-events.ts';
@@ -21,7 +21,7 @@ export * from './packing-choice.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
 export * from './job-result.ts';
-export type { LaunchSpec } from './launch-spec.ts';
+export type { KeyHoldRef, LaunchSpec } from './launch-spec.ts';
 // A frontend's scheduler: the jobs it owns, decided a step at a time and changed only by its evolve.
 export type * from './scheduler/inputs.ts';
 export type * from './scheduler/scheduler-events.ts';
@@ -43,9 +43,10 @@ export {
   stopScheduling,
   takeAdopted,
 } from './scheduler/job-lifecycle.ts';
-export { answerSlot } from './scheduler/slot-answers.ts';
+export { answerSlot, declineSlot } from './scheduler/slot-answers.ts';
 export { answerOffers } from './scheduler/offer-answers.ts';
 export { endTask } from './scheduler/task-ends.ts';
 export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';
 export { seekRoom } from './scheduler/placing.ts';
 export { chooseAdopter, type UnrecordedRunsStop, unrecordedRunsStop } from './scheduler/adopter.ts';
+export { type DeadJob, type DeadTask, deadJobs, REDRIVE_MARK, redriveJob } from './dead-jobs.ts';

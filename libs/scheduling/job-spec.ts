@@ -27,6 +27,26 @@ export interface TaskSpec {
   command?: CommandSpec;
   resources: Resources;
   constraints?: TaskConstraints;
+  /** The work unit the task runs, for a pumped unit: its output is then findable by spec and key. */
+  unit?: TaskUnit;
+}
+
+/** A work unit as a task names it (names are text or bytes, as in the work queue). */
+export interface TaskUnit {
+  namespace: string;
+  spec: string | Uint8Array;
+  key: string | Uint8Array;
+}
+
+/**
+ * A budget shared by every task that names the same key, across the cluster: at most `running` of
+ * them run at once and at most `perSecond` start in any second. Each task is judged by the limit
+ * its own job gives; jobs that share a key should give the same one.
+ */
+export interface KeyLimit {
+  key: string;
+  running?: number;
+  perSecond?: number;
 }
 
 export interface JobSpec {
@@ -45,6 +65,8 @@ export interface JobSpec {
   packing?: PackingChoice;
   /** Where node monitors send each attempt's outcome (value, bounded output) for the submitter. */
   reply?: ReplyTo;
+  /** The key budget its tasks draw on (a tenant, an external API). */
+  limit?: KeyLimit;
 }
 
 /**
@@ -68,6 +90,7 @@ export interface JobInput {
   tasks?: Array<Omit<TaskSpec, 'resources'> & { resources?: Partial<Resources> }>;
   packing?: { heuristic?: string; weights?: Partial<Record<keyof Resources, number>> };
   reply?: ReplyTo;
+  limit?: KeyLimit;
 }
 
 export const JOB_DEFAULTS = {

@@ -37,6 +37,32 @@ describe('parseJob', () => {
     });
   });
 
+  it('reads a key limit and the unit a task runs, naming what is wrong with them', () => {
+    const job = parseJob({
+      id: 'j',
+      limit: { key: 'tenant-a', running: 3, perSecond: 2.5 },
+      tasks: [
+        {
+          id: 't',
+          command: { command: 'x' },
+          unit: { namespace: 'ns', spec: 's', key: new Uint8Array([1]) },
+        },
+      ],
+    });
+    expect(job.limit).toEqual({ key: 'tenant-a', running: 3, perSecond: 2.5 });
+    expect(job.tasks[0].unit).toEqual({ namespace: 'ns', spec: 's', key: new Uint8Array([1]) });
+    const limited = (limit: unknown) => errorOf(() => parseJob({ id: 'j', limit })).message;
+    expect(limited({ key: 'a b', running: 1 })).toMatch(/^limit\.key must be 1-128 letters/);
+    expect(limited({ key: 'a' })).toMatch(/^limit must set running, perSecond or both/);
+    expect(limited({ key: 'a', running: 0 })).toMatch(/^limit\.running must be an integer >= 1/);
+    expect(limited({ key: 'a', perSecond: 0 })).toMatch(/^limit\.perSecond must be a number > 0/);
+    expect(
+      errorOf(() =>
+        parseJob({ id: 'j', tasks: [{ id: 't', command: { command: 'x' }, unit: { namespace: 'ns' } }] }),
+      ).message,
+    ).toMatch(/^tasks\[0\]\.unit\.spec must be a non-empty string/);
+  });
+
   it('names the offending field', () => {
     expect(errorOf(() => parseJob({})).message).toMatch(/^id /);
     expect(errorOf(() => parseJob({ id: 'j', probeRatio: 0.5 })).message).toMatch(

@@ -3,9 +3,11 @@ import {
   JOB_DEFAULTS,
   type CommandSpec,
   type JobSpec,
+  type KeyLimit,
   type Labels,
   type ReplyTo,
   type TaskSpec,
+  type TaskUnit,
 } from './job-spec.ts';
 import { type NodeView, nodeCanRun } from './node-view.ts';
 import { parsePacking } from './packing-choice.ts';
@@ -98,7 +100,42 @@ function taskOf(value: unknown, field: string): TaskSpec {
     }
     if (c.labels !== undefined) task.constraints.labels = labels(c.labels, `${field}.constraints.labels`);
   }
+  if (value.unit !== undefined) task.unit = unitOf(value.unit, `${field}.unit`);
   return task;
+}
+
+function nameOf(value: unknown, field: string): string | Uint8Array {
+  if (value instanceof Uint8Array && value.length > 0) return value;
+  return text(value, field);
+}
+
+function unitOf(value: unknown, field: string): TaskUnit {
+  if (!isObject(value)) fail(field, 'must be an object { namespace, spec, key }', value);
+  return {
+    namespace: text(value.namespace, `${field}.namespace`),
+    spec: nameOf(value.spec, `${field}.spec`),
+    key: nameOf(value.key, `${field}.key`),
+  };
+}
+
+/** A key is one KV key of the limits bucket: letters, digits and - _ = / . (no leading or double dot). */
+const LIMIT_KEY = /^(?=.{1,128}$)[A-Za-z0-9_=/-]+(\.[A-Za-z0-9_=/-]+)*$/;
+
+export function limitOf(value: unknown, field = 'limit'): KeyLimit {
+  if (!isObject(value)) fail(field, 'must be an object { key, running, perSecond }', value);
+  if (typeof value.key !== 'string' || !LIMIT_KEY.test(value.key))
+    fail(`${field}.key`, 'must be 1-128 letters, digits, - _ = / or single dots', value.key);
+  if (value.running === undefined && value.perSecond === undefined)
+    fail(field, 'must set running, perSecond or both', value);
+  return {
+    key: value.key,
+    ...(value.running !== undefined && {
+      running: number(value.running, `${field}.running`, { min: 1, integer: true }),
+    }),
+    ...(value.perSecond !== undefined && {
+      perSecond: number(value.perSecond, `${field}.perSecond`, { above: true }),
+    }),
+  };
 }
 
 /** A NATS subject to publish to: tokens of printable characters, no wildcards. */
@@ -149,6 +186,7 @@ export function parseJob(input: unknown): JobSpec {
     tasks,
     ...(input.packing !== undefined && { packing: parsePacking(input.packing) }),
     ...(input.reply !== undefined && { reply: replyOf(input.reply) }),
+    ...(input.limit !== undefined && { limit: limitOf(input.limit) }),
   };
 }
 

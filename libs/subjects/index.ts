@@ -1,5 +1,5 @@
 export { encodeToken, decodeToken } from './token.ts';
-export { createNames, type Names } from './names.ts';
+export { createNames, type LogUnitName, type Names, UNIT_LOG_BUCKETS, unitLogBucket } from './names.ts';
 export {
   BATCH_OPERATIONS,
   type BatchOperation,

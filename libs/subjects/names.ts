@@ -66,10 +66,19 @@ export interface Names {
   frontend(frontendId: string, operation: FrontendOperation): string;
   /** Task subject external workers subscribe to. */
   workerTasks(pool: string): string;
-  /** Output lines of a job's tasks. */
+  /**
+   * Where a task's output lines go: under its job, and for a task that runs a work unit also under
+   * the unit's spec and key bucket, so that one message is found by job and by unit.
+   */
+  taskLogs(jobId: string, unit?: LogUnitName): string;
+  /** Filter matching the output lines of one job's tasks. */
   jobLogs(jobId: string): string;
-  /** Filter matching the output lines of every job (the log stream's subjects). */
-  readonly allJobLogs: string;
+  /** Filter matching the output lines of every run of one work unit (and of the others in its key bucket). */
+  unitLogs(unit: LogUnitName): string;
+  /** Filter matching every output line (the log stream's subjects). */
+  readonly allLogs: string;
+  /** KV bucket of per-key concurrency and rate budgets (one entry per key). */
+  readonly keyLimitBucket: string;
   /** Completion notices of a job, for watchers. */
   jobWatch(jobId: string): string;
   /** Filter matching the completion notices of every job. */
@@ -78,6 +87,27 @@ export interface Names {
   queueGroup(service: string): string;
   /** Durable consumer names. */
   consumer(purpose: string): string;
+}
+
+/** A work unit, as its log subjects name it. */
+export interface LogUnitName {
+  namespace: string | Uint8Array;
+  spec: string | Uint8Array;
+  key: string | Uint8Array;
+}
+
+/**
+ * Unit keys are unbounded in number and subjects must not be: a unit's lines go to one of this
+ * many buckets of its spec, chosen by a hash of its key, and a reader filters the bucket by key.
+ */
+export const UNIT_LOG_BUCKETS = 64;
+
+/** FNV-1a over the key's bytes: stable across processes and versions, which is all a bucket needs. */
+export function unitLogBucket(key: string | Uint8Array): number {
+  const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % UNIT_LOG_BUCKETS;
 }
 
 const PREFIX = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -121,8 +151,15 @@ export function createNames(prefix = 'psr'): Names {
     nodeMonitor: (nodeId, op) => `${prefix}.nm.${t(nodeId)}.${t(op)}`,
     frontend: (frontendId, op) => `${prefix}.fe.${t(frontendId)}.${t(op)}`,
     workerTasks: (pool) => `${prefix}.tasks.${t(pool)}`,
-    jobLogs: (jobId) => `${prefix}.log.${t(jobId)}`,
-    allJobLogs: `${prefix}.log.*`,
+    taskLogs: (jobId, unit) =>
+      unit
+        ? `${prefix}.log.${t(jobId)}.unit.${t(unit.namespace)}.${t(unit.spec)}.${unitLogBucket(unit.key)}`
+        : `${prefix}.log.${t(jobId)}.task`,
+    jobLogs: (jobId) => `${prefix}.log.${t(jobId)}.>`,
+    unitLogs: (unit) =>
+      `${prefix}.log.*.unit.${t(unit.namespace)}.${t(unit.spec)}.${unitLogBucket(unit.key)}`,
+    allLogs: `${prefix}.log.>`,
+    keyLimitBucket: `${upper}_KEY_LIMITS`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
     allJobWatch: `${prefix}.watch.*`,
     queueGroup: (service) => `${prefix}-${service}`,

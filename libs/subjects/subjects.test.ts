@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createNames, decodeToken, encodeToken } from './index.ts';
+import { createNames, decodeToken, encodeToken, UNIT_LOG_BUCKETS, unitLogBucket } from './index.ts';
 
 const SAFE_TOKEN = /^[^\s.*>]+$/;
 
@@ -44,8 +44,24 @@ describe('names', () => {
     expect(names.workSpecEvents('ns', 'a.b')).toMatch(/^t1\.ev\.wq\.ns\.spec\.[^.]+$/);
     expect(names.eventStream).toBe('T1_EVENTS');
     // Wildcard filters are written out, never passed through the token encoder.
-    expect(names.allJobLogs).toBe('t1.log.*');
-    expect(names.jobLogs('j.1')).toMatch(/^t1\.log\.[^.*]+$/);
+    expect(names.allLogs).toBe('t1.log.>');
+    expect(names.taskLogs('j.1')).toMatch(/^t1\.log\.[^.*]+\.task$/);
+    expect(names.jobLogs('j.1')).toMatch(/^t1\.log\.[^.*]+\.>$/);
+  });
+
+  it("files a unit task's lines under its job and under its spec and key bucket", () => {
+    const names = createNames('t1');
+    const unit = { namespace: 'ns', spec: 'sp.1', key: 'k 7' };
+    const subject = names.taskLogs('j1', unit);
+    const [, , job, kind, ns, spec, bucket] = subject.split('.');
+    expect([job, kind, ns]).toEqual(['j1', 'unit', 'ns']);
+    expect(spec).not.toContain('.');
+    expect(Number(bucket)).toBe(unitLogBucket('k 7'));
+    expect(names.unitLogs(unit)).toBe(`t1.log.*.unit.ns.${spec}.${bucket}`);
+    // Text and bytes of the same characters land in the same bucket: the reader compares keys.
+    expect(unitLogBucket(new TextEncoder().encode('k 7'))).toBe(unitLogBucket('k 7'));
+    const buckets = new Set(Array.from({ length: 1000 }, (_, i) => unitLogBucket(`key-${i}`)));
+    expect(buckets.size).toBe(UNIT_LOG_BUCKETS);
   });
 
   it('builds the scheduling protocol’s subjects from its operations', () => {

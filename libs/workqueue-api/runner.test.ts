@@ -49,6 +49,19 @@ describe('a work spec runner', () => {
     });
   });
 
+  it('reads a key limit, per_second as the wire spells it', () => {
+    const runner = readRunner(
+      specWith(map({ command: 'run', limit: map({ key: utf8('tenant-a'), running: 3, per_second: 5 }) })),
+    );
+    expect(runner?.limit).toEqual({ key: 'tenant-a', running: 3, perSecond: 5 });
+    expect(() =>
+      readRunner(specWith(map({ command: 'run', limit: map({ key: 'k', per_second: -1 }) }))),
+    ).toThrow(/^work spec runner\.limit\.per_second must be a number > 0/);
+    expect(() => readRunner(specWith(map({ command: 'run', limit: 'k' })))).toThrow(
+      /runner\.limit must be a map/,
+    );
+  });
+
   it('a spec without a runner is not executable', () => {
     expect(readRunner(map({ name: 'plain' }))).toBeUndefined();
     expect(readSpecSettings(encodeValue(map({ name: 'plain' }))).runner).toBe(false);

@@ -1,6 +1,6 @@
 import { type CborMap, type CborValue, isCborMap, mapGet, Tuple } from '@passerine/cbor';
 import { ValidationError } from '@passerine/core';
-import { type PackingChoice, parsePacking } from '@passerine/scheduling';
+import { type KeyLimit, limitOf, type PackingChoice, parsePacking } from '@passerine/scheduling';
 
 /**
  * What a work spec's `runner` says: how a node monitor runs one of its units. A spec dict with a
@@ -15,6 +15,8 @@ import { type PackingChoice, parsePacking } from '@passerine/scheduling';
  *     labels: {zone: "a"},                                   optional, nodes must carry these
  *     packing: {heuristic: "bfd", weights: {cpus: 1, mem_mb: 1}},  optional, how its tasks are
  *                                          bin-packed (ff, ffd, mr, bf, bfd or the long names)
+ *     limit: {key: "tenant-a", running: 3, per_second: 10},  optional, a key budget shared by
+ *                                          every task naming the key, across the cluster
  *   }
  */
 export interface RunnerSpec {
@@ -26,10 +28,20 @@ export interface RunnerSpec {
   resources: { cpus?: number; memMb?: number; diskMb?: number };
   labels: Record<string, string>;
   packing?: PackingChoice;
+  limit?: KeyLimit;
 }
 
 const RESOURCE_FIELDS = { cpus: 'cpus', mem_mb: 'memMb', disk_mb: 'diskMb' } as const;
-const KNOWN_FIELDS = new Set(['command', 'env', 'cwd', 'timeout_s', 'resources', 'labels', 'packing']);
+const KNOWN_FIELDS = new Set([
+  'command',
+  'env',
+  'cwd',
+  'timeout_s',
+  'resources',
+  'labels',
+  'packing',
+  'limit',
+]);
 
 function invalid(field: string, what: string): never {
   throw new ValidationError(`work spec runner.${field} ${what}`, { field: `runner.${field}` });
@@ -116,6 +128,29 @@ function packingOf(value: CborValue | undefined): PackingChoice | undefined {
   }
 }
 
+function limitFrom(value: CborValue | undefined): KeyLimit {
+  if (!isCborMap(value))
+    return invalid('limit', 'must be a map like {key: "tenant-a", running: 3, per_second: 10}');
+  const key = mapGet(value, 'key');
+  const perSecond = mapGet(value, 'per_second');
+  const running = mapGet(value, 'running');
+  try {
+    return limitOf(
+      {
+        key: key instanceof Uint8Array ? textOf(key, 'limit.key') : key,
+        ...(running !== undefined && running !== null && { running }),
+        ...(perSecond !== undefined && perSecond !== null && { perSecond }),
+      },
+      'limit',
+    );
+  } catch (err) {
+    const { message, details } = err as ValidationError;
+    throw new ValidationError(`work spec runner.${message.replace('limit.perSecond', 'limit.per_second')}`, {
+      field: `runner.${details?.field ?? 'limit'}`,
+    });
+  }
+}
+
 /** A field's name, given as text or (by a Python 2 client) as UTF-8 bytes. */
 function fieldName(key: CborValue): string | undefined {
   if (typeof key === 'string') return key;
@@ -140,6 +175,7 @@ function readRunnerMap(runner: CborMap): RunnerSpec {
     resources: resourcesOf(mapGet(runner, 'resources')),
     labels: textMap(mapGet(runner, 'labels'), 'labels'),
     ...(mapGet(runner, 'packing') != null && { packing: packingOf(mapGet(runner, 'packing')) }),
+    ...(mapGet(runner, 'limit') != null && { limit: limitFrom(mapGet(runner, 'limit')) }),
   };
 }
 

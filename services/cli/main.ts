@@ -3,8 +3,10 @@ import { PasserineError } from '@passerine/core';
 import { Command, CommanderError } from 'commander';
 import { registerDefinitionCommands } from './batch/definitions-command.ts';
 import { registerRunCommands } from './batch/runs-command.ts';
+import { registerDeadLetters } from './deadletters/deadletters-command.ts';
 import { registerEvents } from './events-command.ts';
 import { registerJobs } from './jobs/jobs-command.ts';
+import { registerLogs } from './logs-command.ts';
 import { registerUp } from './up-command.ts';
 import { registerWorkQueueCommands } from './workqueue/index.ts';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerDefinitionCommands(registerJobs(program));
   registerRunCommands(program);
+  registerLogs(program);
+  registerDeadLetters(program);
   registerWorkQueueCommands(program);
   return program;
 }

@@ -57,7 +57,7 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       `Passerine already runs from this directory (pid ${running.pid}, NATS ${running.nats})`,
     );
   }
-  const { logLevel, prefix, replicas, localCalls } = options.run;
+  const { logLevel, prefix, replicas, localCalls, logMaxBytes, logMaxAgeMs } = options.run;
   const logger = createLogger({ level: logLevel });
   let server: NatsServerHandle | undefined;
   if (!options.natsUrl) {
@@ -71,7 +71,10 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const nc = await connectNats({ servers: natsUrl, name: 'passerine-up' });
   try {
     await waitForJetStream(nc);
-    await provision(nc, names, { events: { replicas }, logs: { replicas } });
+    await provision(nc, names, {
+      events: { replicas },
+      logs: { replicas, maxBytes: logMaxBytes, maxAgeMs: logMaxAgeMs },
+    });
     const local = localCalls ? new LocalRpc() : undefined;
     const ctx = { nc, names, logger, clock: systemClock, ids: randomIdSource(), local };
     for (const entry of options.services) {

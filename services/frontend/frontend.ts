@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { encode, type Logger } from '@passerine/core';
 import { JetStreamEventLog, SnapshotStore } from '@passerine/eventlog';
+import { KeyBudgets } from '@passerine/key-limits';
 import { chooseAdopter } from '@passerine/scheduling';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
@@ -118,6 +119,14 @@ export class Frontend implements Service {
       maxActiveJobs: this.options.maxActiveJobs,
       lendAfterMs: this.options.lendAfterMs,
       nodeWaitMs: this.options.nodeWaitMs,
+      budgets: new KeyBudgets({
+        nc,
+        bucket: names.keyLimitBucket,
+        leaseMs: this.options.keyLeaseMs,
+        now,
+        logger: this.logger,
+      }),
+      keyWaitMs: this.options.keyWaitMs,
     });
     this.scheduler = scheduler;
     this.acks = new ReportAcks(nc, names, this.counter);

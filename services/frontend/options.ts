@@ -29,6 +29,10 @@ export interface FrontendOptions {
    * A job that some live node could run never waits.
    */
   nodeWaitMs?: number;
+  /** How long a getTask of a job with a key limit waits for room in the key's budget (ms). */
+  keyWaitMs?: number;
+  /** How long a hold on a key budget lasts unless its node renews it (ms). */
+  keyLeaseMs?: number;
   /**
    * Coordinate namespaces whose executable work specs (specs that name a runner) this frontend
    * pumps onto node monitors; `[]` pumps none. Default: the `default` namespace.
@@ -53,6 +57,8 @@ export interface ResolvedFrontendOptions {
   maxActiveJobs: number;
   lendAfterMs: number;
   nodeWaitMs: number;
+  keyWaitMs: number;
+  keyLeaseMs: number;
   pumpNamespaces: string[];
   pump: Omit<SpecPumpOptions, 'namespace'>;
   checkpointEverySeqs: number;
@@ -69,6 +75,8 @@ export function resolveFrontendOptions(options: FrontendOptions): ResolvedFronte
     maxActiveJobs: options.maxActiveJobs ?? 100_000,
     lendAfterMs: options.lendAfterMs ?? 2,
     nodeWaitMs: options.nodeWaitMs ?? 5_000,
+    keyWaitMs: options.keyWaitMs ?? 1_000,
+    keyLeaseMs: options.keyLeaseMs ?? 10_000,
     pumpNamespaces: options.pumpNamespaces ?? ['default'],
     pump: { ...DEFAULT_PUMP_OPTIONS, ...options.pump },
     checkpointEverySeqs: options.checkpointEverySeqs ?? 10_000,

@@ -6,6 +6,7 @@ import {
   answerOffers,
   answerSlot,
   cancelOwnedJob,
+  declineSlot,
   decide,
   dropJob,
   endTask,
@@ -39,6 +40,7 @@ import {
   validOfferAnswer,
 } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
+import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from '@passerine/scheduling-protocol';
 import { Reservations } from './reservations.ts';
@@ -61,6 +63,10 @@ export interface SchedulerDeps {
   lendAfterMs: number;
   /** See FrontendOptions.nodeWaitMs. */
   nodeWaitMs: number;
+  /** The cluster's key budgets, which jobs naming a `limit` draw on. */
+  budgets: KeyBudgets;
+  /** See FrontendOptions.keyWaitMs. */
+  keyWaitMs: number;
 }
 
 /**
@@ -133,10 +139,38 @@ export class Scheduler {
     return { jobId: job.id, status: 'accepted' };
   }
 
-  /** A node monitor's reservation reached a slot: the task it launches, or "no task". */
+  /**
+   * A node monitor's reservation reached a slot: the task it launches, or "no task". A job that
+   * names a key budget first takes a hold on it (waiting a little for room); without one the slot
+   * goes back unused. The hold travels with the task: the node renews it while the task runs and
+   * releases it at the end, so a frontend that dies leaves no hold behind that outlives a lease.
+   */
   async getTask(request: GetTaskRequest): Promise<GetTaskReply> {
-    const launch = answerSlot(this.handling, request, validLoad(request.load));
+    const load = validLoad(request.load);
+    const limit = this.owned(request.jobId)?.job.limit;
+    if (!limit) {
+      const launch = answerSlot(this.handling, request, load);
+      this.act('job events not recorded');
+      return launch;
+    }
+    const hold = { key: limit.key, holdId: `${this.deps.frontendId}.${this.deps.ids.next()}` };
+    const held = await this.deps.budgets
+      .take(hold.key, limit, hold.holdId, this.deps.keyWaitMs)
+      .catch((err: unknown) => {
+        this.deps.logger.warn({ err, key: hold.key }, 'key budget unreachable; slot declined');
+        return false;
+      });
+    if (!held) {
+      declineSlot(this.handling, request, load);
+      this.act('job events not recorded');
+      return null;
+    }
+    const launch = answerSlot(this.handling, request, load);
     this.act('job events not recorded');
+    // Lending never hands a budgeted job's slot to another budgeted job, so a launch of another
+    // job (or none) does not need the hold.
+    if (launch?.jobId === request.jobId) return { ...launch, hold };
+    void this.deps.budgets.release(hold.key, [hold.holdId]).catch(() => undefined);
     return launch;
   }
 

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode } from '@passerine/core';
-import type { OutputLine } from '@passerine/scheduling-protocol';
+import { asLogBatch, type LogLine } from '@passerine/task-logs';
 import type { JobResult, JobState, JobStatus, NodeView } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import {
@@ -45,7 +45,10 @@ export class PumpedJob {
   follow(nc: NatsConnection, names: Names, onEnded: () => void): void {
     this.subs = [
       nc.subscribe(names.jobLogs(this.id), {
-        callback: (_err, msg) => this.heard(decode<OutputLine>(msg.data)),
+        callback: (_err, msg) => {
+          const batch = asLogBatch(decode(msg.data));
+          if (batch) for (const line of batch.lines) this.heard(batch.taskId, batch.attemptId, line);
+        },
       }),
       nc.subscribe(names.jobWatch(this.id), {
         max: 1,
@@ -96,11 +99,11 @@ export class PumpedJob {
   }
 
   /** An output line of one of its tasks: the output line and the stderr tail are kept per attempt. */
-  heard(line: OutputLine): void {
-    const unit = this.units.get(line.taskId);
+  heard(taskId: string, attemptId: string, line: LogLine): void {
+    const unit = this.units.get(taskId);
     if (!unit) return;
-    if (unit.outputAttempt !== line.attemptId) {
-      unit.outputAttempt = line.attemptId;
+    if (unit.outputAttempt !== attemptId) {
+      unit.outputAttempt = attemptId;
       unit.outputLine = undefined;
       unit.stderrTail = [];
     }

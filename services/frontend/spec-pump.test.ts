@@ -64,6 +64,30 @@ describe('pumping executable work specs onto node monitors', () => {
     return status.traceback;
   };
 
+  it('runs the units of a spec whose runner names a key limit no more at once than the limit', async () => {
+    const running = join(dir, 'capped-running');
+    const seen = join(dir, 'capped-seen');
+    // Each run leaves a marker while it runs and notes how many it sees (itself included).
+    const command = `mkdir -p ${running}; touch ${running}/$PASSERINE_ATTEMPT_ID; ls ${running} | wc -l >> ${seen}; sleep 0.2; rm ${running}/$PASSERINE_ATTEMPT_ID`;
+    await client.call('setWorkSpec', {
+      spec: cbor({
+        name: 'capped',
+        runner: CborMap.fromObject({ command, limit: CborMap.fromObject({ key: 'api', running: 2 }) }),
+      }),
+    });
+    await addUnits(
+      'capped',
+      Array.from({ length: 10 }, (_, i) => `c${i}`),
+    );
+    await waitFor(async () => (await counts('capped'))[FINISHED] === 10, {
+      message: '10 capped units finished',
+      timeoutMs: 60_000,
+    });
+    const counted = (await readFile(seen, 'utf8')).trim().split('\n').map(Number);
+    expect(counted).toHaveLength(10);
+    expect(Math.max(...counted)).toBeLessThanOrEqual(2);
+  }, 90_000);
+
   it('runs every unit once on a node monitor and records it as the unit’s attempt', async () => {
     const out = join(dir, 'ran.txt');
     const command = `echo "$PASSERINE_WORK_UNIT_KEY $PASSERINE_WORK_UNIT_DATA" >> ${out}`;

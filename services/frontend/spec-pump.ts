@@ -210,6 +210,7 @@ export class SpecPump {
         maxRetries: 0,
         labels: spec.runner.labels,
         ...(spec.runner.packing && { packing: spec.runner.packing }),
+        ...(spec.runner.limit && { limit: spec.runner.limit }),
         tasks,
       });
     } catch (err) {

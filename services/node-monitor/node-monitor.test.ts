@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processAlive } from '@passerine/executors';
 import { requestRpc } from '@passerine/natsconn';
 import { waitFor } from '@passerine/test-support';
 import { describe, expect, it } from 'vitest';
@@ -98,6 +102,36 @@ describe('node monitor', () => {
       error: expect.stringMatching(/timed out after 200 ms/),
     });
     await waitFor(() => monitor.state().freeSlots === 2, { message: 'slots back' });
+  });
+
+  it('at its timeout kills the whole process group: SIGTERM first, SIGKILL after the grace for what ignores it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passerine-timeout-'));
+    try {
+      const monitor = await bed.node({ id: 'group-timeouts', slots: 1 });
+      // The parent starts two children of its own and then waits: one stops on SIGTERM (and says
+      // so), one ignores it. Killing the parent alone would leave both running.
+      const script = [
+        `(trap 'echo term > ${dir}/polite; exit 0' TERM; while :; do sleep 0.05; done) &`,
+        `echo $! > ${dir}/polite.pid;`,
+        `(trap '' TERM HUP; while :; do sleep 0.05; done) &`,
+        `echo $! > ${dir}/stubborn.pid;`,
+        'wait',
+      ].join(' ');
+      const frontend = fakeFrontend(bed.ctx, () => ({
+        command: { command: 'sh', args: ['-c', script], timeoutMs: 300 },
+      }));
+      bed.reserve(monitor.id, { jobId: 'forking' });
+      await waitFor(() => frontend.reports.length === 1, { message: 'timeout reported', timeoutMs: 15_000 });
+      frontend.stop();
+      expect(frontend.reports[0]).toMatchObject({ status: 'timeout' });
+      const pid = (name: string) => Number(readFileSync(join(dir, `${name}.pid`), 'utf8'));
+      await waitFor(() => !processAlive(pid('polite')) && !processAlive(pid('stubborn')), {
+        message: 'both children gone',
+      });
+      expect(readFileSync(join(dir, 'polite'), 'utf8').trim()).toBe('term');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('drops a reservation whose frontend answers no task or is gone', async () => {

@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { encode, type Logger, ValidationError } from '@passerine/core';
@@ -12,6 +13,7 @@ import {
 import {
   createReservationQueue,
   type ReservationQueue,
+  type KeyHoldRef,
   ResourceLedger,
   type TakenReservation,
 } from '@passerine/scheduling';
@@ -37,15 +39,18 @@ import { FunctionPool } from '@passerine/executors';
 import { ArtifactCache, ArtifactStore } from '@passerine/artifacts';
 import { dataDir } from '@passerine/config';
 import { join } from 'node:path';
+import { KeyBudgets } from '@passerine/key-limits';
+import { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { createDefaultRunner } from './runners.ts';
 import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
-import { outputSink } from './task-output.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
 interface RunningTask {
   jobId: string;
+  /** The hold on a key budget its frontend took for it, renewed here while it runs. */
+  hold?: KeyHoldRef;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -69,6 +74,8 @@ export class NodeMonitor implements Service {
   private readonly running = new Map<string, RunningTask>();
   private readonly reports: ReportOutbox;
   private readonly notices: NoticeOutbox;
+  private readonly logs: LogShipper;
+  private readonly budgets: KeyBudgets;
   private readonly subscriptions: Subscription[] = [];
   private bucket?: KV;
   private heartbeat?: NodeJS.Timeout;
@@ -105,6 +112,23 @@ export class NodeMonitor implements Service {
       });
     }
     this.notices = new NoticeOutbox(ctx.nc, this.logger);
+    this.logs = new LogShipper({
+      js: jetstream(ctx.nc),
+      names: ctx.names,
+      nodeId: this.id,
+      logger: this.logger,
+      now: () => ctx.clock.now(),
+      maxLinesPerAttempt: this.options.maxOutputLines,
+      bufferLines: this.options.logBufferLines,
+      retryMs: this.options.logRetryMs,
+    });
+    this.budgets = new KeyBudgets({
+      nc: ctx.nc,
+      bucket: ctx.names.keyLimitBucket,
+      leaseMs: this.options.keyLeaseMs,
+      now: () => ctx.clock.now(),
+      logger: this.logger,
+    });
     this.reports = new ReportOutbox({
       nc: ctx.nc,
       names: ctx.names,
@@ -152,6 +176,7 @@ export class NodeMonitor implements Service {
     await this.bucket?.delete(this.id).catch(() => undefined);
     for (const task of this.running.values()) task.abort.abort();
     await Promise.allSettled([...this.running.values()].map((task) => task.done));
+    await this.logs.close(this.options.logFlushMs);
     await this.functions?.close();
   }
 
@@ -192,6 +217,23 @@ export class NodeMonitor implements Service {
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat failed');
     }
+    await this.renewHolds();
+  }
+
+  /** The key budget holds of the running tasks, renewed with the advert: one write per key. */
+  private async renewHolds(): Promise<void> {
+    const byKey = new Map<string, string[]>();
+    for (const task of this.running.values()) {
+      if (!task.hold) continue;
+      const ids = byKey.get(task.hold.key);
+      if (ids) ids.push(task.hold.holdId);
+      else byKey.set(task.hold.key, [task.hold.holdId]);
+    }
+    await Promise.all(
+      [...byKey].map(([key, ids]) =>
+        this.budgets.renew(key, ids).catch((err) => this.logger.warn({ err, key }, 'key holds not renewed')),
+      ),
+    );
   }
 
   private onReserve(data: Uint8Array): void {
@@ -347,19 +389,26 @@ export class NodeMonitor implements Service {
   private launch(spec: LaunchSpec, taken: TakenReservation, requestedAt: number): void {
     const abort = new AbortController();
     const startedAt = this.ctx.clock.now();
-    const onOutput = outputSink(
-      this.ctx.nc,
-      this.ctx.names.jobLogs(spec.jobId),
-      spec,
-      this.id,
-      this.options.maxOutputLines,
-      () => this.ctx.clock.now(),
-    );
+    const log = this.logs.open({
+      jobId: spec.jobId,
+      taskId: spec.taskId,
+      attemptId: spec.attemptId,
+      ...(spec.unit !== undefined && { unit: spec.unit }),
+    });
+    const onOutput = (line: string, stream: 'stdout' | 'stderr') => log.write(line, stream);
     const timeoutMs = spec.command?.timeoutMs ?? this.options.taskTimeoutMs;
     const notices = noticesFor(this.notices, spec, this.id);
     notices?.started(startedAt);
     const output = { onOutput, onData: notices?.capture };
-    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then((result) => {
+    const done = runWithDeadline(this.runner, spec, timeoutMs, abort, output).then(async (result) => {
+      // Its lines are stored before its end is told: whoever follows the job hears them first.
+      await log.end(this.options.logFlushMs);
+      // Its hold goes back before the slot: the next task of the key may start at once.
+      if (spec.hold) {
+        await this.budgets
+          .release(spec.hold.key, [spec.hold.holdId])
+          .catch((err) => this.logger.warn({ err, key: spec.hold?.key }, 'key hold not released; it lapses'));
+      }
       this.running.delete(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {
@@ -385,6 +434,11 @@ export class NodeMonitor implements Service {
       }
       this.pump();
     });
-    this.running.set(spec.attemptId, { jobId: spec.jobId, abort, done });
+    this.running.set(spec.attemptId, {
+      jobId: spec.jobId,
+      abort,
+      done,
+      ...(spec.hold !== undefined && { hold: spec.hold }),
+    });
   }
 }

@@ -20,8 +20,16 @@ export interface NodeMonitorOptions {
   getTaskTimeoutMs?: number;
   /** Deadline for tasks that set none themselves (ms); none when omitted. */
   taskTimeoutMs?: number;
-  /** Output lines kept per task. */
+  /** Output lines one attempt sends to the logs stream. */
   maxOutputLines?: number;
+  /** Output lines held unacknowledged by the logs stream, across the node's tasks. */
+  logBufferLines?: number;
+  /** How long an unacknowledged batch of output lines is retried (ms). */
+  logRetryMs?: number;
+  /** How long a task's end waits for its last output lines to be acknowledged (ms). */
+  logFlushMs?: number;
+  /** How long a hold on a key budget lasts unless renewed (ms); the node renews at each heartbeat. */
+  keyLeaseMs?: number;
   /** Reservations beyond this many units are refused, so a flood cannot exhaust memory. */
   maxQueuedReservations?: number;
   /** How long a task report is retried while its frontend is away (ms). */
@@ -56,6 +64,10 @@ export interface ResolvedNodeOptions {
   getTaskTimeoutMs: number;
   taskTimeoutMs?: number;
   maxOutputLines: number;
+  logBufferLines: number;
+  logRetryMs: number;
+  logFlushMs: number;
+  keyLeaseMs: number;
   maxQueuedReservations: number;
   reportDeadlineMs: number;
   reportAckTimeoutMs: number;
@@ -83,6 +95,10 @@ export function resolveNodeOptions(options: NodeMonitorOptions): ResolvedNodeOpt
     getTaskTimeoutMs: options.getTaskTimeoutMs ?? 2_000,
     taskTimeoutMs: options.taskTimeoutMs,
     maxOutputLines: options.maxOutputLines ?? 10_000,
+    logBufferLines: options.logBufferLines ?? 100_000,
+    logRetryMs: options.logRetryMs ?? 60_000,
+    logFlushMs: options.logFlushMs ?? 2_000,
+    keyLeaseMs: options.keyLeaseMs ?? 10_000,
     maxQueuedReservations: options.maxQueuedReservations ?? 100_000,
     reportDeadlineMs: options.reportDeadlineMs ?? 60_000,
     reportAckTimeoutMs: options.reportAckTimeoutMs ?? 1_000,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   asCompleted,
@@ -31,6 +34,23 @@ describe('the Executor of @passerine/client', () => {
   afterAll(async () => {
     await client?.close();
     await cluster?.stop();
+  });
+
+  it('keeps the tasks of an executor with a key limit within it, as the tasks count themselves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'passerine-executor-limit-'));
+    try {
+      const ex = client.executor({ limit: { key: 'ex-api', running: 2 } });
+      // Each task leaves a marker while it runs and prints how many it sees, itself included.
+      const command = `touch ${dir}/$$; ls ${dir} | wc -l; sleep 0.2; rm ${dir}/$$`;
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => ex.submit({ command }).result(60_000)),
+      );
+      const seen = results.map((r) => Number((r as { stdout: string }).stdout.trim()));
+      expect(seen).toHaveLength(8);
+      expect(Math.max(...seen)).toBeLessThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs a command and gives back its exit code and output', async () => {

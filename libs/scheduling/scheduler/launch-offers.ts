@@ -38,7 +38,7 @@ export function decideSend(
  * The tasks to send with these reservations of the job, one per slot believed idle (each a
  * TaskOffered pushed onto `offered`), and the nodes whose reservations are left over once the
  * job's last task is offered (to be cancelled). Batch sampling only, for jobs whose tasks ask for
- * no resources, and never while an older job waits for a slot there (it comes first, see
+ * no resources and that draw on no key budget, and never while an older job waits for a slot there (it comes first, see
  * answerSlot).
  */
 function attachOffers(
@@ -48,7 +48,13 @@ function attachOffers(
   context: SchedulerContext,
   offered: SchedulerEvent[],
 ): { send: OfferingReservation[]; cancel: string[] } {
-  const offers = context.placement === 'batch' && isEmpty(owned.demand) && owned.state.status === 'active';
+  // A job that draws on a key budget launches only through getTask, where its frontend takes a
+  // hold on the budget first: an offer would launch with none.
+  const offers =
+    context.placement === 'batch' &&
+    isEmpty(owned.demand) &&
+    owned.state.status === 'active' &&
+    owned.job.limit === undefined;
   if (!offers) return { send: [...reservations], cancel: [] };
   const cursor = owned.binding.cursor();
   const uses = new Map<string, number>();

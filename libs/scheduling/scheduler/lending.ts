@@ -6,7 +6,8 @@ import type { SchedulerContext, SchedulerState } from './scheduler-state.ts';
 /**
  * The job a surplus reservation's slot goes to: the oldest one that has waited since `before` with
  * tasks unlaunched, of the reservation's user and priority (so lending never jumps a queue policy),
- * that may run at this node and whose tasks fit what the reservation holds.
+ * that may run at this node and whose tasks fit what the reservation holds. Jobs that draw on a key
+ * budget are never lent a slot: the hold is taken for the reserving job.
  */
 export function jobToLendTo(
   jobs: Iterable<OwnedJob>,
@@ -18,6 +19,8 @@ export function jobToLendTo(
   for (const owned of jobs) {
     if (owned.since > before) break;
     if (owned.binding.unlaunchedCount === 0 || owned.state.status !== 'active') continue;
+    // A key-budgeted job runs only on its own reservations, each of which takes a hold first.
+    if (owned.job.limit !== undefined) continue;
     if (owned.job.user !== user || owned.job.priority !== priority) continue;
     if (owned.binding.canOffer(request.nodeId) && fits(owned.demand, resources)) return owned;
   }

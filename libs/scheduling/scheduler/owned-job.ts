@@ -100,5 +100,6 @@ export function launchSpec(owned: OwnedJob, taskId: string, attemptId: string): 
     ...(task.payload !== undefined && { payload: task.payload }),
     ...(task.command !== undefined && { command: task.command }),
     ...(owned.job.reply !== undefined && { reply: owned.job.reply }),
+    ...(task.unit !== undefined && { unit: task.unit }),
   };
 }

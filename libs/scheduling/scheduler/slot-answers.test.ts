@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerSlot } from './slot-answers.ts';
+import { answerSlot, declineSlot } from './slot-answers.ts';
 import { node, schedulerBed } from './test-scheduler.ts';
 
 const NO = { cpus: 0, memMb: 0, diskMb: 0 };
@@ -90,5 +90,31 @@ describe('a reservation that reaches a free slot (getTask)', () => {
     bed.decided();
 
     expect(answerSlot(bed.h, slot('younger', 'n0'), undefined)).toMatchObject({ jobId: 'younger' });
+  });
+
+  it('of a key-budgeted job with no room in its budget is declined, and the job reserves once more', () => {
+    const bed = schedulerBed([node('n0'), node('n1')]);
+    bed.submit({ id: 'k', probeRatio: 1, limit: { key: 'tenant', running: 1 }, tasks: [task('t')] });
+    const [, at] = reservedNodes(bed.decided(), 'k');
+
+    declineSlot(bed.h, slot('k', at), undefined);
+
+    const decided = bed.decided();
+    expect(decided[0]).toBe(`use k ${at}×1`);
+    expect(decided.slice(1).some((line) => line.startsWith('reserve k '))).toBe(true);
+    expect(bed.h.state.jobs.get('k')!.state.tasks.get('t')!.status).toBe('pending');
+  });
+
+  it('is never lent to a key-budgeted job: its hold is taken for the job that reserved', () => {
+    const bed = schedulerBed([node('n0'), node('n1')]);
+    bed.submit({ id: 'first', probeRatio: 2, tasks: [task('t')] });
+    bed.advance(5);
+    bed.submit({ id: 'keyed', probeRatio: 1, limit: { key: 'tenant', running: 5 }, tasks: [task('t')] });
+    const [, reservedAt, elsewhere] = reservedNodes(bed.decided(), 'keyed');
+    answerSlot(bed.h, slot('first', reservedAt), undefined);
+    bed.advance(5);
+    bed.decided();
+
+    expect(answerSlot(bed.h, slot('first', elsewhere), undefined)).toBeNull();
   });
 });

@@ -112,3 +112,17 @@ export function launch(
   });
   return true;
 }
+
+/**
+ * A reservation reached a slot while its job's key budget had no room (its frontend waited for a
+ * hold and got none): the slot goes back unused, the reservation is spent, and the job, if now
+ * short of reservations for its tasks, gets one more at a light node, which tries again.
+ */
+export function declineSlot(h: Handling, request: SlotRequest, load: NodeLoad | undefined): void {
+  const { state, context } = h;
+  if (load) h.apply({ type: 'NodeHeard', nodeId: request.nodeId, load, at: context.now() });
+  const owned = state.jobs.get(request.jobId);
+  if (owned?.state.status !== 'active') return;
+  h.apply({ type: 'ReservationsUsed', job: owned, nodeId: request.nodeId, count: 1 });
+  if (owned.binding.reservationsHeld < owned.binding.unlaunchedCount) reserveOneMore(h, owned);
+}

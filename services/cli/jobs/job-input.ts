@@ -1,4 +1,5 @@
 import { CommandVariable } from '@passerine/config';
+import { ValidationError } from '@passerine/core';
 import type { JobInput } from '@passerine/scheduling';
 
 export interface SubmitOptions {
@@ -7,15 +8,27 @@ export interface SubmitOptions {
   user?: string;
   priority?: number;
   timeout?: number;
+  limitKey?: string;
+  limitRunning?: number;
+  limitRate?: number;
 }
 
 /** A job of `tasks` copies of one command; each task gets its index in PASSERINE_TASK_INDEX. */
 export function commandJob(command: string, args: string[], o: SubmitOptions, newId: () => string): JobInput {
+  if (o.limitKey === undefined && (o.limitRunning !== undefined || o.limitRate !== undefined))
+    throw new ValidationError('--limit-running and --limit-rate need --limit-key, the key they limit');
   const id = o.id ?? `job-${newId()}`;
   return {
     id,
     user: o.user,
     priority: o.priority,
+    ...(o.limitKey !== undefined && {
+      limit: {
+        key: o.limitKey,
+        ...(o.limitRunning !== undefined && { running: o.limitRunning }),
+        ...(o.limitRate !== undefined && { perSecond: o.limitRate }),
+      },
+    }),
     tasks: Array.from({ length: o.tasks }, (_, i) => ({
       id: `t${i}`,
       command: { command, args, env: { [CommandVariable.taskIndex]: String(i) }, timeoutMs: o.timeout },

@@ -1,8 +1,8 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { decode, randomIdSource, ValidationError } from '@passerine/core';
+import { randomIdSource, ValidationError } from '@passerine/core';
 import type { JobResult } from '@passerine/scheduling';
 import { awaitJob, cancelJob, jobStatus, submitJob } from '@passerine/scheduling-protocol';
 import type { Command } from 'commander';
+import { type LogsOptions, printLogs, withLogsOptions } from '../logs-command.ts';
 import { connectFromOptions, withNatsOptions } from '../nats-options.ts';
 import { commandJob } from './job-input.ts';
 
@@ -32,25 +32,6 @@ function printResult(result: JobResult, json: boolean | undefined): void {
   }
 }
 
-/** Prints the output lines a job's tasks sent to the logs stream so far. */
-async function printLogs(opts: Common, jobId: string): Promise<void> {
-  const { nc, names } = await connectFromOptions(opts);
-  const consumer = await jetstream(nc).consumers.get(names.logStream, {
-    filter_subjects: names.jobLogs(jobId),
-    deliver_policy: DeliverPolicy.All,
-  });
-  const pending = (await consumer.info(true)).num_pending;
-  if (pending > 0) {
-    const messages = await consumer.fetch({ max_messages: pending, expires: 5_000 });
-    for await (const msg of messages) {
-      const line = decode<{ taskId: string; stream: string; line: string }>(msg.data);
-      console.log(opts.json ? JSON.stringify(line) : `[${line.taskId} ${line.stream}] ${line.line}`);
-      if (msg.info.pending === 0) break;
-    }
-  }
-  await nc.drain();
-}
-
 export function registerJobs(program: Command): Command {
   const jobs = program
     .command('jobs')
@@ -69,7 +50,13 @@ export function registerJobs(program: Command): Command {
       .option('--tasks <n>', 'how many copies of the command to run', positiveInt, 1)
       .option('--user <user>', 'user, for fair sharing')
       .option('--priority <n>', 'lower runs first', Number)
-      .option('--timeout <ms>', 'kill a task after this long', Number)
+      .option('--timeout <ms>', 'kill a task (its whole process group) after this long', Number)
+      .option(
+        '--limit-key <key>',
+        'a key budget the tasks draw on, shared across the cluster (a tenant, an API)',
+      )
+      .option('--limit-running <n>', 'at most this many tasks naming the key run at once', positiveInt)
+      .option('--limit-rate <n>', 'at most this many tasks naming the key start per second', Number)
       .option('--no-wait', 'return once the job is stored instead of waiting for it to end')
       .option('--json', 'print the result as JSON'),
   ).action(async (command: string, args: string[], opts: Common & { wait: boolean; tasks: number }) => {
@@ -105,11 +92,8 @@ export function registerJobs(program: Command): Command {
       await nc.drain();
     });
   }
-  withNatsOptions(
-    jobs
-      .command('logs <id>')
-      .description("print the output lines of a job's tasks")
-      .option('--json', 'JSON lines'),
-  ).action((id: string, opts: Common) => printLogs(opts, id));
+  withLogsOptions(
+    jobs.command('logs <id>').description("print the output lines of a job's tasks (as `passerine logs`)"),
+  ).action((id: string, opts: LogsOptions) => printLogs(id, opts));
   return jobs;
 }
