@@ -1,7 +1,7 @@
 /**
  * npm run bench:dashboard — does a dashboard client that never reads slow the services? The store
  * and gateway run as their own processes; get_work+finish cycles run through the internal API for
- * a fixed time, alternately with no dashboard client and with one reading client plus STALLED
+ * a fixed time, alternately with one reading dashboard client and with that client plus STALLED
  * clients that connect to the live feed and never read a byte (the gateway drops each once it
  * holds more than its push buffer; its log counts the drops).
  */
