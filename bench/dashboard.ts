@@ -115,10 +115,17 @@ const common = {
 await refill(200_000);
 await cycles(3); // warm up
 for (let pair = 0; pair < PAIRS; pair++) {
+  // The baseline has the reading client too: the snapshots it causes load the store the same in
+  // both phases, so the difference is the stalled clients' alone.
+  const baselineStop = { now: false };
+  const baselineReader = readingClient(baselineStop);
+  const baseline = await cycles(SECONDS);
+  baselineStop.now = true;
   print({
     bench: 'dashboard',
-    result: 'no_clients',
-    cycles_per_s: round(await cycles(SECONDS), 0),
+    result: 'reader_only',
+    cycles_per_s: round(baseline, 0),
+    reader_snapshots: await baselineReader,
     pair,
     ...common,
   });
