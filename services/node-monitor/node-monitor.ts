@@ -13,7 +13,6 @@ import {
 import {
   createReservationQueue,
   type ReservationQueue,
-  type KeyHoldRef,
   ResourceLedger,
   type TakenReservation,
 } from '@passerine/scheduling';
@@ -31,29 +30,19 @@ import {
   parseReserve,
   type ReportAck,
   TASK_LIMITS,
-  type TaskEndedReport,
   uncounted,
   validAttemptIds,
 } from '@passerine/scheduling-protocol';
 import { FunctionPool } from '@passerine/executors';
-import { ArtifactCache, ArtifactStore } from '@passerine/artifacts';
-import { dataDir } from '@passerine/config';
-import { join } from 'node:path';
 import { KeyBudgets } from '@passerine/key-limits';
 import { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { ReportOutbox } from './report-outbox.ts';
-import { createDefaultRunner } from './runners.ts';
+import { RunningTasks } from './running-tasks.ts';
+import { endedReport } from './task-report.ts';
+import { createDefaultRunner, nodeArtifactCache } from './runners.ts';
 import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
-
-interface RunningTask {
-  jobId: string;
-  /** The hold on a key budget its frontend took for it, renewed here while it runs. */
-  hold?: KeyHoldRef;
-  abort: AbortController;
-  done: Promise<void>;
-}
 
 /**
  * A Sparrow node monitor: holds reservations under its queue policy and, whenever a slot and the
@@ -71,7 +60,7 @@ export class NodeMonitor implements Service {
   private readonly functions?: FunctionPool;
   private readonly counter: MessageCounter;
   private readonly logger: Logger;
-  private readonly running = new Map<string, RunningTask>();
+  private readonly running = new RunningTasks();
   private readonly reports: ReportOutbox;
   private readonly notices: NoticeOutbox;
   private readonly logs: LogShipper;
@@ -104,11 +93,7 @@ export class NodeMonitor implements Service {
         counter: this.counter,
         maxOutputLines: this.options.maxOutputLines,
         functions: this.functions,
-        artifacts: new ArtifactCache(
-          options.artifactCacheDir ?? join(dataDir(), 'artifacts'),
-          (options.artifactCacheMb ?? 1_024) * 1024 ** 2,
-          () => ArtifactStore.open(ctx.nc, ctx.names),
-        ),
+        artifacts: nodeArtifactCache(ctx, options),
       });
     }
     this.notices = new NoticeOutbox(ctx.nc, this.logger);
@@ -174,8 +159,7 @@ export class NodeMonitor implements Service {
     this.reports.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
     await this.bucket?.delete(this.id).catch(() => undefined);
-    for (const task of this.running.values()) task.abort.abort();
-    await Promise.allSettled([...this.running.values()].map((task) => task.done));
+    await this.running.stopAll();
     await this.logs.close(this.options.logFlushMs);
     await this.functions?.close();
   }
@@ -222,15 +206,8 @@ export class NodeMonitor implements Service {
 
   /** The key budget holds of the running tasks, renewed with the advert: one write per key. */
   private async renewHolds(): Promise<void> {
-    const byKey = new Map<string, string[]>();
-    for (const task of this.running.values()) {
-      if (!task.hold) continue;
-      const ids = byKey.get(task.hold.key);
-      if (ids) ids.push(task.hold.holdId);
-      else byKey.set(task.hold.key, [task.hold.holdId]);
-    }
     await Promise.all(
-      [...byKey].map(([key, ids]) =>
+      [...this.running.holdsByKey()].map(([key, ids]) =>
         this.budgets.renew(key, ids).catch((err) => this.logger.warn({ err, key }, 'key holds not renewed')),
       ),
     );
@@ -303,13 +280,11 @@ export class NodeMonitor implements Service {
       return;
     }
     if (typeof message.attemptId === 'string') {
-      const task = this.running.get(message.attemptId);
-      if (task?.jobId === message.jobId) task.abort.abort();
+      this.running.stopAttempt(message.jobId, message.attemptId);
       return;
     }
     this.queue.cancel(message.jobId);
-    if (!message.kill) return;
-    for (const task of this.running.values()) if (task.jobId === message.jobId) task.abort.abort();
+    if (message.kill) this.running.stopJob(message.jobId);
   }
 
   /** An adopter's request: the job's runs it does not know of stop; answered once they have ended. */
@@ -324,15 +299,8 @@ export class NodeMonitor implements Service {
       );
       return;
     }
-    const kept = new Set(keepAttempts);
-    const stopping: Promise<void>[] = [];
-    for (const [attemptId, task] of this.running) {
-      if (task.jobId !== jobId || kept.has(attemptId)) continue;
-      task.abort.abort();
-      stopping.push(task.done);
-    }
-    await Promise.allSettled(stopping);
-    sendReply(msg, okReply({ stopped: stopping.length }), this.logger);
+    const stopped = await this.running.stopJobExcept(jobId, new Set(keepAttempts));
+    sendReply(msg, okReply({ stopped }), this.logger);
   }
 
   private onReported(data: Uint8Array): void {
@@ -409,32 +377,19 @@ export class NodeMonitor implements Service {
           .release(spec.hold.key, [spec.hold.holdId])
           .catch((err) => this.logger.warn({ err, key: spec.hold?.key }, 'key hold not released; it lapses'));
       }
-      this.running.delete(spec.attemptId);
+      this.running.remove(spec.attemptId);
       this.ledger.release(taken.resources);
       if (!this.stopped) {
         // Before the report: the submitter hears the outcome no later than the job's end.
         notices?.ended(result, startedAt, this.ctx.clock.now());
-        const report: TaskEndedReport = {
-          jobId: spec.jobId,
-          taskId: spec.taskId,
-          attemptId: spec.attemptId,
-          nodeId: this.id,
-          status: result.status,
-          exitCode: result.exitCode,
-          signal: result.signal,
-          startedAt,
-          endedAt: this.ctx.clock.now(),
-          ...(taken.arrivedAt !== undefined && { reservedAt: taken.arrivedAt }),
-          requestedAt,
-          ...(result.error !== undefined && { error: result.error }),
-          load: this.load(),
-        };
+        const times = { startedAt, endedAt: this.ctx.clock.now(), requestedAt, reservedAt: taken.arrivedAt };
+        const report = endedReport(spec, this.id, result, times, this.load());
         // Carried by the getTask of the pump below when the slot goes to the same frontend.
         this.reports.add(taken.frontendId, report);
       }
       this.pump();
     });
-    this.running.set(spec.attemptId, {
+    this.running.add(spec.attemptId, {
       jobId: spec.jobId,
       abort,
       done,

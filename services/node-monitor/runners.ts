@@ -1,5 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ArtifactCache } from '@passerine/artifacts';
+import { join } from 'node:path';
+import { ArtifactCache, ArtifactStore } from '@passerine/artifacts';
+import { dataDir } from '@passerine/config';
+import type { ServiceContext } from '@passerine/natsconn';
 import { requestMessage } from '@passerine/natsconn';
 import { decode, encode, UnavailableError } from '@passerine/core';
 import {
@@ -56,6 +59,18 @@ export interface RunnerDeps {
 }
 
 /** The default runner: commands through the shell executor, payloads by kind or to an external worker. */
+/** The node's cache of artifact bundles, filled from the object store on first use. */
+export function nodeArtifactCache(
+  ctx: ServiceContext,
+  options: { artifactCacheDir?: string; artifactCacheMb?: number },
+): ArtifactCache {
+  return new ArtifactCache(
+    options.artifactCacheDir ?? join(dataDir(), 'artifacts'),
+    (options.artifactCacheMb ?? 1_024) * 1024 ** 2,
+    () => ArtifactStore.open(ctx.nc, ctx.names),
+  );
+}
+
 export function createDefaultRunner(deps: RunnerDeps): TaskRunner {
   const shell = new ShellExecutor();
   const oneShotFunctions = new FunctionExecutor();
