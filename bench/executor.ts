@@ -95,7 +95,11 @@ async function main(): Promise<void> {
   const profile = process.env.BENCH_PROFILE
     ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` }
     : {};
-  const up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', ...nodeFlags], cwd, profile);
+  const up = spawnCli(
+    ['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0', ...nodeFlags],
+    cwd,
+    profile,
+  );
   let second: Started | undefined;
   let client: PasserineClient | undefined;
   try {

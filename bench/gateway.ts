@@ -74,7 +74,20 @@ const names = createNames(PREFIX);
 await provision(nc, names, { events: { maxBytes: 8 * 1024 ** 3 } });
 const store = spawnCli(['serve', 'store', '--nats-url', server.url, '--prefix', PREFIX], process.cwd());
 const gateway = spawnCli(
-  ['serve', 'gateway', '--nats-url', server.url, '--prefix', PREFIX, '--cbor-port', '0', '--grpc-port', '0'],
+  [
+    'serve',
+    'gateway',
+    '--nats-url',
+    server.url,
+    '--prefix',
+    PREFIX,
+    '--cbor-port',
+    '0',
+    '--grpc-port',
+    '0',
+    '--http-port',
+    '0',
+  ],
   process.cwd(),
 );
 const cborPort = Number(

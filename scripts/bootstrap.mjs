@@ -65,9 +65,39 @@ function ensureNatsServer() {
   process.exit(1);
 }
 
+/**
+ * The dashboard's browser test drives Debian's chromium through playwright-core, which downloads no
+ * browser of its own. Like nats-server, it is installed when missing and we may; only `npm test`
+ * needs it, so `npm start` goes on without it.
+ */
+function ensureChromium() {
+  const explicit = process.env.PASSERINE_CHROMIUM;
+  if (explicit && existsSync(explicit)) return;
+  if (onPath('chromium') || onPath('chromium-browser')) return;
+  const root_ = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root_ && onPath('apt-get')) {
+    say('chromium is missing (the dashboard test needs it); installing the Debian package chromium...');
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    } catch {
+      // Fall through to the sentence below.
+    }
+    if (onPath('chromium')) return;
+  }
+  say(
+    'chromium was not found: install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set ' +
+      'PASSERINE_CHROMIUM to a Chromium binary; the dashboard test fails without it.',
+  );
+}
+
 async function main() {
   ensureDependencies();
   ensureNatsServer();
+  if (command === 'test') ensureChromium();
   if (command === 'start') {
     const { register } = await import('tsx/esm/api');
     register();

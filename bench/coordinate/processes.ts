@@ -92,7 +92,18 @@ export async function startPasserine(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<PasserineUp> {
-  const args = ['up', '--nats-port', '-1', '--cbor-port', String(cborPort), '--grpc-port', '0', ...extraArgs];
+  const args = [
+    'up',
+    '--nats-port',
+    '-1',
+    '--cbor-port',
+    String(cborPort),
+    '--grpc-port',
+    '0',
+    '--http-port',
+    '0',
+    ...extraArgs,
+  ];
   const child = spawn(process.execPath, [join(projectRoot, 'bin', 'passerine.js'), ...args], {
     cwd: dir,
     env: { ...process.env, ...env },

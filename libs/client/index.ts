@@ -35,3 +35,4 @@ export type { HeuristicName, PackingStrategy, Resources, ResourceWeights } from 
 export { PasserineError, TimeoutError, ValidationError } from '@passerine/core';
 // The work queue's internal API client, which Passerine's own gateway, CLI and pump use.
 export { WorkQueueClient, type WorkQueueClientOptions } from './workqueue-client.ts';
+export { retryUnits, type RetryChoice } from './retry-units.ts';

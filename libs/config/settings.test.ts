@@ -98,6 +98,7 @@ describe('reading settings', () => {
       cborHost: '127.0.0.1',
       cborPort: 5932,
       grpcPort: 5933,
+      httpPort: 5980,
       namespace: 'default',
       cborAllow: [],
       cborNamespaces: [],

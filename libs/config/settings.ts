@@ -323,6 +323,12 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     default: 5933,
     does: 'gRPC port',
   }),
+  httpPort: setting({
+    flag: '--http-port <port>',
+    kind: port({ value: 0, means: 'any free port' }),
+    default: 5980,
+    does: 'HTTP port: the JSON API, /openapi.json, /healthz, /readyz and the dashboard at / (listens on the CBOR host)',
+  }),
   namespace: setting({
     env: 'PASSERINE_NAMESPACE',
     kind: namespaceName,

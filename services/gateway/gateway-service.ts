@@ -1,5 +1,5 @@
 import { WorkQueueClient } from '@passerine/client';
-import { createMetrics } from '@passerine/metrics';
+import { createMetrics, renderInstanceMetrics } from '@passerine/metrics';
 import type { Service, ServiceContext } from '@passerine/natsconn';
 import { type CborRpcServer, createCborRpcServer } from './cbor-rpc/index.ts';
 import { coordinateMethods, createCoordinateHandler } from './coordinate/index.ts';
@@ -7,6 +7,7 @@ import { EdgeProcesses } from './edge/edge-processes.ts';
 import { edgeSecurity } from './edge-security.ts';
 import { connectionFigures, observedHandler } from './observed-edge.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
+import { createHttpServer, type HttpServer, type HttpServerOptions } from './http/index.ts';
 
 export interface GatewayOptions {
   /** Defaults to 127.0.0.1: Coordinate has no authentication, so exposure must be a choice. */
@@ -17,6 +18,10 @@ export interface GatewayOptions {
   grpcHost?: string;
   /** 5933; 0 picks a free one. */
   grpcPort?: number;
+  /** The HTTP API and dashboard (5980); 0 picks a free one. Listens on the CBOR host. */
+  httpPort?: number;
+  /** Options of the HTTP server beyond its port (the metrics it serves, a credentials check). */
+  http?: Pick<HttpServerOptions, 'renderMetrics' | 'authorize' | 'pushIntervalMs' | 'maxPushBufferBytes'>;
   /** The work-queue namespace Coordinate clients of this gateway work in. */
   namespace?: string;
   maxFrameBytes?: number;
@@ -41,7 +46,7 @@ export interface GatewayOptions {
 
 export interface GatewayService extends Service {
   /** The ports actually bound (after start). */
-  readonly ports: { cbor: number; grpc: number };
+  readonly ports: { cbor: number; grpc: number; http: number };
   /** Process ids of the edge processes serving Coordinate connections (none with one thread). */
   edgePids(): number[];
 }
@@ -50,11 +55,12 @@ export const gatewayDefaults = {
   cborHost: '127.0.0.1',
   cborPort: 5932,
   grpcPort: 5933,
+  httpPort: 5980,
   namespace: 'default',
 } as const;
 
 /**
- * The edges: Coordinate's CBOR-RPC and gRPC. Holds no state; every call becomes a request to the
+ * The edges: Coordinate's CBOR-RPC, gRPC, and HTTP (the JSON API and the dashboard). Holds no state; every call becomes a request to the
  * store leader of its namespace.
  */
 export function createGatewayService(ctx: ServiceContext, options: GatewayOptions = {}): GatewayService {
@@ -63,12 +69,13 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
   const namespace = options.namespace ?? gatewayDefaults.namespace;
   const logger = ctx.logger.child({ service: 'gateway', namespace });
   const api = new WorkQueueClient(ctx.nc, ctx.names, { namespace, local: ctx.local });
-  const ports = { cbor: 0, grpc: 0 };
+  const ports = { cbor: 0, grpc: 0, http: 0 };
   const edge = edgeSecurity(cborHost, namespace, options);
   const metrics = ctx.metrics ?? createMetrics();
   const methods = new Set(coordinateMethods(namespace).keys());
   let cbor: CborRpcServer | undefined;
   let grpc: GrpcServer | undefined;
+  let http: HttpServer | undefined;
   let edges: EdgeProcesses | undefined;
 
   return {
@@ -126,21 +133,39 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
           tls: edge.tls,
         });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
+        // /metrics covers the whole instance: every process answers the gather with its own figures.
+        const renderMetrics = async () => {
+          const { contentType, text } = await renderInstanceMetrics(ctx.nc, ctx.names);
+          return { contentType, body: text };
+        };
+        http = createHttpServer({
+          renderMetrics,
+          ...options.http,
+          nc: ctx.nc,
+          names: ctx.names,
+          namespace,
+          logger,
+        });
+        ports.http = await http.listen(cborHost, options.httpPort ?? gatewayDefaults.httpPort);
       } catch (err) {
-        await cbor.close();
+        await Promise.all([cbor.close(), grpc?.close(), http?.close()]);
         await edges?.stop();
         throw err;
       }
     },
     async stop() {
-      await Promise.all([cbor?.close(), grpc?.close()]);
+      await Promise.all([cbor?.close(), grpc?.close(), http?.close()]);
       await edges?.stop();
     },
     edgePids() {
       return edges?.pids() ?? [];
     },
     endpoints() {
-      return { cbor: `tcp://${cborHost}:${ports.cbor}`, grpc: `${grpcHost}:${ports.grpc}` };
+      return {
+        cbor: `tcp://${cborHost}:${ports.cbor}`,
+        grpc: `${grpcHost}:${ports.grpc}`,
+        http: `http://${cborHost}:${ports.http}`,
+      };
     },
   };
 }

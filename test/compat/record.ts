@@ -46,7 +46,7 @@ function runPython(run: string, args: string[], log: string): Promise<void> {
 /** A `passerine up` of this checkout in a temporary directory, on free ports. */
 async function privatePasserine() {
   const cwd = await mkdtemp(join(tmpdir(), 'passerine-compat-'));
-  const up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], cwd);
+  const up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0'], cwd);
   const file = join(cwd, '.passerine', 'endpoints.json');
   await waitFor(() => existsSync(file) && /Press Ctrl-C/.test(up.output()), {
     timeoutMs: 60_000,

@@ -222,6 +222,34 @@ describe('passerine units list, status, history, prioritize, delete', () => {
     expect(await client.call('countWorkUnits', { spec: 'trim' })).toEqual({ 1: 1 });
     expect((await ok('units', 'delete', 'trim', '--all')).stdout.trim()).toBe('deleted 1 unit(s) from trim');
   });
+
+  it('retries failed units, refusing a unit that has not failed', async () => {
+    await client.call('setWorkSpec', { spec: cbor({ name: 'again' }) });
+    await ok('units', 'add', 'again', await writeLines('again.jsonl', ['{"key":"p"}', '{"key":"q"}']));
+    await client.call('workerHeartbeat', { workerId: 'w3', expireSeconds: 60 });
+    const taken = await client.call<'getWork', Array<{ attempt_id: string; work_unit_key: string }>>(
+      'getWork',
+      {
+        workerId: 'w3',
+        specs: ['again'],
+        maxJobs: 2,
+      },
+    );
+    for (const work of taken) await client.call('failAttempt', { attemptId: work.attempt_id });
+
+    const notFailed = await passerine('units', 'retry', 'again', 'p', 'nope');
+    expect(notFailed.code).toBe(1);
+    expect(notFailed.stderr).toMatch(/no work unit "nope"/);
+    expect((await ok('units', 'retry', 'again', 'p')).stdout.trim()).toBe(
+      '1 failed unit(s) of again made available again',
+    );
+    const twice = await passerine('units', 'retry', 'again', 'p');
+    expect(twice.stderr).toMatch(/"p" has not failed/);
+    expect((await ok('units', 'retry', 'again', '--all-failed')).stdout.trim()).toBe(
+      '1 failed unit(s) of again made available again',
+    );
+    expect(await client.call('countWorkUnits', { spec: 'again' })).toEqual({ 1: 2 });
+  });
 });
 
 describe('passerine workers', () => {

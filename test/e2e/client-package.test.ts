@@ -83,7 +83,7 @@ describe('the @passerine/client package', () => {
     );
     for (const file of ['quickstart.mjs', 'quickstart.ts'])
       copyFileSync(repo('examples', file), join(project, file));
-    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], project);
+    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0'], project);
     await waitFor(
       () => existsSync(join(project, '.passerine', 'endpoints.json')) && /Press Ctrl-C/.test(up!.output()),
       {

@@ -46,6 +46,8 @@ describe('a gateway whose edge processes keep dying', () => {
         '0',
         '--grpc-port',
         '0',
+        '--http-port',
+        '0',
         '--threads',
         '2',
       ],

@@ -30,7 +30,7 @@ describe("README's programmer's API examples", () => {
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'passerine-readme-'));
     const flags = ['--slots=4', '--cpus=8', '--mem-mb=16384', '--labels=zone=a'];
-    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', ...flags], cwd);
+    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0', ...flags], cwd);
     await waitFor(
       () => existsSync(join(cwd, '.passerine', 'endpoints.json')) && /Press Ctrl-C/.test(up.output()),
       {

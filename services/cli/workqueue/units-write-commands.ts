@@ -1,3 +1,4 @@
+import { retryUnits } from '@passerine/client';
 import type { Command } from 'commander';
 import type { Name } from '@passerine/workqueue';
 import { MAX_KEYS_PER_REQUEST } from '@passerine/workqueue-api';
@@ -92,7 +93,38 @@ async function prioritizeUnits(specText: string, keyTexts: string[], opts: Prior
   console.log(`${keys.length} unit(s) of ${specText}: ${change}`);
 }
 
+async function retryFailedUnits(
+  specText: string,
+  keyTexts: string[],
+  opts: UnitOptions & { allFailed?: boolean },
+) {
+  if (keyTexts.length > 0 === (opts.allFailed === true)) {
+    throw new Error('say which units to retry: KEYS or --all-failed, not both');
+  }
+  const retried = await withWorkQueue(opts, async (client) => {
+    const spec = await resolveSpecName(client, specText);
+    if (opts.allFailed) return retryUnits(client, spec, { allFailed: true });
+    let count = 0;
+    const keys = keyTexts.map((k) => parseKey(k, opts.keyFormat));
+    for (const part of chunks(keys, MAX_KEYS_PER_REQUEST))
+      count += await retryUnits(client, spec, { keys: part });
+    return count;
+  });
+  console.log(`${retried} failed unit(s) of ${specText} made available again`);
+}
+
 export function registerUnitWrites(units: Command): void {
+  withUnitOptions(
+    units
+      .command('retry <spec> [keys...]')
+      .description(
+        'make failed units available again, their data kept: these keys (each must have failed, or none is retried), or --all-failed',
+      ),
+  )
+    .option('--all-failed', 'every failed unit of the spec')
+    .action((spec: string, keys: string[], opts: UnitOptions & { allFailed?: boolean }) =>
+      retryFailedUnits(spec, keys, opts),
+    );
   withWorkQueueOptions(
     units
       .command('add <spec> <file>')

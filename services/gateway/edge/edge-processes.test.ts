@@ -55,7 +55,7 @@ async function startGateway(options: GatewayOptions = {}) {
       clock: systemClock,
       ids: randomIdSource(),
     },
-    { cborPort: 0, grpcPort: 0, threads: 2, ...options },
+    { cborPort: 0, grpcPort: 0, httpPort: 0, threads: 2, ...options },
   );
   gateways.push(gateway);
   await gateway.start();

@@ -37,7 +37,7 @@ const raw = (bytes: number[]) => ({ raw: Buffer.from(bytes) });
 async function startGateway(nc: NatsConnection) {
   const { names, store } = await startStore(nc);
   const ctx = { nc, names, logger: silentLogger(), clock: systemClock, ids: randomIdSource() };
-  const service = createGatewayService(ctx, { cborPort: 0, grpcPort: 0 });
+  const service = createGatewayService(ctx, { cborPort: 0, grpcPort: 0, httpPort: 0 });
   await service.start();
   return { service, stop: async () => store.stop() };
 }

@@ -28,7 +28,7 @@ beforeAll(async () => {
   await cluster.addFrontend();
   await cluster.addNode({ id: 'n0', slots: 2 });
   await cluster.waitForNodes(1);
-  gateway = createGatewayService(cluster.ctx, { cborPort: 0, grpcPort: 0 });
+  gateway = createGatewayService(cluster.ctx, { cborPort: 0, grpcPort: 0, httpPort: 0 });
   await gateway.start();
   scheduler = new (loadProtos().Scheduler)(`127.0.0.1:${gateway.ports.grpc}`, credentials.createInsecure());
 });

@@ -1,0 +1,2 @@
+export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
+export { MAX_PAGE_ROWS } from './workqueue-routes.ts';

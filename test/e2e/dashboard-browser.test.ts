@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CborMap, encodeValue } from '@passerine/cbor';
+import { WorkQueueClient } from '@passerine/client';
+import { connectNats, freePort, type NatsConnection } from '@passerine/natsconn';
+import { createNames } from '@passerine/subjects';
+import { spawnCli, waitFor } from '@passerine/test-support';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Debian's chromium, installed by the test set-up (scripts/bootstrap.mjs) as nats-server is. */
+function chromiumPath(): string {
+  const explicit = process.env.PASSERINE_CHROMIUM;
+  if (explicit) return explicit;
+  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+    encoding: 'utf8',
+  });
+  const path = found.stdout.trim();
+  if (!path)
+    throw new Error('chromium is not installed: `apt-get install chromium`, or set PASSERINE_CHROMIUM');
+  return path;
+}
+
+const cbor = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject(fields as never));
+
+describe('the dashboard in headless Chromium, on a running instance with work in flight', () => {
+  let cwd: string;
+  let httpPort: number;
+  let up: ReturnType<typeof spawnCli>;
+  let browser: Browser;
+  let page: Page;
+  let nc: NatsConnection;
+  let working = true;
+  let worker: Promise<void>;
+  const base = () => `http://127.0.0.1:${httpPort}`;
+
+  async function startUp() {
+    const process = spawnCli(
+      ['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', `--http-port=${httpPort}`],
+      cwd,
+    );
+    await waitFor(() => /Press Ctrl-C/.test(process.output()), {
+      timeoutMs: 45_000,
+      message: 'passerine up',
+    });
+    return process;
+  }
+
+  async function stopUp() {
+    const exited = new Promise((resolve) => up.child.once('exit', resolve));
+    up.child.kill('SIGTERM');
+    await exited;
+  }
+
+  interface SpecRow {
+    name: string;
+    status: string;
+    counts: Record<string, number>;
+  }
+  const specRow = async (name: string): Promise<SpecRow | undefined> => {
+    const answer = (await (await fetch(`${base()}/api/v1/namespaces/default/specs`)).json()) as {
+      specs: SpecRow[];
+    };
+    return answer.specs.find((s) => s.name === name);
+  };
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'passerine-dashboard-'));
+    httpPort = await freePort();
+    up = await startUp();
+    const endpoints = JSON.parse(readFileSync(join(cwd, '.passerine', 'endpoints.json'), 'utf8'));
+    nc = await connectNats({ servers: endpoints.nats });
+    const client = new WorkQueueClient(nc, createNames(endpoints.prefix));
+    await client.call('setWorkSpec', { spec: cbor({ name: 'crawl' }) });
+    await client.call('setWorkSpec', { spec: cbor({ name: 'index' }) });
+    await client.call('addWorkUnits', {
+      spec: 'crawl',
+      units: Array.from({ length: 3_000 }, (_, i) => ({ key: `page-${i}`, data: cbor({ i }) })),
+    });
+    await client.call('addWorkUnits', { spec: 'index', units: [{ key: 'all', data: cbor({}) }] });
+    await client.call('workerHeartbeat', { workerId: 'crawler', expireSeconds: 600 });
+    // A worker that keeps work in flight: takes a few units, finishes them, fails every 500th.
+    worker = (async () => {
+      let n = 0;
+      while (working) {
+        const taken = await client.call<'getWork', Array<{ attempt_id: string }>>('getWork', {
+          workerId: 'crawler',
+          specs: ['crawl'],
+          maxJobs: 5,
+        });
+        if (taken.length === 0) break;
+        for (const t of taken) {
+          if (++n % 500 === 1) {
+            const traceback =
+              'Traceback (most recent call last):\n  File "crawl.py", line 7\nValueError: bad page';
+            await client.call('failAttempt', { attemptId: t.attempt_id, data: cbor({ traceback }) });
+          } else await client.call('finishAttempt', { attemptId: t.attempt_id });
+        }
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    })().catch(() => undefined);
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  });
+
+  afterAll(async () => {
+    working = false;
+    await worker;
+    await nc?.close().catch(() => undefined);
+    await browser?.close();
+    if (up && up.child.exitCode === null) up.child.kill('SIGKILL');
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('shows the specs with the counts the API gives, a node row, and charts that gain points', async () => {
+    await page.goto(base());
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 20_000 });
+    await page.locator('tr[data-spec="crawl"]').waitFor({ timeout: 20_000 });
+    await page.locator('#nodes tbody tr').first().waitFor({ timeout: 20_000 });
+
+    const onScreen = async () => ({
+      status: await page.locator('tr[data-spec="index"] [data-field="status"]').textContent(),
+      available: Number(await page.locator('tr[data-spec="index"] [data-field="available"]').textContent()),
+    });
+    const index = await specRow('index');
+    expect(await onScreen()).toEqual({ status: index?.status, available: index?.counts.available });
+    // The crawl spec moves: its finished count on screen catches up with the API's.
+    const finishedNow = (await specRow('crawl'))?.counts.finished ?? 0;
+    expect(finishedNow).toBeGreaterThan(0);
+    await waitFor(
+      async () =>
+        Number(await page.locator('tr[data-spec="crawl"] [data-field="finished"]').textContent()) >=
+        finishedNow,
+      { timeoutMs: 20_000, message: 'the finished count on screen' },
+    );
+    const points = async () => Number(await page.locator('#throughput-chart').getAttribute('data-points'));
+    const before = await points();
+    await waitFor(async () => (await points()) >= before + 2, {
+      timeoutMs: 20_000,
+      message: 'new chart points',
+    });
+    expect(await page.locator('#throughput-chart canvas').count()).toBeGreaterThan(0);
+    await page.locator('#failures pre').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#failures').textContent()).toContain('ValueError: bad page');
+    if (process.env.PASSERINE_DASHBOARD_SCREENSHOT) {
+      await page.screenshot({ path: process.env.PASSERINE_DASHBOARD_SCREENSHOT, fullPage: true });
+    }
+  });
+
+  it('pauses a spec with its button, as the API then says', async () => {
+    await page.locator('tr[data-spec="index"] button[data-action="pause"]').click();
+    await waitFor(async () => (await specRow('index'))?.status === 'paused', {
+      timeoutMs: 20_000,
+      message: 'index paused through the API',
+    });
+    await page.locator('tr[data-spec="index"] button[data-action="resume"]').waitFor({ timeout: 20_000 });
+  });
+
+  it('reconnects by itself when passerine up and its nats-server restart', async () => {
+    working = false;
+    await worker;
+    await nc.close();
+    await stopUp();
+    await page.locator('#connection[data-state="reconnecting"]').waitFor({ timeout: 20_000 });
+    up = await startUp();
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 45_000 });
+    // The state survived in the store, and the page shows it again without a reload.
+    await page
+      .locator('tr[data-spec="index"] [data-field="status"]', { hasText: 'paused' })
+      .waitFor({ timeout: 30_000 });
+    expect(existsSync(join(cwd, '.passerine', 'jetstream'))).toBe(true);
+  });
+});
