@@ -12,7 +12,7 @@ describe('passerine deadletters', () => {
 
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'passerine-deadletters-'));
-    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], cwd);
+    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0'], cwd);
     await waitFor(
       () => existsSync(join(cwd, '.passerine', 'endpoints.json')) && /Press Ctrl-C/.test(up.output()),
       {

@@ -15,7 +15,7 @@ describe('passerine logs', () => {
 
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'passerine-logs-'));
-    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], cwd);
+    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0'], cwd);
     const file = join(cwd, '.passerine', 'endpoints.json');
     await waitFor(() => existsSync(file) && /Press Ctrl-C/.test(up.output()), {
       timeoutMs: 30_000,

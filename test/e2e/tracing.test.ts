@@ -54,7 +54,7 @@ describe('OpenTelemetry tracing', () => {
     const store = createStoreService(ctx, { leaseTtlMs: 1_000 });
     await store.start();
     stops.push(() => store.stop());
-    const gateway = createGatewayService(ctx, { cborPort: 0, grpcPort: 0 });
+    const gateway = createGatewayService(ctx, { cborPort: 0, grpcPort: 0, httpPort: 0 });
     await gateway.start();
     stops.push(() => gateway.stop());
 

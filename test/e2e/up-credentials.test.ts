@@ -18,7 +18,7 @@ describe('passerine up with a NATS user per role', () => {
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'passerine-creds-'));
     data = join(cwd, '.passerine');
-    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0'], cwd);
+    up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0'], cwd);
     await waitFor(() => existsSync(join(data, 'endpoints.json')) && /Press Ctrl-C/.test(up.output()), {
       timeoutMs: 30_000,
       message: 'passerine up',

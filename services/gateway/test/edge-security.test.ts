@@ -47,7 +47,7 @@ function keepingLogger(): Logger {
 async function gateway(options: GatewayOptions): Promise<GatewayService> {
   const service = createGatewayService(
     { ...ctx, logger: keepingLogger() },
-    { cborPort: 0, grpcPort: 0, ...options },
+    { cborPort: 0, grpcPort: 0, httpPort: 0, ...options },
   );
   await service.start();
   gateways.push(service);
