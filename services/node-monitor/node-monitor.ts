@@ -1,4 +1,3 @@
-import { jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { encode, type Logger, ValidationError } from '@passerine/core';
@@ -29,21 +28,20 @@ import {
   openMembershipBucket,
   parseReserve,
   type ReportAck,
-  TASK_LIMITS,
   uncounted,
   validAttemptIds,
   openCordonBucket,
   readCordon,
 } from '@passerine/scheduling-protocol';
-import { FunctionPool } from '@passerine/executors';
+import type { FunctionPool } from '@passerine/executors';
 import { createMetrics, type PasserineMetrics } from '@passerine/metrics';
-import { KeyBudgets } from '@passerine/key-limits';
-import { LogShipper } from '@passerine/task-logs';
+import type { KeyBudgets } from '@passerine/key-limits';
+import type { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
+import { nodeKeyBudgets, nodeLogShipper, nodeTaskRunner } from './node-parts.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { RunningTasks } from './running-tasks.ts';
 import { endedReport } from './task-report.ts';
-import { createDefaultRunner, nodeArtifactCache } from './runners.ts';
 import { NoticeOutbox, noticesFor } from './submitter-notices.ts';
 import { runWithDeadline, type TaskRunner } from './task-runner.ts';
 
@@ -88,40 +86,12 @@ export class NodeMonitor implements Service {
     this.ledger = new ResourceLedger({ slots: this.options.slots, resources: this.options.capacity });
     this.counter = options.counter ?? uncounted;
     this.logger = ctx.logger.child({ nodeId: this.id });
-    if (options.runner) this.runner = options.runner;
-    else {
-      this.functions = new FunctionPool({
-        size: this.options.functionWorkers,
-        maxResultBytes: TASK_LIMITS.maxResultBytes,
-      });
-      this.runner = createDefaultRunner({
-        nc: ctx.nc,
-        workerSubject: ctx.names.workerTasks(options.workerPool ?? this.id),
-        workerTimeoutMs: this.options.workerTimeoutMs,
-        counter: this.counter,
-        maxOutputLines: this.options.maxOutputLines,
-        functions: this.functions,
-        artifacts: nodeArtifactCache(ctx, options),
-      });
-    }
+    const { runner, functions } = nodeTaskRunner(ctx, options, this.options, this.id, this.counter);
+    this.runner = runner;
+    this.functions = functions;
     this.notices = new NoticeOutbox(ctx.nc, this.logger);
-    this.logs = new LogShipper({
-      js: jetstream(ctx.nc),
-      names: ctx.names,
-      nodeId: this.id,
-      logger: this.logger,
-      now: () => ctx.clock.now(),
-      maxLinesPerAttempt: this.options.maxOutputLines,
-      bufferLines: this.options.logBufferLines,
-      retryMs: this.options.logRetryMs,
-    });
-    this.budgets = new KeyBudgets({
-      nc: ctx.nc,
-      bucket: ctx.names.keyLimitBucket,
-      leaseMs: this.options.keyLeaseMs,
-      now: () => ctx.clock.now(),
-      logger: this.logger,
-    });
+    this.logs = nodeLogShipper(ctx, this.options, this.id, this.logger);
+    this.budgets = nodeKeyBudgets(ctx, this.options, this.logger);
     this.reports = new ReportOutbox({
       nc: ctx.nc,
       names: ctx.names,
