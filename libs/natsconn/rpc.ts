@@ -1,5 +1,4 @@
 import {
-  createInbox,
   headers as natsHeaders,
   type Msg,
   type MsgHdrs,

@@ -82,7 +82,18 @@ const sample = (families: Families, name: string, labels: Record<string, string>
 describe('Prometheus metrics', () => {
   it('gathers the whole instance across processes, and serves each process its own', async () => {
     // Two threads: the gateway hands connections to an edge process of its own.
-    const edge = serve('store', 'gateway', '--cbor-port', '0', '--grpc-port', '0', '--http-port', '0', '--threads', '2');
+    const edge = serve(
+      'store',
+      'gateway',
+      '--cbor-port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--http-port',
+      '0',
+      '--threads',
+      '2',
+    );
     const node = serve('node-monitor', '--slots', '2');
     const cbor = Number(new URL((await endpoint(edge, 'cbor')).replace('tcp:', 'http:')).port);
     const edgeMetrics = await endpoint(edge, 'metrics');

@@ -35,7 +35,10 @@ function childrenOf(pid: number): number[] {
 
 async function startUp(extra: string[]): Promise<{ cwd: string; up: Up; nats: string; prefix: string }> {
   const cwd = await mkdtemp(join(tmpdir(), 'passerine-supervise-'));
-  const up = spawnCli(['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0', ...extra], cwd);
+  const up = spawnCli(
+    ['up', '--nats-port=-1', '--cbor-port=0', '--grpc-port=0', '--http-port=0', ...extra],
+    cwd,
+  );
   const file = join(cwd, '.passerine', 'endpoints.json');
   await waitFor(() => existsSync(file) && /Press Ctrl-C/.test(up.output()), {
     timeoutMs: 30_000,
