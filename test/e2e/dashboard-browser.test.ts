@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CborMap, encodeValue } from '@passerine/cbor';
 import { WorkQueueClient } from '@passerine/client';
 import { connectNats, freePort, type NatsConnection } from '@passerine/natsconn';
+import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
 import { createNames } from '@passerine/subjects';
 import { spawnCli, waitFor } from '@passerine/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -72,7 +73,8 @@ describe('the dashboard in headless Chromium, on a running instance with work in
     httpPort = await freePort();
     up = await startUp();
     const endpoints = JSON.parse(readFileSync(join(cwd, '.passerine', 'endpoints.json'), 'utf8'));
-    nc = await connectNats({ servers: endpoints.nats });
+    const admin = locateNatsCredential({ dataDir: join(cwd, '.passerine') });
+    nc = await connectNats({ servers: endpoints.nats, ...natsAuthOptions(admin) });
     const client = new WorkQueueClient(nc, createNames(endpoints.prefix));
     await client.call('setWorkSpec', { spec: cbor({ name: 'crawl' }) });
     await client.call('setWorkSpec', { spec: cbor({ name: 'index' }) });
