@@ -14,4 +14,4 @@ export {
   RATE_WINDOW_MS,
   type TakeDecision,
 } from './budget.ts';
-export { KeyBudgets, type KeyBudgetsOptions } from './key-budgets.ts';
+export { KeyBudgets, type KeyBudgetsOptions, openKeyLimitBucket } from './key-budgets.ts';

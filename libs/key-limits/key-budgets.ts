@@ -20,6 +20,16 @@ export interface KeyBudgetsOptions {
   replicas?: number;
 }
 
+/** The bucket of key budgets: made with the replicas given, or opened as another made it. */
+export async function openKeyLimitBucket(nc: NatsConnection, bucket: string, replicas = 1): Promise<KV> {
+  const kvm = new Kvm(nc);
+  try {
+    return await kvm.create(bucket, { history: 1, replicas });
+  } catch {
+    return kvm.open(bucket);
+  }
+}
+
 /**
  * Key budgets shared by every process through one JetStream KV bucket, one entry per key. Every
  * change is a compare-and-set on the entry's revision: of two frontends that read the same
@@ -35,14 +45,7 @@ export class KeyBudgets {
   constructor(private readonly options: KeyBudgetsOptions) {}
 
   private kv(): Promise<KV> {
-    this.bucket ??= (async () => {
-      const kvm = new Kvm(this.options.nc);
-      try {
-        return await kvm.create(this.options.bucket, { history: 1, replicas: this.options.replicas ?? 1 });
-      } catch {
-        return kvm.open(this.options.bucket);
-      }
-    })();
+    this.bucket ??= openKeyLimitBucket(this.options.nc, this.options.bucket, this.options.replicas);
     return this.bucket;
   }
 

@@ -12,8 +12,8 @@ export interface Cordon {
  * monitor rewrites on every heartbeat and which expire: a cordon stays until it is lifted, also
  * across a restart of the node monitor.
  */
-export async function openCordonBucket(nc: NatsConnection, bucket: string): Promise<KV> {
-  return new Kvm(nc).create(bucket, { history: 1 });
+export async function openCordonBucket(nc: NatsConnection, bucket: string, replicas = 1): Promise<KV> {
+  return new Kvm(nc).create(bucket, { history: 1, replicas });
 }
 
 export async function readCordon(kv: KV, nodeId: string): Promise<Cordon | null> {

@@ -15,7 +15,8 @@ import {
   waitForJetStream,
 } from '@passerine/natsconn';
 import { provision, SnapshotStore } from '@passerine/eventlog';
-import { openMembershipBucket } from '@passerine/scheduling-protocol';
+import { openKeyLimitBucket } from '@passerine/key-limits';
+import { openCordonBucket, openMembershipBucket } from '@passerine/scheduling-protocol';
 import {
   AUTHORIZATION_FILE,
   CREDENTIALS_FILE,
@@ -198,6 +199,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
     for (const bucket of [names.nodeBucket, names.frontendBucket])
       await openMembershipBucket(nc, bucket, replicas);
     await new SnapshotStore(nc, names.snapshotBucket, replicas).open();
+    await openCordonBucket(nc, names.cordonBucket, replicas);
+    await openKeyLimitBucket(nc, names.keyLimitBucket, replicas);
     const gather = answerMetricsGather(nc, names, metrics.registry);
     started.push({ name: 'metrics-gather', start: async () => {}, stop: async () => gather.unsubscribe() });
     if (metricsPort !== undefined) {
