@@ -6,7 +6,9 @@ const paths = (text, file = 'libs/x/a.test.ts') => outsidePaths(text, file, root
 
 describe('check:paths', () => {
   it('finds absolute paths outside the checkout, in code and in comments', () => {
-    expect(paths(`const t = '/srv/elsewhere/reference/t.jsonl';`)).toEqual(['/srv/elsewhere/reference/t.jsonl']);
+    expect(paths(`const t = '/srv/elsewhere/reference/t.jsonl';`)).toEqual([
+      '/srv/elsewhere/reference/t.jsonl',
+    ]);
     expect(paths('// read from /home/someone/notes')).toEqual(['/home/someone/notes']);
     expect(paths('cd /tmp && ls', 'scripts/a.sh')).toEqual(['/tmp']);
   });
