@@ -93,14 +93,25 @@ describe('backup and restore', () => {
     // A clean stop snapshots; compaction then moves the history below it into the archive.
     await a.store.stop();
     const snapshots = new SnapshotStore(ncA, a.names.snapshotBucket);
-    const belowSeq = await compactionPoint(snapshots, 'workqueue-');
-    const compacted = await compactStream({
-      js: jetstream(ncA),
-      jsm: await jetstreamManager(ncA),
-      stream: a.names.eventStream,
-      archive: new EventArchive(ncA, a.names.archiveBucket),
-      belowSeq: belowSeq!,
-    });
+    // The stop's snapshot may land a moment after the stop on a busy machine: compaction (which
+    // may run again, copying before it purges) is retried until it moves the history below it.
+    const jsm = await jetstreamManager(ncA);
+    const archive = new EventArchive(ncA, a.names.archiveBucket);
+    const compacted = await waitFor(
+      async () => {
+        const belowSeq = await compactionPoint(snapshots, 'workqueue-');
+        if (belowSeq === undefined || belowSeq === null) return undefined;
+        const moved = await compactStream({
+          js: jetstream(ncA),
+          jsm,
+          stream: a.names.eventStream,
+          archive,
+          belowSeq,
+        });
+        return moved.commits > 0 ? moved : undefined;
+      },
+      { message: 'compaction below the stop snapshot' },
+    );
     expect(compacted.commits).toBeGreaterThan(0);
     // More work after the snapshot: the tail the restored store replays.
     a = await startStore(ncA, { prefix });
