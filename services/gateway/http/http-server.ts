@@ -121,6 +121,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const assets: Record<string, [file: string, type: string]> = {
     '/': [join(dashboardDir, 'index.html'), 'text/html; charset=utf-8'],
+    '/assets/dashboard-common.js': [
+      join(dashboardDir, 'dashboard-common.js'),
+      'text/javascript; charset=utf-8',
+    ],
     '/assets/dashboard.js': [join(dashboardDir, 'dashboard.js'), 'text/javascript; charset=utf-8'],
     '/assets/dashboard.css': [join(dashboardDir, 'dashboard.css'), 'text/css; charset=utf-8'],
     '/assets/uplot.js': [require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'],
