@@ -1,21 +1,17 @@
-import type { JobDefinition, RunnerName } from './definition.ts';
+import type { JobDefinition } from './definition.ts';
 import { fill } from './template.ts';
 
 /**
  * What a node monitor runs for one attempt of a run: the definition with its parameters filled
  * in, and the artifact it needs (resolved to a digest when the dispatcher could reach the store).
  */
-export interface BatchTask {
+export interface BatchTask
+  extends Pick<
+    JobDefinition,
+    'runner' | 'command' | 'args' | 'image' | 'module' | 'task' | 'export' | 'env'
+  > {
   runId: string;
   job: string;
-  runner: RunnerName;
-  command?: string | string[];
-  args: string[];
-  image?: string;
-  module?: string;
-  task?: string;
-  export?: string;
-  env: Record<string, string>;
   timeoutMs?: number;
   artifact?: ArtifactPin;
 }
