@@ -7,22 +7,12 @@
  * `cpu_us_per_cycle` splits each window's CPU between the bench client, gateway, store and nats-server.
  */
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { WorkQueueClient } from '@passerine/client';
-import {
-  buildRequest,
-  CborMap,
-  type CborValue,
-  encodeFrame,
-  encodeValue,
-  FrameDecoder,
-  parseResponse,
-  type RpcParams,
-  type Tuple,
-} from '@passerine/cbor';
+import { CborMap, type CborValue, encodeValue, type Tuple } from '@passerine/cbor';
 import { provision } from '@passerine/eventlog';
 import { createNames } from '@passerine/subjects';
 import { spawnCli, startTestServer, waitFor } from '@passerine/test-support';
+import { CborConnection } from './cbor-connection.ts';
 import { envNumber, percentile, print, progress, round, rssMb } from './support.ts';
 
 const WORKERS = envNumber('BENCH_WORKERS', 800);
@@ -30,43 +20,6 @@ const CYCLE_SECONDS = envNumber('BENCH_CYCLE_SECONDS', 15);
 const UNITS = envNumber('BENCH_UNITS', 400_000);
 const CHUNK = 10_000;
 const PREFIX = 'benchgw';
-
-/** One CBOR-RPC connection doing one request at a time, like the Python client. */
-class CborConnection {
-  private readonly decoder = new FrameDecoder();
-  private nextId = 1;
-  private pending: ((value: CborValue) => void) | undefined;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk) => {
-      for (const message of this.decoder.push(chunk)) this.pending?.(message);
-    });
-  }
-
-  static open(port: number): Promise<CborConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () =>
-        resolve(new CborConnection(socket)),
-      );
-      socket.once('error', reject);
-    });
-  }
-
-  call(method: string, params: RpcParams): Promise<CborValue> {
-    return new Promise((resolve, reject) => {
-      this.pending = (message) => {
-        const response = parseResponse(message);
-        if ('error' in response) reject(new Error(response.error.message));
-        else resolve(response.result);
-      };
-      this.socket.write(encodeFrame(buildRequest(this.nextId++, method, params)));
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 const server = await startTestServer();
 const nc = await server.connect();

@@ -1,5 +1,5 @@
 import { CborMap, type CborValue, mapGet, Tuple, utf8 } from '@passerine/cbor';
-import { CborConnection } from './cbor-connection.ts';
+import { CborConnection } from '../cbor-connection.ts';
 
 const SPEC = 'durability';
 const FINISHED = 4;

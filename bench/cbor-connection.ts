@@ -8,7 +8,7 @@ import {
   type RpcParams,
 } from '@passerine/cbor';
 
-/** One Coordinate connection doing one request at a time, as the Python client. */
+/** One Coordinate connection doing one request at a time, as the Python client (the benches' own load client). */
 export class CborConnection {
   private readonly decoder = new FrameDecoder();
   private nextId = 1;
