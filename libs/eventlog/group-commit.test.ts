@@ -1,7 +1,7 @@
-import { ConcurrencyError, TooLargeError } from '@passerine/core';
+import { ConcurrencyError, TooLargeError, UnavailableError } from '@passerine/core';
 import { startTestServer, type TestServer } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupCommitter, type LogRecord } from './index.ts';
+import { type EventLog, GroupCommitter, type LogRecord } from './index.ts';
 import { ev } from './test-events.ts';
 import { freshLog } from './test-log.ts';
 
@@ -73,5 +73,41 @@ describe('group commit', () => {
     committer.reset(await log.lastSubjectSeq(s));
     const after = await committer.append([ev('E', 4)]);
     expect(after.seq).toBe(first.seq + 2);
+  });
+
+  it('sends an unanswered fenced commit again: once if the first landed, and the writer carries on', async () => {
+    const { log, subject } = await freshLog(server);
+    const s = subject('job');
+    // The log itself is real; its answers are lost on purpose: the first lands but its ack is
+    // dropped, the second never reaches NATS, as when a NATS node dies mid-request.
+    let calls = 0;
+    const lossy: EventLog = Object.create(log);
+    lossy.appendEncoded = async (...args) => {
+      calls++;
+      if (calls === 1) {
+        await log.appendEncoded(...args);
+        throw new UnavailableError('append failed: timeout');
+      }
+      if (calls === 3) throw new UnavailableError('append failed: no responders');
+      return log.appendEncoded(...args);
+    };
+    const committer = new GroupCommitter(lossy, s, { fenced: true, lastSeq: 0, resendUnansweredMs: 10_000 });
+    const first = await committer.append([ev('E', 1)]);
+    const second = await committer.append([ev('E', 2)]);
+    const stored = await commits(log.read({}));
+    expect(stored.map((c) => c.events.map((e) => e.data))).toEqual([[1], [2]]);
+    expect([first.seq, second.seq]).toEqual(stored.map((c) => c.seq));
+    expect(calls).toBe(4);
+  });
+
+  it('without a resend window, an unanswered fenced commit fails the writer until it re-syncs', async () => {
+    const { log, subject } = await freshLog(server);
+    const lossy: EventLog = Object.create(log);
+    lossy.appendEncoded = async () => {
+      throw new UnavailableError('append failed: timeout');
+    };
+    const committer = new GroupCommitter(lossy, subject('job'), { fenced: true, lastSeq: 0 });
+    await expect(committer.append([ev('E', 1)])).rejects.toBeInstanceOf(UnavailableError);
+    await expect(committer.append([ev('E', 2)])).rejects.toBeInstanceOf(UnavailableError);
   });
 });

@@ -1,4 +1,11 @@
-import { ConcurrencyError, type EventEnvelope, limits, TooLargeError } from '@passerine/core';
+import { randomUUID } from 'node:crypto';
+import {
+  ConcurrencyError,
+  type EventEnvelope,
+  limits,
+  TooLargeError,
+  UnavailableError,
+} from '@passerine/core';
 import { encodeEvent, joinEncodedEvents } from './commit-codec.ts';
 import type { EventLog } from './types.ts';
 
@@ -13,6 +20,12 @@ export interface GroupCommitOptions {
   maxInFlight?: number;
   /** Told of every acknowledged commit (for metrics); the log knows no metrics library. */
   observer?: CommitObserver;
+  /**
+   * With `fenced`: a commit the log did not answer (a NATS node or stream leader lost mid-write)
+   * is sent again, unchanged, for this long (ms) before it fails. For writers that cannot re-sync
+   * by themselves; must stay below the stream's duplicate window.
+   */
+  resendUnansweredMs?: number;
 }
 
 export interface CommitObserver {
@@ -49,6 +62,7 @@ export class GroupCommitter {
   private readonly maxEvents: number;
   private readonly maxInFlight: number;
   private readonly observer?: CommitObserver;
+  private readonly resendUnansweredMs: number;
 
   constructor(
     private readonly log: EventLog,
@@ -61,6 +75,7 @@ export class GroupCommitter {
     this.maxEvents = options.maxEvents ?? limits.groupCommitMaxEvents;
     this.maxInFlight = this.fenced ? 1 : (options.maxInFlight ?? 4);
     this.observer = options.observer;
+    this.resendUnansweredMs = this.fenced ? (options.resendUnansweredMs ?? 0) : 0;
   }
 
   /** Nothing queued and nothing in flight: everything appended so far is acknowledged. */
@@ -146,28 +161,48 @@ export class GroupCommitter {
       starts.push(parts.length);
       for (const p of w.parts) parts.push(p);
     }
-    const options = this.fenced ? { expectedLastSubjectSeq: this.lastSeq } : undefined;
-    const sentAt = performance.now();
-    this.log.appendEncoded(this.subject, joinEncodedEvents(parts), options).then(
-      (result) => {
-        this.inFlight--;
-        this.observer?.committed((performance.now() - sentAt) / 1000, parts.length);
-        if (result.seq > this.lastSeq) this.lastSeq = result.seq;
-        for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: result.seq, index: starts[i] });
-        this.pump();
-      },
-      (err) => {
-        this.inFlight--;
-        for (const w of batch) w.reject(err);
-        const nothingSent = err instanceof TooLargeError;
-        if (!nothingSent && (this.fenced || err instanceof ConcurrencyError)) {
-          // Everything queued was decided on a state that is now stale (or, after a failed
-          // fenced write, the last sequence is unknown): fail it all until the writer re-syncs.
-          this.failure = err;
-          for (const w of this.queue.splice(0)) w.reject(err);
+    const payload = joinEncodedEvents(parts);
+    // A resent commit carries the id of the first send: if that one landed and only its answer was
+    // lost, JetStream answers the resend as a duplicate (checked before the fence) with its sequence.
+    const options = this.fenced
+      ? {
+          expectedLastSubjectSeq: this.lastSeq,
+          ...(this.resendUnansweredMs > 0 && { msgId: randomUUID() }),
         }
-        this.pump();
-      },
-    );
+      : undefined;
+    const sentAt = performance.now();
+    const send = (): void => {
+      this.log.appendEncoded(this.subject, payload, options).then(
+        (result) => {
+          this.inFlight--;
+          this.observer?.committed((performance.now() - sentAt) / 1000, parts.length);
+          if (result.seq > this.lastSeq) this.lastSeq = result.seq;
+          for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: result.seq, index: starts[i] });
+          this.pump();
+        },
+        (err) => {
+          const waited = performance.now() - sentAt;
+          if (err instanceof UnavailableError && waited < this.resendUnansweredMs) {
+            setTimeout(send, Math.min(1_000, 100 + waited / 4));
+            return;
+          }
+          this.failed(batch, err);
+        },
+      );
+    };
+    send();
+  }
+
+  private failed(batch: Waiting[], err: unknown): void {
+    this.inFlight--;
+    for (const w of batch) w.reject(err);
+    const nothingSent = err instanceof TooLargeError;
+    if (!nothingSent && (this.fenced || err instanceof ConcurrencyError)) {
+      // Everything queued was decided on a state that is now stale (or, after a failed
+      // fenced write, the last sequence is unknown): fail it all until the writer re-syncs.
+      this.failure = err;
+      for (const w of this.queue.splice(0)) w.reject(err);
+    }
+    this.pump();
   }
 }

@@ -13,6 +13,13 @@ import type { JobEvent } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 
 /**
+ * How long a job's commit that the log did not answer is sent again. A frontend cannot re-sync a
+ * job's fence by itself (it cannot tell its own lost write from an adopter's), so without this one
+ * unanswered append during a NATS failover would leave the job unwritable for good.
+ */
+const RESEND_UNANSWERED_MS = 30_000;
+
+/**
  * Writes the events of the jobs a frontend owns. Each job has its own fenced group committer: the
  * first event goes out at once and whatever arrives meanwhile (the launches of the other tasks, a
  * burst of reports) follows as one commit, in order. The fence is the job subject's last sequence,
@@ -34,7 +41,11 @@ export class JobWriter {
   begin(jobId: string, lastSeq: number): void {
     this.committers.set(
       jobId,
-      new GroupCommitter(this.log, this.names.jobEvents(jobId), { fenced: true, lastSeq }),
+      new GroupCommitter(this.log, this.names.jobEvents(jobId), {
+        fenced: true,
+        lastSeq,
+        resendUnansweredMs: RESEND_UNANSWERED_MS,
+      }),
     );
   }
 
