@@ -1,13 +1,21 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
+import { DEFAULT_KILL_GRACE_MS } from '@passerine/executors';
 import { requestRpc } from '@passerine/natsconn';
 import type { OfferingReservation, OwnedJob, UnrecordedRunsStop } from '@passerine/scheduling';
 import type { CancelMessage, MessageCounter, ReserveMessage } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 
 /**
+ * How long a stop of running tasks waits for a node's answer: beyond the grace a process group gets
+ * between SIGTERM and SIGKILL, so a node that answers at all answers in time.
+ */
+export const STOP_ANSWER_TIMEOUT_MS = 3 * DEFAULT_KILL_GRACE_MS;
+
+/**
  * Sends reservations (probes) and their cancellations to node monitors: plain publishes, one per
- * node, but for an adopter's stop of unrecorded runs, which waits for the nodes' answers.
+ * node, but for stops of running tasks (a cancelled job's, an adopter's of unrecorded runs), which
+ * wait for the nodes' answers.
  */
 export class Reservations {
   constructor(
@@ -42,6 +50,20 @@ export class Reservations {
       this.counter.add();
       this.nc.publish(this.names.nodeMonitor(nodeId, 'cancel'), payload);
     }
+  }
+
+  /**
+   * Stops a job's running tasks at these nodes; settles once each node has answered that they have
+   * ended, or could not be reached. Whoever runs the job's work again elsewhere waits for this.
+   */
+  async stopRunning(jobId: string, nodeIds: readonly string[], timeoutMs: number): Promise<void> {
+    const message: CancelMessage = { jobId, kill: true };
+    await Promise.allSettled(
+      nodeIds.map((nodeId) => {
+        this.counter.add();
+        return requestRpc(this.nc, this.names.nodeMonitor(nodeId, 'cancel'), message, timeoutMs);
+      }),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@ import type { PasserineMetrics } from '@passerine/metrics';
 import type { MessageCounter } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { JobWriter } from './job-writer.ts';
-import type { Reservations } from './reservations.ts';
+import { type Reservations, STOP_ANSWER_TIMEOUT_MS } from './reservations.ts';
 
 export interface SchedulerEffectsDeps {
   nc: NatsConnection;
@@ -55,7 +55,7 @@ export class SchedulerEffects {
           break;
         case 'RunningTasksStopped': {
           const { job, nodeIds } = event;
-          last = last!.then(() => reservations.cancel(job.job.id, nodeIds, true));
+          last = last!.then(() => reservations.stopRunning(job.job.id, nodeIds, STOP_ANSWER_TIMEOUT_MS));
           break;
         }
         case 'TaskHandedOut':

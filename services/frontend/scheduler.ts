@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type Clock, type IdSource, IllegalStateError, type Logger, PasserineError } from '@passerine/core';
-import { DEFAULT_KILL_GRACE_MS } from '@passerine/executors';
 import {
   acknowledgeSubmit,
   answerOffers,
@@ -44,7 +43,7 @@ import type { Names } from '@passerine/subjects';
 import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from '@passerine/scheduling-protocol';
-import { Reservations } from './reservations.ts';
+import { Reservations, STOP_ANSWER_TIMEOUT_MS } from './reservations.ts';
 import { SchedulerEffects } from './scheduler-effects.ts';
 
 export interface SchedulerDeps {
@@ -70,12 +69,6 @@ export interface SchedulerDeps {
   /** See FrontendOptions.keyWaitMs. */
   keyWaitMs: number;
 }
-
-/**
- * How long an adopter waits for a node to stop the runs its log does not know of: beyond the grace
- * a process group gets between SIGTERM and SIGKILL, so a node that answers at all answers in time.
- */
-const UNRECORDED_STOP_TIMEOUT_MS = 3 * DEFAULT_KILL_GRACE_MS;
 
 /**
  * The jobs one frontend owns, and what happens to them: submission, getTask from a node monitor,
@@ -240,7 +233,7 @@ export class Scheduler {
     for (const event of events) evolve(state, event);
     const live = this.context.nodes.live().map((node) => node.id);
     const stop = unrecordedRunsStop(state, live);
-    if (stop) await this.reservations.stopUnrecorded(job.id, stop, UNRECORDED_STOP_TIMEOUT_MS);
+    if (stop) await this.reservations.stopUnrecorded(job.id, stop, STOP_ANSWER_TIMEOUT_MS);
     takeAdopted(this.handling, state);
     this.act('node loss not recorded');
     return true;

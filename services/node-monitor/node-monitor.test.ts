@@ -240,6 +240,33 @@ describe('node monitor', () => {
     }
   });
 
+  it("answers a kill asked as a request once the job's runs ended, and starts none of its late tasks", async () => {
+    const monitor = await bed.node({ id: 'killed', slots: 2 });
+    const frontend = fakeFrontend(bed.ctx, () => sleep(60_000));
+    try {
+      bed.reserve(monitor.id, { jobId: 'gone', offers: [offer('gone', 'g1', 60_000)] });
+      await waitFor(() => monitor.state().running === 1, { message: 'running' });
+      const answer = await requestRpc<{ stopped: number }>(
+        bed.ctx.nc,
+        bed.ctx.names.nodeMonitor(monitor.id, 'cancel'),
+        { jobId: 'gone', kill: true },
+        10_000,
+      );
+      expect(answer).toEqual({ stopped: 1 });
+      expect(monitor.state().running).toBe(0);
+      // A task of the stopped job delivered after the stop (a getTask answered before it) is
+      // reported cancelled, not run: the short sleep would otherwise have finished.
+      bed.reserve(monitor.id, { jobId: 'gone', offers: [offer('gone', 'g2', 1)] });
+      await waitFor(() => frontend.reports.length === 2, { message: 'both reported' });
+      expect(frontend.reports.find((r) => r.taskId === 'g2')).toMatchObject({
+        status: 'cancelled',
+        error: 'cancelled before start',
+      });
+    } finally {
+      frontend.stop();
+    }
+  });
+
   it("stops, for an adopter, the job's runs but those it keeps, and answers once they ended", async () => {
     const monitor = await bed.node({ id: 'adopted', slots: 3 });
     const frontend = fakeFrontend(bed.ctx, () => sleep(60_000));

@@ -282,7 +282,10 @@ export class NodeMonitor implements Service {
       return;
     }
     this.queue.cancel(message.jobId);
-    if (message.kill) this.running.stopJob(message.jobId);
+    if (!message.kill) return;
+    const stopping = this.running.stopJob(message.jobId);
+    // Asked as a request, the answer comes once the runs have ended.
+    if (msg.reply) void stopping.then((stopped) => sendReply(msg, okReply({ stopped }), this.logger));
   }
 
   /** An adopter's request: the job's runs it does not know of stop; answered once they have ended. */
@@ -354,6 +357,7 @@ export class NodeMonitor implements Service {
 
   private launch(spec: LaunchSpec, taken: TakenReservation, requestedAt: number): void {
     const abort = new AbortController();
+    if (this.running.jobStopped(spec.jobId)) abort.abort();
     const startedAt = this.ctx.clock.now();
     const log = this.logs.open({
       jobId: spec.jobId,

@@ -9,8 +9,13 @@ export interface RunningTask {
 }
 
 /** The tasks a node monitor runs right now, by attempt id: what cancellations and renewals act on. */
+/** Jobs stopped here that are remembered, so that a task of theirs arriving late is not started. */
+const STOPPED_JOBS_REMEMBERED = 10_000;
+
 export class RunningTasks {
   private readonly byAttempt = new Map<string, RunningTask>();
+  /** In the order they were stopped; job ids are never reused, so remembering one is always right. */
+  private readonly stoppedJobs = new Set<string>();
 
   get size(): number {
     return this.byAttempt.size;
@@ -30,8 +35,22 @@ export class RunningTasks {
     if (task?.jobId === jobId) task.abort.abort();
   }
 
-  stopJob(jobId: string): void {
-    for (const task of this.byAttempt.values()) if (task.jobId === jobId) task.abort.abort();
+  /**
+   * Stops the job's runs, resolving with how many once they have ended, and any of its tasks that
+   * arrives later: a getTask answered before the job was stopped may be delivered after the stop,
+   * and must not start a run nobody will stop.
+   */
+  async stopJob(jobId: string): Promise<number> {
+    this.stoppedJobs.add(jobId);
+    if (this.stoppedJobs.size > STOPPED_JOBS_REMEMBERED) {
+      this.stoppedJobs.delete(this.stoppedJobs.values().next().value as string);
+    }
+    return this.stopJobExcept(jobId, new Set());
+  }
+
+  /** Whether the job was stopped here: its tasks are reported cancelled instead of run. */
+  jobStopped(jobId: string): boolean {
+    return this.stoppedJobs.has(jobId);
   }
 
   /** Stops the job's runs but those kept, resolving with how many once they have all ended. */

@@ -1,4 +1,4 @@
-import type { ExecutionResult, OutputStream } from '@passerine/executors';
+import { cancelledBeforeStart, type ExecutionResult, type OutputStream } from '@passerine/executors';
 import type { LaunchSpec } from '@passerine/scheduling-protocol';
 
 export interface RunContext {
@@ -29,6 +29,8 @@ export async function runWithDeadline(
   abort: AbortController,
   output: Pick<RunContext, 'onOutput' | 'onData'>,
 ): Promise<ExecutionResult> {
+  // Aborted already (its job was stopped while the task was on its way): nothing is started.
+  if (abort.signal.aborted) return cancelledBeforeStart();
   let timedOut = false;
   const timer =
     timeoutMs === undefined
