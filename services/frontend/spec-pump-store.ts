@@ -20,17 +20,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Tells the store how a unit's task ended. A failure goes back to the queue while the spec's
  * max_retries allows (the store decides, and fails it once they are used up); with max_retries 0
- * it fails at once, as does a final failure. Sent again while no store answers: a second end of
- * the same attempt is refused as illegal, never applied twice.
+ * it fails at once, as does a final failure. Sent again while no store answers (a store replica or
+ * NATS node failing over), for up to `retryForMs`: a second end of the same attempt is refused as
+ * illegal, never applied twice. Past that (or once `stopping` says so) the unit's lease brings
+ * it back.
  */
 export async function reportVerdict(
   client: WorkQueueClient,
   spec: ExecutableSpec,
   unit: StartedWork,
   verdict: Verdict,
-  tries = 3,
+  retryForMs: number,
+  stopping: () => boolean,
 ): Promise<void> {
   const attemptId = unit.attempt_id;
+  const deadline = Date.now() + retryForMs;
   for (let attempt = 1; ; attempt++) {
     try {
       if (verdict.kind === 'finish') {
@@ -42,8 +46,9 @@ export async function reportVerdict(
       }
       return;
     } catch (err) {
-      if (attempt >= tries || !transient(err)) throw err;
-      await sleep(500 * attempt);
+      const wait = Math.min(2_000, 250 * attempt);
+      if (!transient(err) || stopping() || Date.now() + wait > deadline) throw err;
+      await sleep(wait);
     }
   }
 }

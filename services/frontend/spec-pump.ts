@@ -241,7 +241,15 @@ export class SpecPump {
   private report(job: PumpedJob, unit: PumpedUnit, verdict: Verdict): void {
     unit.settled = true;
     job.runningSince.delete(unit.taskId);
-    const sent: Promise<void> = reportVerdict(this.client, job.spec, unit.started, verdict)
+    const sent: Promise<void> = reportVerdict(
+      this.client,
+      job.spec,
+      unit.started,
+      verdict,
+      // Within the lease: a verdict that arrives after it ran out is refused anyway.
+      (this.options.leaseSeconds * 1000) / 2,
+      () => this.stopped,
+    )
       .catch((err) => {
         // Typically the lease ran out while the store was unreachable: the unit is someone else's now.
         const level = attemptGone(err) ? 'info' : 'error';
