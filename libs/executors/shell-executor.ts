@@ -8,6 +8,7 @@ import {
   type Executor,
 } from './executor.ts';
 import { DEFAULT_MAX_LINE_LENGTH, LineSplitter } from './line-splitter.ts';
+import type { OrphanWatchdog } from './orphan-watchdog.ts';
 import { stopGroup } from './process-group.ts';
 
 export interface ShellTask {
@@ -25,6 +26,8 @@ export interface ShellTask {
 export interface ShellExecutorOptions {
   killGraceMs?: number;
   maxLineLength?: number;
+  /** Kills the task groups still running if this process dies (a node monitor's). */
+  watchdog?: OrphanWatchdog;
 }
 
 /** sh's exit status for "command not found". */
@@ -46,10 +49,12 @@ function describeSpawnError(task: ShellTask, err: NodeJS.ErrnoException): string
 export class ShellExecutor implements Executor<ShellTask> {
   private readonly killGraceMs: number;
   private readonly maxLineLength: number;
+  private readonly watchdog?: OrphanWatchdog;
 
   constructor(options: ShellExecutorOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.watchdog = options.watchdog;
   }
 
   execute(task: ShellTask, options: ExecuteOptions = {}): Promise<ExecutionResult> {
@@ -65,6 +70,7 @@ export class ShellExecutor implements Executor<ShellTask> {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      if (child.pid !== undefined) this.watchdog?.watch(child.pid);
       let endedBy: 'timeout' | 'cancelled' | undefined;
       let stopping: Promise<void> | undefined;
       let spawnError: NodeJS.ErrnoException | undefined;
@@ -101,6 +107,7 @@ export class ShellExecutor implements Executor<ShellTask> {
         splitters.stdout.end();
         splitters.stderr.end();
         await stopping;
+        if (child.pid !== undefined) this.watchdog?.release(child.pid);
         const base = { exitCode, signal: exitSignal };
         if (spawnError && child.pid === undefined) {
           resolve({

@@ -33,7 +33,7 @@ import {
   openCordonBucket,
   readCordon,
 } from '@passerine/scheduling-protocol';
-import type { FunctionPool } from '@passerine/executors';
+import type { FunctionPool, OrphanWatchdog } from '@passerine/executors';
 import { createMetrics, type PasserineMetrics } from '@passerine/metrics';
 import type { KeyBudgets } from '@passerine/key-limits';
 import type { LogShipper } from '@passerine/task-logs';
@@ -59,6 +59,7 @@ export class NodeMonitor implements Service {
   private readonly ledger: ResourceLedger;
   private readonly runner: TaskRunner;
   private readonly functions?: FunctionPool;
+  private readonly watchdog?: OrphanWatchdog;
   private readonly counter: MessageCounter;
   private readonly logger: Logger;
   private readonly running = new RunningTasks();
@@ -86,9 +87,10 @@ export class NodeMonitor implements Service {
     this.ledger = new ResourceLedger({ slots: this.options.slots, resources: this.options.capacity });
     this.counter = options.counter ?? uncounted;
     this.logger = ctx.logger.child({ nodeId: this.id });
-    const { runner, functions } = nodeTaskRunner(ctx, options, this.options, this.id, this.counter);
+    const { runner, functions, watchdog } = nodeTaskRunner(ctx, options, this.options, this.id, this.counter);
     this.runner = runner;
     this.functions = functions;
+    this.watchdog = watchdog;
     this.notices = new NoticeOutbox(ctx.nc, this.logger);
     this.logs = nodeLogShipper(ctx, this.options, this.id, this.logger);
     this.budgets = nodeKeyBudgets(ctx, this.options, this.logger);
@@ -147,6 +149,7 @@ export class NodeMonitor implements Service {
     for (const sub of this.subscriptions) sub.unsubscribe();
     await this.bucket?.delete(this.id).catch(() => undefined);
     await this.running.stopAll();
+    this.watchdog?.close();
     await this.logs.close(this.options.logFlushMs);
     await this.functions?.close();
   }

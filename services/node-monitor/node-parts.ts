@@ -1,6 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '@passerine/core';
-import { FunctionPool } from '@passerine/executors';
+import { FunctionPool, OrphanWatchdog } from '@passerine/executors';
 import { KeyBudgets } from '@passerine/key-limits';
 import type { ServiceContext } from '@passerine/natsconn';
 import { type MessageCounter, TASK_LIMITS } from '@passerine/scheduling-protocol';
@@ -18,12 +18,13 @@ export function nodeTaskRunner(
   resolved: ResolvedNodeOptions,
   nodeId: string,
   counter: MessageCounter,
-): { runner: TaskRunner; functions?: FunctionPool } {
+): { runner: TaskRunner; functions?: FunctionPool; watchdog?: OrphanWatchdog } {
   if (options.runner) return { runner: options.runner };
   const functions = new FunctionPool({
     size: resolved.functionWorkers,
     maxResultBytes: TASK_LIMITS.maxResultBytes,
   });
+  const watchdog = new OrphanWatchdog();
   const runner = createDefaultRunner({
     nc: ctx.nc,
     workerSubject: ctx.names.workerTasks(options.workerPool ?? nodeId),
@@ -32,8 +33,9 @@ export function nodeTaskRunner(
     maxOutputLines: resolved.maxOutputLines,
     functions,
     artifacts: nodeArtifactCache(ctx, options),
+    watchdog,
   });
-  return { runner, functions };
+  return { runner, functions, watchdog };
 }
 
 export function nodeLogShipper(

@@ -10,6 +10,7 @@ import {
   type ExecutionResult,
   FunctionExecutor,
   type FunctionPool,
+  type OrphanWatchdog,
   ShellExecutor,
 } from '@passerine/executors';
 import { decodePayload, type LaunchSpec, type MessageCounter } from '@passerine/scheduling-protocol';
@@ -56,6 +57,8 @@ export interface RunnerDeps {
   functions: FunctionPool;
   /** Where batch runs get their artifacts. */
   artifacts: ArtifactCache;
+  /** Kills the commands' process groups if the node's process dies. */
+  watchdog: OrphanWatchdog;
 }
 
 /** The default runner: commands through the shell executor, payloads by kind or to an external worker. */
@@ -72,7 +75,7 @@ export function nodeArtifactCache(
 }
 
 export function createDefaultRunner(deps: RunnerDeps): TaskRunner {
-  const shell = new ShellExecutor();
+  const shell = new ShellExecutor({ watchdog: deps.watchdog });
   const oneShotFunctions = new FunctionExecutor();
   const docker = new DockerExecutor();
   const external = externalWorkerRunner(deps);
