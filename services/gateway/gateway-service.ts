@@ -131,6 +131,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
           scheduler: ctx,
           tokens: edge.tokens,
           tls: edge.tls,
+          metrics,
         });
         ports.grpc = await grpc.listen(grpcHost, options.grpcPort ?? gatewayDefaults.grpcPort);
         // /metrics covers the whole instance: every process answers the gather with its own figures.

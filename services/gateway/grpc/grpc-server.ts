@@ -1,8 +1,10 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '@passerine/core';
 import type { WorkQueueApi } from '../coordinate/index.ts';
+import type { PasserineMetrics } from '@passerine/metrics';
 import type { EdgeToken } from '@passerine/security';
 import { bearerInterceptor } from './bearer-interceptor.ts';
+import { callFiguresInterceptor } from './call-figures.ts';
 import { loadProtos } from './load-protos.ts';
 import { type SchedulerDeps, schedulerService } from './scheduler-service.ts';
 import { SubscriberRegistry } from './task-stream.ts';
@@ -32,6 +34,8 @@ export interface GrpcServerOptions {
   scheduler: SchedulerDeps;
   /** When given, every call needs one of these bearer tokens (see bearerInterceptor). */
   tokens?: readonly EdgeToken[];
+  /** Where its calls are counted and timed. */
+  metrics: PasserineMetrics;
   /** Serve TLS with this certificate; with a client authority, require its client certificates. */
   tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
 }
@@ -41,7 +45,10 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const protos = loadProtos();
   const server = new Server({
     ...serverOptions,
-    ...(options.tokens && { interceptors: [bearerInterceptor(options.tokens, options.namespace, logger)] }),
+    interceptors: [
+      callFiguresInterceptor(options.metrics),
+      ...(options.tokens ? [bearerInterceptor(options.tokens, options.namespace, logger)] : []),
+    ],
   });
   server.addService(protos.WorkQueue.service, workQueueService(options.api, options.namespace, logger));
   const subscribers = new SubscriberRegistry();

@@ -4,6 +4,7 @@ import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
 import { startTestServer, type TestServer, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '@passerine/metrics';
 import { startStore } from '@passerine/store/testing';
 import { createGatewayService, type GatewayService } from '../gateway-service.ts';
 import { loadProtos } from '../grpc/index.ts';
@@ -14,6 +15,7 @@ type Msg = any;
 let server: TestServer;
 let gateway: GatewayService;
 let stopStore: () => Promise<void>;
+const metrics = createMetrics();
 const protos = loadProtos();
 const clients: Client[] = [];
 
@@ -36,7 +38,7 @@ const raw = (bytes: number[]) => ({ raw: Buffer.from(bytes) });
 
 async function startGateway(nc: NatsConnection) {
   const { names, store } = await startStore(nc);
-  const ctx = { nc, names, logger: silentLogger(), clock: systemClock, ids: randomIdSource() };
+  const ctx = { nc, names, logger: silentLogger(), clock: systemClock, ids: randomIdSource(), metrics };
   const service = createGatewayService(ctx, { cborPort: 0, grpcPort: 0, httpPort: 0 });
   await service.start();
   return { service, stop: async () => store.stop() };
@@ -179,5 +181,25 @@ describe('gateway service', () => {
     const endpoints = gateway.endpoints!();
     expect(endpoints.cbor).toBe(`tcp://127.0.0.1:${gateway.ports.cbor}`);
     expect(endpoints.grpc).toBe(`127.0.0.1:${gateway.ports.grpc}`);
+  });
+});
+
+describe('gRPC call figures', () => {
+  it('counts calls by method and outcome in the edge figures, edge="grpc"', async () => {
+    const wq = client('WorkQueue');
+    await call(wq, 'SetWorkSpec', { spec_cbor: cbor({ name: 'counted' }) });
+    await call(wq, 'GetWorkSpecMeta', { name: text('nowhere') }).catch(() => undefined);
+    const exported = await metrics.registry.metrics();
+    const count = (method: string, outcome: string) =>
+      Number(
+        new RegExp(
+          `passerine_gateway_calls_total\\{edge="grpc",method="${method}",outcome="${outcome}"\\} (\\d+)`,
+        ).exec(exported)?.[1] ?? 0,
+      );
+    expect(count('WorkQueue/SetWorkSpec', 'ok')).toBeGreaterThanOrEqual(1);
+    expect(count('WorkQueue/GetWorkSpecMeta', 'not_found')).toBeGreaterThanOrEqual(1);
+    expect(exported).toMatch(
+      /passerine_gateway_call_seconds_count\{edge="grpc",method="WorkQueue\/SetWorkSpec"\} \d+/,
+    );
   });
 });
