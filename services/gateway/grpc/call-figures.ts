@@ -30,7 +30,10 @@ export function callFiguresInterceptor(metrics: PasserineMetrics): ServerInterce
     return new ServerInterceptingCall(call, {
       sendStatus(sent, next) {
         let figures = series.get(label);
-        if (!figures) series.set(label, (figures = metrics.gatewayCalls.of('grpc', label)));
+        if (!figures) {
+          figures = metrics.gatewayCalls.of('grpc', label);
+          series.set(label, figures);
+        }
         figures.record(outcomeLabel(sent.code), (performance.now() - started) / 1000);
         next(sent);
       },
