@@ -9,7 +9,7 @@
  * acknowledged. Prints one JSON object. BENCH_FAULTS_SECONDS sets the run's length.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CborMap, type CborValue, type Tuple } from '@passerine/cbor';
@@ -54,7 +54,7 @@ async function retried(method: string, params: CborValue[]): Promise<CborValue> 
 }
 
 // Each task attempt appends its start and end to a file of its own, named by the attempt.
-const runner = `f="${taskDir}/$PASSERINE_ATTEMPT_ID"; echo "start $PASSERINE_WORK_UNIT_KEY $(date +%s%3N)" >> "$f"; sleep 0.2; echo "end $PASSERINE_WORK_UNIT_KEY $(date +%s%3N)" >> "$f"`;
+const runner = `f="${taskDir}/$PASSERINE_ATTEMPT_ID"; echo "start $PASSERINE_WORK_UNIT_KEY $(date +%s%3N) $PPID" >> "$f"; sleep 0.2; echo "end $PASSERINE_WORK_UNIT_KEY $(date +%s%3N)" >> "$f"`;
 await retried('set_work_spec', [dict({ name: PULL, max_retries: 100 })]);
 await retried('set_work_spec', [dict({ name: EXEC, max_retries: 100, runner: dict({ command: runner }) })]);
 
@@ -106,6 +106,8 @@ interface Fault {
   what: string;
 }
 const faults: Fault[] = [];
+/** What killed replicas printed, kept with the records when BENCH_KEEP is set. */
+const killedOutputs: { name: string; output: string }[] = [];
 
 async function faultSchedule(): Promise<void> {
   // The quick faults first, so that a short run still meets each kind.
@@ -117,9 +119,13 @@ async function faultSchedule(): Promise<void> {
     const at = Date.now();
     if (kind === 'service') {
       const replica = topology.replicas[Math.floor(Math.random() * topology.replicas.length)];
-      faults.push({ kind, at, what: `${replica.service}-${replica.index}` });
+      faults.push({ kind, at, what: `${replica.service}-${replica.index} (pid ${replica.pid})` });
       process.kill(replica.pid, 'SIGKILL');
       await replica.exited;
+      killedOutputs.push({
+        name: `${replica.service}-${replica.index}-killed-${faults.length}`,
+        output: replica.output(),
+      });
       await topology.restartReplica(replica);
     } else if (kind === 'nats') {
       const i = Math.floor(Math.random() * topology.nodes.length);
@@ -199,8 +205,8 @@ const execEnded = new Map<string, number>();
 for (const file of readdirSync(taskDir)) {
   const run: Partial<Run> = { source: file };
   for (const line of readFileSync(join(taskDir, file), 'utf8').split('\n')) {
-    const [what, key, ms] = line.split(' ');
-    if (what === 'start') Object.assign(run, { key, start: Number(ms) });
+    const [what, key, ms, parent] = line.split(' ');
+    if (what === 'start') Object.assign(run, { key, start: Number(ms), source: `${file} on pid ${parent}` });
     if (what === 'end') {
       run.end = Number(ms);
       execEnded.set(key, (execEnded.get(key) ?? 0) + 1);
@@ -231,6 +237,14 @@ const lostDetail = lost.slice(0, 10).map((key) => {
   const runs = (spec === PULL ? pullRuns : execRuns).filter((r) => r.key === key).length;
   return { key, spec, status: statusName[status - 1] ?? status, runs_recorded: runs };
 });
+// Each overlap with its runs (attempt, node-monitor pid, times relative to the start) and the faults.
+const overlappingExec = overlappingKeys(execRuns);
+const duplicateDetail = overlappingExec.slice(0, 5).map((key) => ({
+  key,
+  runs: execRuns
+    .filter((r) => r.key === key)
+    .map((r) => ({ source: r.source, start_ms: r.start - started, end_ms: r.end && r.end - started })),
+}));
 const rates = perSecond(finishTimes, started, ended);
 const faultSeconds = faults.map((f) => Math.floor((f.at - started) / 1000));
 const recovery = recoveryTimes(rates, faultSeconds);
@@ -249,10 +263,13 @@ print({
   lost: lost.length,
   lost_detail: lostDetail,
   concurrent_duplicates: {
-    node_monitor_tasks: overlappingKeys(execRuns).length,
+    node_monitor_tasks: overlappingExec.length,
     pull_workers: overlappingKeys(pullRuns).length,
     pull_late_finishes_refused: refusedFinishes,
   },
+  duplicate_detail: duplicateDetail,
+  fault_times_ms: faults.map((f) => `${f.at - started} ${f.kind} ${f.what}`),
+  replica_pids: topology.replicas.map((r) => `${r.service}-${r.index} ${r.pid}`),
   finished_more_than_once: {
     node_monitor_tasks: [...execEnded.values()].filter((n) => n > 1).length,
     pull_workers: [...pullFinished.values()].filter((n) => n > 1).length,
@@ -270,7 +287,14 @@ print({
 });
 
 client.close();
+if (process.env.BENCH_KEEP) {
+  const outputs = [
+    ...killedOutputs,
+    ...topology.replicas.map((r) => ({ name: `${r.service}-${r.index}`, output: r.output() })),
+  ];
+  for (const { name, output } of outputs) await writeFile(join(dir, `${name}.log`), output);
+}
 await topology.stop();
 if (!process.env.BENCH_KEEP) await rm(dir, { recursive: true, force: true });
-else progress(`records kept in ${dir}`);
+else progress(`records and replica logs kept in ${dir}`);
 process.exit(0);
