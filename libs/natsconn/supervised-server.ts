@@ -11,6 +11,11 @@ export interface SupervisedServerOptions extends NatsServerOptions {
   onGiveUp(sentence: string): void;
   /** Pause before a restart, so a server that dies at start does not spin (ms). */
   restartDelayMs?: number;
+  /**
+   * Called with each new process once it serves, so that whatever recorded the old one's pid
+   * (`passerine up`'s endpoints file, which `credentials worker` signals) names the live one.
+   */
+  onRestart?(handle: NatsServerHandle): void | Promise<void>;
 }
 
 export interface SupervisedServer {
@@ -75,6 +80,14 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
       }
       options.logger.warn({ natsServerPid: handle.pid, restarts: restartCount }, 'nats-server started again');
       watch(handle);
+      try {
+        await options.onRestart?.(handle);
+      } catch (err) {
+        options.logger.error(
+          { err, natsServerPid: handle.pid },
+          'recording the restarted nats-server failed',
+        );
+      }
     } catch (err) {
       // A start that fails counts as another death of the server.
       const decision = decideRestart(restartTimes, Date.now(), options.restarts);

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
 import { requestRpc, serveRpc } from '@passerine/natsconn';
 import { createNames } from '@passerine/subjects';
-import { uniquePrefix } from '@passerine/test-support';
+import { uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredential } from './credentials.ts';
 import { permissionErrorFor, startRoleServer } from './test-nats-roles.ts';
@@ -74,6 +74,34 @@ describe('NATS roles', () => {
     const serving = permissionErrorFor(gateway, names.workQueueRpc('alpha', 'get_work'));
     gateway.subscribe(names.workQueueRpc('alpha', 'get_work'));
     expect(await serving).toMatch(/Subscription/);
+  });
+
+  it('lets each service role, alone on its connection as in a cluster, answer metrics gathering; a frontend follow the jobs it submits', async () => {
+    const gateway = await roles.connectAs('gateway');
+    for (const role of ['frontend', 'node-monitor', 'store', 'dispatcher', 'gateway'] as const) {
+      const nc = await roles.connectAs(role);
+      const answered = nc.subscribe(names.metricsGather, {
+        callback: (err, m) => void (err || m.respond(encode({ role }))),
+      });
+      await nc.flush();
+      const answer = await gateway.request(names.metricsGather, encode({}), { timeout: 3_000 });
+      expect(answer.data.length, role).toBeGreaterThan(0);
+      answered.unsubscribe();
+    }
+    const frontend = await roles.connectAs('frontend');
+    const heard: string[] = [];
+    for (const subject of [names.jobWatch('pump-1'), names.jobLogs('pump-1')])
+      frontend.subscribe(subject, { callback: (_e, m) => void heard.push(m.subject) });
+    await frontend.flush();
+    const taskLines = names.jobLogs('pump-1').replace(/>$/, 'u0');
+    const node = await roles.connectAs('node-monitor');
+    node.publish(taskLines, encode({ line: 1 }));
+    const owner = await roles.connectAs('frontend');
+    owner.publish(names.jobWatch('pump-1'), encode({ ended: true }));
+    await node.flush();
+    await owner.flush();
+    await waitFor(() => heard.length === 2, { message: 'the job’s log line and end' });
+    expect(heard.sort()).toEqual([taskLines, names.jobWatch('pump-1')].sort());
   });
 
   it('refuses a wrong password and a missing one, before any message', async () => {

@@ -73,7 +73,15 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
   const roles: Record<ServiceRole, { publish: string[]; subscribe: string[] }> = {
     frontend: {
       publish: [any.nodeMonitors, any.frontends, any.jobEvents, names.allJobWatch, names.allLogs],
-      subscribe: [any.frontends, any.jobRpc, names.submitJob, any.jobEvents],
+      // The pump of executable specs watches the jobs it submits and their logs.
+      subscribe: [
+        any.frontends,
+        any.jobRpc,
+        names.submitJob,
+        any.jobEvents,
+        names.allJobWatch,
+        names.allLogs,
+      ],
     },
     'node-monitor': {
       publish: [any.frontends, names.allLogs, any.workerTasks],
@@ -95,6 +103,8 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
         any.jobRpc,
         any.frontends,
         any.nodeMonitors,
+        // The metrics endpoint gathers every process's registry.
+        names.metricsGather,
       ],
       subscribe: [any.workerTasks, names.allJobWatch, names.allLogs],
     },
@@ -106,7 +116,8 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
     // Submitters name an inbox in the job itself for their task notices (not a reply subject, which
     // allow_responses would cover), so services may publish to default inboxes.
     publish: [...roles[role].publish, ...js, inbox],
-    subscribe: [...roles[role].subscribe, ...js, inbox],
+    // Every process answers the gateway's metrics gathering.
+    subscribe: [...roles[role].subscribe, names.metricsGather, ...js, inbox],
     allowResponses: true,
   };
 }

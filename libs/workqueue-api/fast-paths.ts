@@ -39,6 +39,7 @@ const fastShapes: Partial<Record<Operation, Record<string, Check>>> = {
     status: nullish(isStatus),
     data: nullish(isBytes),
     workerId: nullish((v) => typeof v === 'string'),
+    fromWorkerId: nullish((v) => typeof v === 'string'),
   },
 };
 

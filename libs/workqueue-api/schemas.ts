@@ -74,6 +74,8 @@ export const schemas = {
     status: status.nullish(),
     data: bytes.nullish(),
     workerId: z.string().nullish(),
+    /** The worker the update comes from, fenced when its lease was lost to a later attempt. */
+    fromWorkerId: z.string().nullish(),
   }),
   getWork: z.object({
     workerId: z.string().min(1),

@@ -54,7 +54,14 @@ export interface WorkQueueCommandData {
     leaseSeconds?: number | null;
     status?: number | null;
     data?: Uint8Array | null;
+    /** Held by another worker: refused (a lease is renewed or taken by its own worker only). */
     workerId?: string | null;
+    /**
+     * The worker the update says it comes from, where any worker may end a unit (Coordinate's
+     * update_work_unit): refused only when that worker's lease was lost to a later attempt.
+     * `workerId` is fenced the same way.
+     */
+    fromWorkerId?: string | null;
     outputs?: UnitOutput[] | null;
     /** data['traceback'] extracted by the edge, kept with a FAILED unit. */
     traceback?: string | null;

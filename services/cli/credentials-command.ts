@@ -46,7 +46,7 @@ async function issueWorker(namespace: string, opts: { out?: string; dir?: string
   const credential = issueWorkerCredential(file, names, namespace);
   saveCredentials(dir, file, names);
   if (running && typeof running.natsPid === 'number') {
-    process.kill(running.natsPid, 'SIGHUP');
+    await signalReload();
     await untilAdmitted(running.nats, credential);
   } else if (opts.dir)
     console.error(
@@ -55,6 +55,31 @@ async function issueWorker(namespace: string, opts: { out?: string; dir?: string
   writeOrPrint(opts.out, oneCredential(credential));
   if (opts.out)
     console.error(`worker credential of namespace ${namespace} written to ${opts.out} (mode 600)`);
+}
+
+/**
+ * Asks the embedded nats-server to reread its configuration. `passerine up` records each new
+ * server's pid when it restarts one; while a restart is under way the recorded one has just died
+ * (and the next server reads the new file as it starts), so a missing process is looked up again.
+ */
+async function signalReload(): Promise<void> {
+  const deadline = Date.now() + RELOAD_WAIT_MS;
+  for (;;) {
+    const natsPid = readEndpoints()?.natsPid;
+    if (typeof natsPid !== 'number')
+      throw new UnavailableError('passerine up stopped while issuing the credential');
+    try {
+      process.kill(natsPid, 'SIGHUP');
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH' || Date.now() > deadline) {
+        throw new UnavailableError(
+          `could not signal the nats-server (pid ${natsPid}) to reload: ${(err as Error).message}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Returns once the reloaded server lets the new user in: a worker started next is not refused. */

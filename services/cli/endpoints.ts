@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   clientSettings,
@@ -17,8 +17,12 @@ export function readEndpoints(cwd = process.cwd()): Endpoints | null {
   return readRecorded(cwd, processAlive);
 }
 
+/** Replaces the file whole: it is rewritten while commands may read it (a nats-server restart). */
 export async function writeEndpoints(endpoints: Endpoints, cwd = process.cwd()): Promise<void> {
-  await writeFile(join(dataDir(cwd), ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
+  const path = join(dataDir(cwd), ENDPOINTS_FILE);
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(endpoints, null, 2)}\n`);
+  await rename(temporary, path);
 }
 
 export async function removeEndpoints(cwd = process.cwd()): Promise<void> {

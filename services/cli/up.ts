@@ -44,7 +44,7 @@ import {
   type Tracing,
 } from '@passerine/metrics';
 import { createNames, type Names } from '@passerine/subjects';
-import { dataDir, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
+import { dataDir, type Endpoints, readEndpoints, removeEndpoints, writeEndpoints } from './endpoints.ts';
 import type { RegisteredService, ServiceFactory } from './registry.ts';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -91,6 +91,7 @@ async function embeddedServer(
   natsPort?: number,
   natsRestarts = 5,
   authorizationFile?: string,
+  onRestart?: (pid: number) => Promise<void>,
 ): Promise<SupervisedServer> {
   const port = natsPort ?? ((await portIsFree(4222)) ? 4222 : -1);
   const confPath = join(projectRoot, 'nats.conf');
@@ -104,6 +105,7 @@ async function embeddedServer(
     restarts: { maxRestarts: natsRestarts, windowMs: RESTART_WINDOW_MS },
     logger,
     onGiveUp,
+    onRestart: onRestart && ((handle) => onRestart(handle.pid)),
   });
 }
 
@@ -150,6 +152,8 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   const metrics = createMetrics();
   let metricsServer: MetricsServer | undefined;
   let server: SupervisedServer | undefined;
+  // What this run recorded in the endpoints file, rewritten with each new nats-server's pid.
+  let recorded: Endpoints | undefined;
   let giveUp: (sentence: string) => void = () => undefined;
   const failed = new Promise<string>((resolve) => {
     giveUp = resolve;
@@ -179,6 +183,11 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
       options.natsPort,
       options.natsRestarts,
       credential && join(dir, AUTHORIZATION_FILE),
+      async (natsPid) => {
+        if (!recorded) return;
+        recorded = { ...recorded, natsPid };
+        await writeEndpoints(recorded);
+      },
     );
   }
   const natsUrl = options.natsUrl ?? server!.url;
@@ -242,13 +251,14 @@ export async function up(options: UpCommandOptions): Promise<RunningPasserine> {
   for (const s of started) Object.assign(endpoints, s.endpoints?.() ?? {});
   // Only the embedded default records itself: commands run here then find it without flags.
   if (server) {
-    await writeEndpoints({
+    recorded = {
       pid: process.pid,
       natsPid: server.current().pid,
       prefix: names.prefix,
       ...endpoints,
       nats: natsUrl,
-    });
+    };
+    await writeEndpoints(recorded);
   }
 
   let stopping: Promise<void> | undefined;

@@ -147,6 +147,7 @@ export const handlers: { [Op in Operation]: Handler<Op> } = {
       status: r.status,
       data: r.data,
       workerId: r.workerId,
+      fromWorkerId: r.fromWorkerId,
       outputs: r.status === wq.WorkUnitStatus.FINISHED ? outputsFor(s, r.spec, r.key, r.data) : undefined,
       traceback: r.status === wq.WorkUnitStatus.FAILED ? readTraceback(r.data) : undefined,
     }),

@@ -19,6 +19,7 @@ const MODES = "`mode_counts` over b'RUN' and u'RUN'";
 const CHILDREN = '`num_children`';
 const CONFIG = '`get_config`';
 const ERRORS = 'error messages';
+const FENCED = 'a late end from a worker whose unit was leased again';
 
 export const keptDifferences: KeptDifference[] = [
   { scenario: 'specs.list_paging', exchanges: [7, 10], why: PAGING },
@@ -37,6 +38,8 @@ export const keptDifferences: KeptDifference[] = [
   { scenario: 'workers.modes_and_stats', exchanges: [8, 19], why: MODES },
   { scenario: 'workers.children', exchanges: [21, 31], why: CHILDREN },
   { scenario: 'runs.loop_worker', exchanges: [75], why: CHILDREN },
+  // The refused updates, and what reads the unit afterwards: the other worker's lease and data.
+  { scenario: 'work.lost_lease', exchanges: [13, 14, 15, 16, 18, 19, 36], why: FENCED },
   { scenario: 'admin.archive_and_clear', exchanges: [12], why: CONFIG },
   { scenario: 'tool.load_and_inspect', exchanges: [23], why: CONFIG },
   { scenario: 'tool.load_and_inspect', method: 'coordinate config', phase: 'cli', why: CONFIG },

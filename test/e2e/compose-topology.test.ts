@@ -1,13 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { connectNats } from '@passerine/natsconn';
 import { runCli, startComposeTopology, type Topology } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * docker-compose.yml's cluster run as processes on loopback: 3 nats-servers under the file's
- * names and 2 `passerine serve` processes of each of its services, with its environment.
+ * names and 2 `passerine serve` processes of each of its services, with its environment, each
+ * connecting as its role's NATS user.
  */
 let topology: Topology;
 let cwd: string;
@@ -35,7 +37,7 @@ function submit(tasks: number) {
       'echo on the cluster $PASSERINE_TASK_INDEX',
     ],
     cwd,
-    { PASSERINE_NATS_URL: topology.urls.join(',') },
+    topology.adminEnvironment,
   );
 }
 
@@ -55,6 +57,23 @@ describe("docker-compose.yml's topology on loopback", () => {
     const cbor = topology.replicas.filter((r) => r.service === 'gateway').map((r) => r.endpoints.cbor);
     expect(cbor).toEqual([expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/), expect.any(String)]);
     expect(new Set(cbor).size).toBe(2);
+  });
+
+  it('gives each replica its own role’s credential and lets nobody in without one', async () => {
+    const credentials = topology.credentials!;
+    for (const replica of topology.replicas) {
+      const environ = await readFile(`/proc/${replica.pid}/environ`, 'utf8');
+      expect(environ.split('\0'), replica.service).toContain(
+        `PASSERINE_NATS_CREDENTIALS=${credentials.fileOf(replica.service)}`,
+      );
+    }
+    await expect(connectNats({ servers: topology.urls[0], timeoutMs: 5_000 })).rejects.toThrow(
+      /authorization|auth/i,
+    );
+    const worker = JSON.parse(await readFile(credentials.fileOf('worker-default'), 'utf8'));
+    await expect(
+      connectNats({ servers: topology.urls[1], timeoutMs: 5_000, user: worker.user, pass: 'wrong' }),
+    ).rejects.toThrow(/authorization|auth/i);
   });
 
   it('runs a job on it, keeping every stream and bucket in 3 copies', async () => {

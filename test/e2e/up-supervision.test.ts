@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '@passerine/client';
 import { JetStreamEventLog } from '@passerine/eventlog';
 import { processAlive } from '@passerine/executors';
 import { connectNats } from '@passerine/natsconn';
@@ -88,6 +89,23 @@ describe('passerine up supervises its nats-server', () => {
     const run = await runCli(['jobs', 'submit', '--tasks', '2', '--', 'sh', '-c', 'echo again'], cwd);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/completed \(2 finished, 0 failed\)/);
+
+    // The endpoints file names the live server, so a namespace's new worker credential is issued
+    // by reloading that one, and it works.
+    const recorded = JSON.parse(readFileSync(join(cwd, '.passerine', 'endpoints.json'), 'utf8'));
+    expect(recorded.natsPid).toBe(second);
+    const issued = await runCli(['credentials', 'worker', 'after-restart', '--out', 'worker.json'], cwd);
+    expect(issued.stderr).toContain('worker credential of namespace after-restart written');
+    expect(issued.code).toBe(0);
+    const worker = await connect({ cwd, credentialsFile: join(cwd, 'worker.json'), role: 'worker' });
+    try {
+      await worker.workQueue('after-restart').setWorkSpec({ name: 'mine' });
+      const specs = await worker.workQueue('after-restart').listWorkSpecs();
+      expect(specs.map((s) => s.name)).toEqual(['mine']);
+    } finally {
+      await worker.close();
+    }
+    expect(serverPid(cwd)).toBe(second);
 
     // The bound is one restart: the next death ends `up`, saying why in one line.
     process.kill(second, 'SIGKILL');

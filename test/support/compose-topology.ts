@@ -12,6 +12,7 @@ import {
 } from '@passerine/natsconn';
 import { projectRoot, spawnCli } from './cli.ts';
 import { type ComposeService, readCompose } from './compose-file.ts';
+import { makeTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -19,14 +20,20 @@ import { waitFor } from './wait.ts';
  * cluster under the names the file gives them, and each Passerine service as `passerine serve`
  * processes with the file's environment — the URL list mapped from the nodes' DNS names to their
  * loopback ports, hosts bound beyond loopback brought back to it, published ports made free ones
- * (replicas share this machine).
+ * (replicas share this machine). By default the nodes have a NATS user per role and each process
+ * connects as its role's, as a cluster set up by the README does.
  */
 export interface TopologyOptions {
   /** Replicas of each service (the issue's loopback run: 2 of each). */
   replicas?: number;
   /**
-   * The environment a role's processes get for their NATS credentials: the place role users plug
-   * in. Without it every process connects as NATS's default user.
+   * Users per role on the nodes (`passerine credentials generate`'s files), each process given its
+   * role's credential; default on. Off: every process connects as NATS's default user.
+   */
+  roles?: boolean;
+  /**
+   * The environment a role's processes get for their NATS credentials; by default the generated
+   * credential of that role (given `roles`).
    */
   roleEnvironment?: (role: string) => Record<string, string>;
   /** More environment for every service process (log level, heartbeat, ...). */
@@ -47,6 +54,10 @@ export interface Replica {
 
 export interface Topology {
   urls: string[];
+  /** The role users, unless `roles: false`. */
+  credentials?: TopologyCredentials;
+  /** The environment of an admin process (the CLI) on this topology: its URLs and credential. */
+  adminEnvironment: Record<string, string>;
   nodes: NatsServerHandle[];
   replicas: Replica[];
   connect(name?: string): Promise<NatsConnection>;
@@ -101,6 +112,12 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
   const conf = await readFile(join(projectRoot, 'nats.conf'), 'utf8');
   const routePorts = await Promise.all(compose.natsNodes.map(() => freePort()));
   const clientPorts = await Promise.all(compose.natsNodes.map(() => freePort()));
+  const credentials =
+    options.roles === false
+      ? undefined
+      : await makeTopologyCredentials(join(root, 'credentials'), options.env?.PASSERINE_PREFIX);
+  const roleEnvironment = options.roleEnvironment ?? credentials?.environmentOf;
+  const admin = credentials && { user: credentials.admin.user, pass: credentials.admin.password };
   const startNode = async (i: number) => {
     const dir = join(root, compose.natsNodes[i].service);
     await mkdir(dir, { recursive: true });
@@ -111,11 +128,12 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
       serverName: compose.natsNodes[i].serverName,
       cluster: { name: clusterName(conf), port: routePorts[i], routes: routePorts.filter((_, j) => j !== i) },
       logFile: join(dir, 'nats-server.log'),
+      authorizationFile: credentials?.authorizationFile,
     });
   };
   const nodes = await Promise.all(compose.natsNodes.map((_, i) => startNode(i)));
   for (const node of nodes) {
-    const nc = await connectNats({ servers: node.url });
+    const nc = await connectNats({ servers: node.url, ...admin });
     await waitForJetStream(nc, 60_000);
     await nc.close();
   }
@@ -129,7 +147,8 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
   const spawnReplica = async (service: ComposeService, index: number): Promise<Replica> => {
     const env: Record<string, string> = { ...service.environment, ...options.env };
     if (env.PASSERINE_NATS_URL) env.PASSERINE_NATS_URL = mapUrls(env.PASSERINE_NATS_URL);
-    for (const role of service.serves) Object.assign(env, options.roleEnvironment?.(role));
+    // A process serving several roles would need their union; the file gives each service one.
+    for (const role of service.serves) Object.assign(env, roleEnvironment?.(role));
     const cwd = join(root, `${service.service}-${index}`);
     await mkdir(cwd, { recursive: true });
     const proc = spawnCli(['serve', ...service.serves, ...loopbackArgs(service)], cwd, env);
@@ -176,10 +195,16 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
   }
   return {
     urls: nodes.map((n) => n.url),
+    credentials,
+    // Restarted nodes keep their ports: these stay right.
+    adminEnvironment: {
+      PASSERINE_NATS_URL: nodes.map((n) => n.url).join(','),
+      ...credentials?.environmentOf('admin'),
+    },
     nodes,
     replicas,
     async connect(name) {
-      const nc = await connectNats({ servers: nodes.map((n) => n.url), name });
+      const nc = await connectNats({ servers: nodes.map((n) => n.url), name, ...admin });
       connections.push(nc);
       return nc;
     },

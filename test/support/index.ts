@@ -23,3 +23,4 @@ export {
   type Topology,
   type TopologyOptions,
 } from './compose-topology.ts';
+export { makeTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';

@@ -6,6 +6,7 @@ import { findSpec, findUnit } from '../lookup.ts';
 import type { AttemptState, NamespaceState, WorkSpecState } from '../state.ts';
 import { optionalBytes, optionalNumber, renewalMs, requireText } from '../validate.ts';
 import { decideOutputs } from './decide-units.ts';
+import { lostLeaseError } from './fencing.ts';
 import { retriesExhausted } from './retry-limit.ts';
 
 interface Held {
@@ -14,7 +15,11 @@ interface Held {
   ref: { id: string; spec: WorkSpecState['name']; key: ReturnType<typeof nameOfCanonical> };
 }
 
-/** The pending attempt; an ended one is no longer the machine's to move (pending is its only live state). */
+/**
+ * The pending attempt; an ended one is no longer the machine's to move (pending is its only live
+ * state). Named with its unit, an ended attempt whose unit was leased again since is refused as a
+ * lost lease, naming the current attempt.
+ */
 export function requireHeld(
   state: NamespaceState,
   attemptId: unknown,
@@ -25,6 +30,8 @@ export function requireHeld(
   if (!attempt) {
     const ended =
       hint?.spec != null && hint.key != null ? findEnded(state, hint.spec, hint.key, id) : undefined;
+    const current = ended?.unit.last;
+    if (ended && current && current !== ended) throw lostLeaseError(hint?.key as Name, ended, current);
     if (ended)
       throw new IllegalStateError(`attempt '${id}' is ${ended.status}, not pending`, {
         attempt_id: id,

@@ -16,12 +16,14 @@ import {
 } from '../validate.ts';
 import { failEvent, finishEvents, renewEvent, requireHeld, retryEvent } from './decide-attempts.ts';
 import { decideOutputs } from './decide-units.ts';
+import { refuseLostLease } from './fencing.ts';
 
 /**
  * Coordinate's update_work_unit, addressed by key. A unit somebody holds moves through its
  * attempt (renew / finish / fail / retry); a unit nobody holds is set directly (Coordinate lets
  * a late worker finish a unit whose lease already ran out). A lease without a status means
- * PENDING: renew, or start a new attempt for `workerId`.
+ * PENDING: renew, or start a new attempt for `workerId`. An update from a worker whose lease was
+ * lost to a later attempt is refused (fencing.ts).
  */
 export function decideUpdateWorkUnit(
   state: NamespaceState,
@@ -44,6 +46,8 @@ export function decideUpdateWorkUnit(
   const workerId =
     cmd.workerId === undefined || cmd.workerId === null ? undefined : requireText(cmd.workerId, 'worker_id');
   const traceback = cmd.traceback === undefined || cmd.traceback === null ? undefined : String(cmd.traceback);
+  const from = cmd.fromWorkerId == null ? workerId : requireText(cmd.fromWorkerId, 'worker_id');
+  if (from !== undefined) refuseLostLease(unit, from, key);
   const held = pendingAttemptOf(state, unit);
   if (held && workerId !== undefined && held.workerId !== workerId) {
     throw new IllegalStateError(`work unit ${describeName(key)} is owned by worker '${held.workerId}'`, {

@@ -176,8 +176,10 @@ export const unitMethods: MethodGroup = {
         status: status ?? null,
         data: data === undefined || data === null ? null : encodedOf(data),
         // The original reads worker_id only for a unit that is and stays PENDING; any worker may
-        // end a unit (a late one after its lease ran out, an operator).
+        // end a unit (a late one after its lease ran out, an operator). A worker that names itself
+        // is fenced: once its lease was lost to a later attempt, its update is refused.
         workerId: status === undefined || status === 3 ? workerId : null,
+        fromWorkerId: workerId,
       };
       return pairOrRefusal(false, async () => {
         await api.call('updateWorkUnit', request);

@@ -2,7 +2,7 @@
 '''get_work: one unit or many, which specs, leases, renewal and expiry, continuous specs.'''
 from __future__ import absolute_import
 
-from coordinate.constants import AVAILABLE, PAUSED, PENDING, RUNNABLE
+from coordinate.constants import AVAILABLE, FAILED, FINISHED, PAUSED, PENDING, RUNNABLE
 
 
 def s_get_work_options(h):
@@ -77,6 +77,45 @@ def s_leases(h):
     tm._rpc('get_work', ('w6', {'lease_time': 100000, 'work_spec_names': ['l']}))
     tm._rpc('get_work', ('w7', {'lease_time': 0.5, 'work_spec_names': ['l']}))
     tm.get_work_unit_status('l', ['long', 'tiny'])
+
+
+def s_lost_lease(h):
+    '''A worker whose lease ran out finishes late: naming itself (worker_id) once its unit was
+    leased again to another worker, before and after that worker finished; not naming itself, as
+    the original client does; and naming itself where nobody took the unit.'''
+    tm = h.tm
+    for name in ['fence', 'unnamed', 'alone']:
+        tm.set_work_spec({'name': name, 'min_gb': 0})
+        tm.add_work_units(name, [('u-' + name, {'n': 1})])
+    tm.get_work('w1', lease_time=1, work_spec_names=['fence'])
+    first_unnamed = tm.get_work('w3', lease_time=1, work_spec_names=['unnamed'])
+    tm.get_work('w5', lease_time=1, work_spec_names=['alone'])
+    h.pause(2.5)
+    second = tm.get_work('w2', lease_time=60, work_spec_names=['fence'])
+    second_unnamed = tm.get_work('w4', lease_time=60, work_spec_names=['unnamed'])
+    tm.get_work_unit_status('fence', ['u-fence'])
+    # The unit is w2's now; w1 comes back and says it finished (then that it failed).
+    tm._rpc('update_work_unit', ('fence', 'u-fence', {'status': FINISHED, 'worker_id': 'w1',
+                                                      'data': {'by': 'w1'}}))
+    tm._rpc('update_work_unit', ('fence', 'u-fence', {'status': FAILED, 'worker_id': 'w1'}))
+    tm.get_work_unit_status('fence', ['u-fence'])
+    tm.get_work_units('fence')
+    second.data['by'] = 'w2'
+    second.finish()
+    tm._rpc('update_work_unit', ('fence', 'u-fence', {'status': FINISHED, 'worker_id': 'w1',
+                                                      'data': {'by': 'w1 again'}}))
+    tm.get_work_units('fence')
+    # The original client names nobody when it finishes: its late finish ends w4's lease.
+    first_unnamed.finish()
+    tm.get_work_unit_status('unnamed', ['u-unnamed'])
+    second_unnamed.finish()
+    # Nobody took w5's unit after its lease ran out (the original expires leases when it is
+    # asked, Passerine on time: a read first): its late finish is the unit's end.
+    tm.get_work_unit_status('alone', ['u-alone'])
+    tm._rpc('update_work_unit', ('alone', 'u-alone', {'status': FINISHED, 'worker_id': 'w5'}))
+    tm.get_work_unit_status('alone', ['u-alone'])
+    for name in ['fence', 'unnamed', 'alone']:
+        tm.count_work_units(name)
 
 
 def s_continuous(h):
