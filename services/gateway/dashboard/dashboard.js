@@ -347,6 +347,8 @@ function connectFeed() {
     renderNodes(snapshot);
     renderFailures(snapshot);
     renderJobs(snapshot);
+    renderRunning(snapshot);
+    deadLetters.tick();
     renderBatch(snapshot);
     addPoint(snapshot);
   });

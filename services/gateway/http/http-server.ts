@@ -131,6 +131,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       join(dashboardDir, 'dashboard-common.js'),
       'text/javascript; charset=utf-8',
     ],
+    '/assets/dashboard-operations.js': [
+      join(dashboardDir, 'dashboard-operations.js'),
+      'text/javascript; charset=utf-8',
+    ],
     '/assets/dashboard.js': [join(dashboardDir, 'dashboard.js'), 'text/javascript; charset=utf-8'],
     '/assets/dashboard.css': [join(dashboardDir, 'dashboard.css'), 'text/css; charset=utf-8'],
     '/assets/uplot.js': [require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'],
