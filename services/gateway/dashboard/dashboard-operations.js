@@ -1,5 +1,5 @@
 // The dashboard's operations panels: the jobs running now (pushed with each snapshot) and the dead
-// letters (asked of the API when the page opens, every few snapshots, and after each redrive), each
+// letters (asked of the API when the page opens, when failures change, and after each redrive), each
 // with the button that acts on it. A classic script loaded after dashboard-common.js, whose helpers
 // it uses, and before dashboard.js, which calls renderRunning and deadLetters.tick.
 
@@ -62,9 +62,12 @@ function redrivePath(letter) {
 }
 
 const deadLetters = {
-  /** Snapshots between two reloads of the list (about ten seconds at one a second). */
-  every: 10,
-  seen: 0,
+  /**
+   * What the last snapshot said of failures: the failed units of the specs shown and the ended
+   * jobs with failed tasks. Listing job dead letters reads the job log, so the list is asked for
+   * again only when this changes (and on refresh and after a redrive), not with every snapshot.
+   */
+  seen: null,
   async load() {
     try {
       const [jobs, units] = await Promise.all([
@@ -102,8 +105,13 @@ const deadLetters = {
       el('td', {}, redrive),
     );
   },
-  tick() {
-    if (this.seen++ % this.every === 0) void this.load();
+  tick(snapshot) {
+    const failedUnits = snapshot.specs.reduce((sum, spec) => sum + spec.counts.failed, 0);
+    const failedJobs = snapshot.jobs.filter((job) => job.failed > 0).map((job) => job.jobId);
+    const now = `${failedUnits} ${failedJobs.join(' ')}`;
+    if (now === this.seen) return;
+    this.seen = now;
+    void this.load();
   },
 };
 $('#deadletters-refresh').addEventListener('click', () => void deadLetters.load());

@@ -350,7 +350,7 @@ function connectFeed() {
     renderFailures(snapshot);
     renderJobs(snapshot);
     renderRunning(snapshot);
-    deadLetters.tick();
+    deadLetters.tick(snapshot);
     renderBatch(snapshot);
     addPoint(snapshot);
   });

@@ -1,4 +1,5 @@
 import type { WorkQueueClient } from '@passerine/client';
+import { NotFoundError } from '@passerine/core';
 import { type DeadLetter, jobDeadLetters, resolveSpec, unitDeadLetters } from '@passerine/deadletters';
 import type { NatsConnection } from '@passerine/natsconn';
 import type { Names } from '@passerine/subjects';
@@ -7,7 +8,6 @@ import { z } from 'zod';
 import { hexKey, keyFormat, keyFromPath, namespaceParam } from './path-names.ts';
 import { type RouteDef, route } from './routes.ts';
 import { jsonName, nameFromJson } from './wire-json.ts';
-import { NotFoundError } from '@passerine/core';
 
 /** Most dead letters one answer lists; `more` says whether others follow. */
 export const MAX_DEAD_LETTERS_LISTED = 100;
