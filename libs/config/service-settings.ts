@@ -99,7 +99,7 @@ export const gatewaySettings = group(['`up`', '`serve gateway`'], {
     flag: '--edge-tokens <file>',
     kind: command(),
     defaultText: 'none: gRPC and HTTP ask for no token',
-    does: 'a file of bearer tokens gRPC and HTTP require, one a line: `<token> <role> [namespace]` (roles worker, admin)',
+    does: 'a file of bearer tokens gRPC and HTTP require, one a line: `<token> <role> [namespace]` (roles viewer, operator, worker, admin; see the README)',
   }),
   edgeCert: setting({
     env: 'PASSERINE_EDGE_CERT',

@@ -29,3 +29,14 @@ export {
   submitJob,
 } from './scheduler-client.ts';
 export { type Cordon, cordon, openCordonBucket, readCordon, uncordon } from './cordons.ts';
+export {
+  listRunningJobs,
+  MAX_RUNNING_JOBS_LISTED,
+  type RunningJob,
+  type RunningJobsCursor,
+  type RunningJobsPage,
+  type RunningJobsReply,
+  type RunningJobsRequest,
+  runningJobsPage,
+  validRunningJobsRequest,
+} from './running-jobs.ts';

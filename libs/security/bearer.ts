@@ -2,11 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '@passerine/core';
 import type { Role } from './roles.ts';
 
+/**
+ * Whom an edge token stands for: a NATS role (a namespace's worker, an admin) or one the edges
+ * alone know — a viewer reads, an operator also acts (pauses, retries, cancels, redrives).
+ */
+export type EdgeRole = Extract<Role, 'worker' | 'admin'> | 'viewer' | 'operator';
+export const EDGE_ROLES: readonly EdgeRole[] = ['viewer', 'operator', 'worker', 'admin'];
+
 /** A bearer token an edge accepts, and whom it stands for. */
 export interface EdgeToken {
   token: string;
-  role: Role;
-  /** A worker's token is good for this namespace only. */
+  role: EdgeRole;
+  /** A token with a namespace is good for that namespace only. */
   namespace?: string;
 }
 
@@ -16,8 +23,10 @@ export type TokenCheck =
 
 /** What a call needs: one of these roles, and (for namespaced calls) that namespace. */
 export interface TokenNeed {
-  roles: readonly Role[];
+  roles: readonly EdgeRole[];
   namespace?: string;
+  /** The call is about no one namespace (jobs, nodes): a token bound to a namespace may not make it. */
+  clusterWide?: boolean;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -53,6 +62,13 @@ export function checkBearer(
       message: `a ${found.role} token may not make this call (needs ${need.roles.join(' or ')})`,
     };
   }
+  if (found.namespace !== undefined && need.clusterWide) {
+    return {
+      ok: false,
+      status: 403,
+      message: `the token is for namespace ${JSON.stringify(found.namespace)} only, and this call is about no one namespace`,
+    };
+  }
   if (found.namespace !== undefined && need.namespace !== undefined && found.namespace !== need.namespace) {
     return {
       ok: false,
@@ -67,20 +83,20 @@ export function checkBearer(
  * Reads the tokens file an edge is given: one token a line, `<token> <role> [namespace]`, `#`
  * comments. A line that does not parse stops start-up with its number.
  */
-export function parseTokenFile(text: string, roles: readonly Role[]): EdgeToken[] {
+export function parseTokenFile(text: string, roles: readonly EdgeRole[]): EdgeToken[] {
   const tokens: EdgeToken[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
     const [token, role, namespace, extra] = line.split(/\s+/);
-    if (!token || !role || extra !== undefined || !roles.includes(role as Role)) {
+    if (!token || !role || extra !== undefined || !roles.includes(role as EdgeRole)) {
       throw new ValidationError(
         `tokens file line ${index + 1}: expected "<token> <role> [namespace]" with a role of ${roles.join(', ')}`,
       );
     }
     if (token.length < 16)
       throw new ValidationError(`tokens file line ${index + 1}: a token has at least 16 characters`);
-    tokens.push({ token, role: role as Role, ...(namespace !== undefined && { namespace }) });
+    tokens.push({ token, role: role as EdgeRole, ...(namespace !== undefined && { namespace }) });
   });
   return tokens;
 }

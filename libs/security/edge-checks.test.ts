@@ -3,6 +3,8 @@ import {
   allowedNetworks,
   checkBearer,
   createHttpTokenCheck,
+  EDGE_ROLES,
+  httpNeed,
   isLoopbackHost,
   parseTokenFile,
 } from './index.ts';
@@ -71,6 +73,41 @@ describe('bearer tokens', () => {
         { roles: ['worker'], namespace: 'alpha' },
       ).ok,
     ).toBe(true);
+  });
+});
+
+describe("the HTTP edge's role table", () => {
+  const edge = parseTokenFile(
+    [
+      'viewer-0123456789abcdef viewer',
+      'operator-0123456789abcdef operator',
+      'op-alpha-0123456789abcdef operator alpha',
+      'w-alpha-0123456789abcdef worker alpha',
+      'admin-0123456789abcdef admin',
+    ].join('\n'),
+    EDGE_ROLES,
+  );
+  const verdict = (token: string, ...need: Parameters<typeof httpNeed>) => {
+    const check = checkBearer(`Bearer ${token}-0123456789abcdef`, edge, httpNeed(...need));
+    return check.ok ? 200 : check.status;
+  };
+
+  it('lets every role read and only operators and admins act', () => {
+    expect(['viewer', 'operator', 'w-alpha', 'admin'].map((t) => verdict(t, 'read', 'alpha'))).toEqual([
+      200, 200, 200, 200,
+    ]);
+    expect(['viewer', 'operator', 'w-alpha', 'admin'].map((t) => verdict(t, 'act', 'alpha'))).toEqual([
+      403, 200, 403, 200,
+    ]);
+  });
+
+  it('keeps a namespace-bound token to its namespace, and off what is about no one namespace', () => {
+    expect(verdict('op-alpha', 'act', 'alpha')).toBe(200);
+    expect(verdict('op-alpha', 'act', 'beta')).toBe(403);
+    expect(verdict('op-alpha', 'read', undefined)).toBe(403);
+    expect(verdict('w-alpha', 'read', undefined)).toBe(403);
+    expect(verdict('operator', 'act', undefined)).toBe(200);
+    expect(verdict('viewer', 'read', undefined)).toBe(200);
   });
 });
 

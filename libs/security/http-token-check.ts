@@ -1,5 +1,12 @@
 import type { Logger } from '@passerine/core';
-import { checkBearer, type EdgeToken, type TokenCheck, type TokenNeed } from './bearer.ts';
+import {
+  checkBearer,
+  EDGE_ROLES,
+  type EdgeRole,
+  type EdgeToken,
+  type TokenCheck,
+  type TokenNeed,
+} from './bearer.ts';
 
 /** The part of an HTTP request a token check reads (a Node, fastify or undici request all have it). */
 export interface HttpRequestLike {
@@ -31,4 +38,23 @@ export function createHttpTokenCheck(tokens: readonly EdgeToken[], logger?: Logg
       ? { ...check, headers: { 'www-authenticate': 'Bearer realm="passerine"' } }
       : check;
   };
+}
+
+/** What an HTTP request does, as far as its token is concerned. */
+export type HttpAccess = 'read' | 'act';
+
+/**
+ * The HTTP edge's role table: reading (a GET) is open to a token of any role; acting (pausing,
+ * retrying, deleting, cancelling, redriving) needs an operator's or an admin's. A token bound to a
+ * namespace reaches that namespace's routes only.
+ */
+export const HTTP_ROLES: Record<HttpAccess, readonly EdgeRole[]> = {
+  read: EDGE_ROLES,
+  act: ['operator', 'admin'],
+};
+
+/** What a request needs of its token: by what it does, and the namespace it is about (if any). */
+export function httpNeed(access: HttpAccess, namespace: string | undefined): TokenNeed {
+  const roles = HTTP_ROLES[access];
+  return namespace === undefined ? { roles, clusterWide: true } : { roles, namespace };
 }

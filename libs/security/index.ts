@@ -28,6 +28,8 @@ export {
 export {
   bearerOf,
   checkBearer,
+  EDGE_ROLES,
+  type EdgeRole,
   type EdgeToken,
   parseTokenFile,
   type TokenCheck,
@@ -35,7 +37,14 @@ export {
 } from './bearer.ts';
 export { type AllowedNetworks, allowedNetworks, isLoopbackHost } from './networks.ts';
 export { type CredentialQuery, locateNatsCredential, natsAuthOptions, readOneCredential } from './locate.ts';
-export { createHttpTokenCheck, type HttpRequestLike, type HttpTokenCheck } from './http-token-check.ts';
+export {
+  createHttpTokenCheck,
+  type HttpAccess,
+  type HttpRequestLike,
+  HTTP_ROLES,
+  type HttpTokenCheck,
+  httpNeed,
+} from './http-token-check.ts';
 export {
   type EdgeTlsFiles,
   edgeTlsFrom,

@@ -29,6 +29,8 @@ export const FRONTEND_OPERATIONS = [
   'offers',
   /** Cancel one job this frontend owns (forwarded by whichever frontend was asked). */
   'cancel',
+  /** A page of the jobs this frontend schedules, newest first (the gateway merges every frontend's). */
+  'running',
 ] as const;
 export type FrontendOperation = (typeof FRONTEND_OPERATIONS)[number];
 

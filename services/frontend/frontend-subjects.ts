@@ -6,8 +6,10 @@ import {
   type GetTaskRequest,
   type MessageCounter,
   type ReportBatch,
+  runningJobsPage,
   type TaskEndedReport,
   validReports,
+  validRunningJobsRequest,
 } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { ReportAcks } from './report-acks.ts';
@@ -68,6 +70,9 @@ export class FrontendSubjects {
       }),
       serveRpc(nc, names.frontend(frontendId, 'cancel'), (req: { jobId: string; reason?: string }) =>
         scheduler.cancel(req.jobId, req.reason),
+      ),
+      serveRpc(nc, names.frontend(frontendId, 'running'), (req: unknown) =>
+        runningJobsPage(scheduler.ownedJobs(), frontendId, validRunningJobsRequest(req)),
       ),
       nc.subscribe(names.frontend(frontendId, 'offers'), {
         callback: (_err, msg) => {

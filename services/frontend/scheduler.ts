@@ -108,6 +108,11 @@ export class Scheduler {
     return this.handling.state.jobs.get(jobId);
   }
 
+  /** Every job this frontend schedules, its own and adopted ones. */
+  ownedJobs(): Iterable<OwnedJob> {
+    return this.handling.state.jobs.values();
+  }
+
   /** Resolves once the job is durable (a job without tasks: once it completed). */
   async submit(input: unknown): Promise<SubmitReply> {
     try {

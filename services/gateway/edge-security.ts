@@ -3,15 +3,13 @@ import { ValidationError } from '@passerine/core';
 import {
   type AllowedNetworks,
   allowedNetworks,
+  EDGE_ROLES,
   type EdgeToken,
   edgeTlsFrom,
   isLoopbackHost,
   parseTokenFile,
   readEdgeTls,
 } from '@passerine/security';
-
-/** Roles an edge token may have: a namespace's worker, or an admin. */
-export const EDGE_TOKEN_ROLES = ['worker', 'admin'] as const;
 
 export interface EdgeSecurity {
   allowedNetworks?: AllowedNetworks;
@@ -55,7 +53,7 @@ export function edgeSecurity(
     } catch (err) {
       throw new ValidationError(`cannot read --edge-tokens ${options.edgeTokens}: ${(err as Error).message}`);
     }
-    tokens = parseTokenFile(text, EDGE_TOKEN_ROLES);
+    tokens = parseTokenFile(text, EDGE_ROLES);
     if (tokens.length === 0) throw new ValidationError(`--edge-tokens ${options.edgeTokens} holds no token`);
   }
   const tlsFiles = edgeTlsFrom(options);

@@ -7,7 +7,7 @@ import { EdgeProcesses } from './edge/edge-processes.ts';
 import { edgeSecurity } from './edge-security.ts';
 import { connectionFigures, observedHandler } from './observed-edge.ts';
 import { createGrpcServer, type GrpcServer } from './grpc/index.ts';
-import { createHttpServer, type HttpServer, type HttpServerOptions } from './http/index.ts';
+import { createHttpServer, type HttpServer, type HttpServerOptions, httpAuthorizer } from './http/index.ts';
 
 export interface GatewayOptions {
   /** Defaults to 127.0.0.1: Coordinate has no authentication, so exposure must be a choice. */
@@ -139,8 +139,11 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
           const { contentType, text } = await renderInstanceMetrics(ctx.nc, ctx.names);
           return { contentType, body: text };
         };
+        // With edge tokens, HTTP asks for them as gRPC does; on the loopback default neither asks.
+        const authorize = edge.tokens && httpAuthorizer(edge.tokens, logger);
         http = createHttpServer({
           renderMetrics,
+          ...(authorize && { authorize }),
           ...options.http,
           nc: ctx.nc,
           names: ctx.names,

@@ -7,7 +7,8 @@ import { CborMap, encodeValue } from '@passerine/cbor';
 import { WorkQueueClient } from '@passerine/client';
 import { connectNats, freePort, type NatsConnection } from '@passerine/natsconn';
 import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
-import { createNames } from '@passerine/subjects';
+import { encodePayload, submitJob } from '@passerine/scheduling-protocol';
+import { createNames, type Names } from '@passerine/subjects';
 import { spawnCli, waitFor } from '@passerine/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ describe('the dashboard in headless Chromium, on a running instance with work in
   let browser: Browser;
   let page: Page;
   let nc: NatsConnection;
+  let names: Names;
   let working = true;
   let worker: Promise<void>;
   const base = () => `http://127.0.0.1:${httpPort}`;
@@ -75,7 +77,8 @@ describe('the dashboard in headless Chromium, on a running instance with work in
     const endpoints = JSON.parse(readFileSync(join(cwd, '.passerine', 'endpoints.json'), 'utf8'));
     const admin = locateNatsCredential({ dataDir: join(cwd, '.passerine') });
     nc = await connectNats({ servers: endpoints.nats, ...natsAuthOptions(admin) });
-    const client = new WorkQueueClient(nc, createNames(endpoints.prefix));
+    names = createNames(endpoints.prefix);
+    const client = new WorkQueueClient(nc, names);
     await client.call('setWorkSpec', { spec: cbor({ name: 'crawl' }) });
     await client.call('setWorkSpec', { spec: cbor({ name: 'index' }) });
     await client.call('addWorkUnits', {
@@ -159,6 +162,45 @@ describe('the dashboard in headless Chromium, on a running instance with work in
       message: 'index paused through the API',
     });
     await page.locator('tr[data-spec="index"] button[data-action="resume"]').waitFor({ timeout: 20_000 });
+  });
+
+  it('lists a running job and cancels it, and redrives a dead letter: the API shows it gone, the unit back', async () => {
+    working = false;
+    await worker;
+    // biome-ignore lint/suspicious/noExplicitAny: answers are read as the API gives them
+    const get = async (path: string): Promise<any> => (await fetch(`${base()}${path}`)).json();
+    await submitJob(nc, names, {
+      id: 'long-run',
+      tasks: [{ id: 't0', payload: encodePayload({ kind: 'sleep', ms: 120_000 }) }],
+    });
+    const running = page.locator('#running tr[data-job="long-run"]');
+    await running.waitFor({ timeout: 20_000 });
+    expect(await running.locator('[data-field="tasks"]').textContent()).toBe('1');
+
+    const letters = async () =>
+      ((await get('/api/v1/namespaces/default/deadletters/units')).deadLetters as Array<{ id: string }>).map(
+        (l) => l.id,
+      );
+    const [dead] = await letters();
+    expect(dead).toMatch(/^crawl\/page-/);
+    await page.locator('#deadletters-refresh').click();
+    const row = page.locator(`#deadletters tr[data-letter="unit:${dead}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.locator('button[data-action="redrive"]').click();
+    await waitFor(async () => !(await letters()).includes(dead), {
+      timeoutMs: 20_000,
+      message: `${dead} gone from the dead letters`,
+    });
+    const key = dead.slice('crawl/'.length);
+    expect((await get(`/api/v1/namespaces/default/specs/crawl/units/${key}`)).status).toBe('available');
+    await row.waitFor({ state: 'detached', timeout: 20_000 });
+
+    await running.locator('button[data-action="cancel"]').click();
+    await waitFor(async () => (await get('/api/v1/jobs/long-run')).status === 'cancelled', {
+      timeoutMs: 20_000,
+      message: 'long-run cancelled through the API',
+    });
+    await running.waitFor({ state: 'detached', timeout: 20_000 });
   });
 
   it('reconnects by itself when passerine up and its nats-server restart', async () => {

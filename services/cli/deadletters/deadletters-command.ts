@@ -1,11 +1,14 @@
 import { WorkQueueClient } from '@passerine/client';
 import { ValidationError } from '@passerine/core';
+import {
+  type DeadLetterFilter,
+  type DeadLetterSource,
+  jobDeadLetters,
+  unitDeadLetters,
+} from '@passerine/deadletters';
 import type { Command } from 'commander';
 import { connectFromOptions, withNatsOptions } from '../nats-options.ts';
 import { renderTable } from '../workqueue/table.ts';
-import { jobDeadLetters } from './job-source.ts';
-import type { DeadLetterFilter, DeadLetterSource } from './source.ts';
-import { unitDeadLetters } from './unit-source.ts';
 
 interface DeadLetterOptions extends DeadLetterFilter {
   natsUrl?: string;

@@ -54,13 +54,43 @@ function say(text) {
   say.timer = setTimeout(() => box.classList.remove('shown'), 4000);
 }
 
+/**
+ * The bearer token the page sends when the gateway asks for one (--edge-tokens): typed in once,
+ * kept for this tab only. The live feed, an EventSource, cannot send a header and carries it in
+ * its query instead.
+ */
+const access = {
+  key: 'passerine-token',
+  get token() {
+    return sessionStorage.getItem(this.key);
+  },
+  headers() {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  },
+  feedUrl() {
+    return this.token ? `/api/v1/live?access_token=${encodeURIComponent(this.token)}` : '/api/v1/live';
+  },
+  /** Shows the token form; `then` runs once a token is given. */
+  ask(then) {
+    const form = $('#token-form');
+    form.hidden = false;
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(this.key, $('#token').value.trim());
+      form.hidden = true;
+      then?.();
+    };
+  },
+};
+
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...access.headers(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = await res.json().catch(() => ({}));
+  if (res.status === 401) access.ask();
   if (!res.ok) throw new Error(answer.error?.message ?? `HTTP ${res.status}`);
   return answer;
 }

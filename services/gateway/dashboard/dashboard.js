@@ -332,7 +332,9 @@ async function openJobLog(jobId) {
 // The live feed. EventSource reconnects by itself while the gateway is away; when it gives up
 // (an answer that is not a stream), a new one is opened a little later.
 function connectFeed() {
-  const feed = new EventSource('/api/v1/live');
+  connectFeed.current?.close(); // one feed a page, also when a new token reconnects it
+  const feed = new EventSource(access.feedUrl());
+  connectFeed.current = feed;
   const state = $('#connection');
   feed.addEventListener('open', () => {
     state.dataset.state = 'live';
@@ -347,6 +349,8 @@ function connectFeed() {
     renderNodes(snapshot);
     renderFailures(snapshot);
     renderJobs(snapshot);
+    renderRunning(snapshot);
+    deadLetters.tick(snapshot);
     renderBatch(snapshot);
     addPoint(snapshot);
   });
@@ -356,7 +360,11 @@ function connectFeed() {
   feed.addEventListener('error', () => {
     state.dataset.state = 'reconnecting';
     state.textContent = 'reconnecting…';
-    if (feed.readyState === EventSource.CLOSED) setTimeout(connectFeed, 2000);
+    if (feed.readyState !== EventSource.CLOSED) return;
+    // Refused rather than away: ask for a token (again) and connect once it is given.
+    fetch(`${nsPath()}/specs`, { headers: access.headers() })
+      .then((res) => (res.status === 401 ? access.ask(connectFeed) : setTimeout(connectFeed, 2000)))
+      .catch(() => setTimeout(connectFeed, 2000));
   });
 }
 connectFeed();

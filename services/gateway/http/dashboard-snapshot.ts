@@ -4,10 +4,10 @@ import type { WorkQueueClient } from '@passerine/client';
 import { decode } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
 import type { JobResult } from '@passerine/scheduling';
-import { openMembershipBucket } from '@passerine/scheduling-protocol';
+import { listRunningJobs, openMembershipBucket } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import type { Name, SpecSummary } from '@passerine/workqueue-api';
-import { readNodes } from './scheduling-routes.ts';
+import { lazyBucket, readNodes } from './scheduling-routes.ts';
 import { specView } from './workqueue-routes.ts';
 import { nameToJson } from './wire-json.ts';
 
@@ -16,6 +16,7 @@ export const SNAPSHOT_ROWS = 100;
 const FAILURES_SHOWN = 10;
 const JOBS_REMEMBERED = 50;
 const BATCH_RUNS_SHOWN = 20;
+const RUNNING_JOBS_SHOWN = 20;
 
 interface StatusView {
   status: number;
@@ -25,10 +26,9 @@ interface StatusView {
 
 /**
  * What the dashboard shows, built once per tick for every open page: the specs with their counts,
- * the node monitors, recent failures with tracebacks, the jobs that ended lately, the newest batch
- * runs, and the
- * instance's throughput (units finished per second, from the counts' change) and the store's round
- * trip time, which the page charts over the last minutes.
+ * the node monitors, recent failures with tracebacks, the jobs running now and those that ended
+ * lately, the newest batch runs, and the instance's throughput (units finished per second, from the
+ * counts' change) and the store's round trip time, which the page charts over the last minutes.
  */
 export function createSnapshotSource(nc: NatsConnection, names: Names, client: WorkQueueClient) {
   const jobs: JobResult[] = [];
@@ -45,6 +45,7 @@ export function createSnapshotSource(nc: NatsConnection, names: Names, client: W
     },
   });
   let bucket: KV | undefined;
+  const frontendBucket = lazyBucket(nc, names.frontendBucket);
   let previous: { at: number; finished: number } | undefined;
 
   async function failures(specs: SpecSummary[]) {
@@ -94,6 +95,10 @@ export function createSnapshotSource(nc: NatsConnection, names: Names, client: W
         nodes: (await readNodes(bucket)).slice(0, SNAPSHOT_ROWS),
         failures: await failures(specs),
         jobs,
+        // The newest running jobs, asked of every frontend; null when none can be asked.
+        running: await frontendBucket()
+          .then((frontends) => listRunningJobs(nc, names, frontends, { limit: RUNNING_JOBS_SHOWN }, 1_000))
+          .catch(() => null),
         // Batch runs when a dispatcher answers; an instance without one shows none.
         batch: await listRuns(nc, names, { limit: BATCH_RUNS_SHOWN }).catch(() => null),
         rates: { finishedPerSecond: rate, storeRoundTripMs },

@@ -58,6 +58,7 @@ export function replyWithError(err: unknown, _request: FastifyRequest, reply: Fa
     return;
   }
   if (err instanceof PasserineError) {
+    if (err.code === 'unauthenticated') void reply.header('www-authenticate', 'Bearer realm="passerine"');
     void reply.code(statusOf[err.code]).send({ error: { code: err.code, message: err.message } });
     return;
   }

@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import { batchRoutes } from './batch-routes.ts';
 import { createSnapshotSource } from './dashboard-snapshot.ts';
+import { deadLetterRoutes } from './deadletter-routes.ts';
 import { replyWithError } from './http-errors.ts';
 import { createLiveFeed, type LiveFeed } from './live-feed.ts';
 import { openApiDocument, registerRoutes } from './routes.ts';
@@ -79,7 +80,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   });
   if (options.authorize) app.addHook('onRequest', async (request) => options.authorize!(request));
 
-  const routes = [...workQueueRoutes(clientFor), ...schedulingRoutes(nc, names), ...batchRoutes(nc, names)];
+  const routes = [
+    ...workQueueRoutes(clientFor),
+    ...schedulingRoutes(nc, names),
+    ...batchRoutes(nc, names),
+    ...deadLetterRoutes(nc, names, clientFor),
+  ];
   registerRoutes(app, routes);
   const openApi = openApiDocument(routes, '1');
   app.get('/openapi.json', async () => openApi);
@@ -123,6 +129,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     '/': [join(dashboardDir, 'index.html'), 'text/html; charset=utf-8'],
     '/assets/dashboard-common.js': [
       join(dashboardDir, 'dashboard-common.js'),
+      'text/javascript; charset=utf-8',
+    ],
+    '/assets/dashboard-operations.js': [
+      join(dashboardDir, 'dashboard-operations.js'),
       'text/javascript; charset=utf-8',
     ],
     '/assets/dashboard.js': [join(dashboardDir, 'dashboard.js'), 'text/javascript; charset=utf-8'],

@@ -1,2 +1,3 @@
 export { createHttpServer, type HttpServer, type HttpServerOptions } from './http-server.ts';
 export { MAX_PAGE_ROWS } from './workqueue-routes.ts';
+export { httpAuthorizer } from './route-access.ts';

@@ -1,6 +1,4 @@
-import type { WorkQueueClient } from '@passerine/client';
-import { NotFoundError } from '@passerine/core';
-import type { Name, SpecSummary } from '@passerine/workqueue-api';
+import type { Name } from '@passerine/workqueue-api';
 import { z } from 'zod';
 
 export const namespaceParam = z
@@ -22,17 +20,5 @@ export function keyFromPath(text: string, format: 'text' | 'bytes' | 'hex'): Nam
 export const hexKey = (ctx: { keyFormat: string; key: string }) =>
   ctx.keyFormat !== 'hex' || /^([0-9a-fA-F]{2})*$/.test(ctx.key);
 
-/**
- * The spec a name in a path means, as the CLI resolves it: the text-named spec, else one whose
- * name is those UTF-8 bytes (Python 2 clients name specs with byte strings). Unknown: 404.
- */
-export async function resolveSpec(client: WorkQueueClient, text: string): Promise<SpecSummary> {
-  const specs = await client.call<'summary', SpecSummary[]>('summary', {});
-  const asBytes = Buffer.from(text, 'utf8');
-  const found =
-    specs.find((s) => s.name === text) ??
-    specs.find((s) => s.name instanceof Uint8Array && asBytes.equals(s.name));
-  if (!found)
-    throw new NotFoundError(`no work spec ${JSON.stringify(text)} in namespace ${client.namespace}`);
-  return found;
-}
+/** The spec a name in a path means (text, else those UTF-8 bytes); unknown: 404. */
+export { resolveSpec } from '@passerine/deadletters';

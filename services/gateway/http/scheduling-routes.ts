@@ -3,7 +3,15 @@ import type { KV } from '@nats-io/kv';
 import { decode, IllegalStateError } from '@passerine/core';
 import type { NatsConnection } from '@passerine/natsconn';
 import { isTerminal } from '@passerine/scheduling';
-import { cancelJob, jobStatus, type NodeAdvert, openMembershipBucket } from '@passerine/scheduling-protocol';
+import {
+  cancelJob,
+  jobStatus,
+  listRunningJobs,
+  MAX_RUNNING_JOBS_LISTED,
+  type NodeAdvert,
+  openMembershipBucket,
+  type RunningJobsCursor,
+} from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { z } from 'zod';
 import { type RouteDef, route } from './routes.ts';
@@ -57,16 +65,47 @@ async function readJobLogs(nc: NatsConnection, names: Names, id: string) {
   return { lines, truncated: pending > lines.length };
 }
 
-export function schedulingRoutes(nc: NatsConnection, names: Names): RouteDef[] {
+/** A bucket opened on first use, and again after a failed open. */
+export function lazyBucket(nc: NatsConnection, name: string): () => Promise<KV> {
   let bucket: Promise<KV> | undefined;
-  const nodeBucket = () => {
-    bucket ??= openMembershipBucket(nc, names.nodeBucket).catch((err) => {
+  return () => {
+    bucket ??= openMembershipBucket(nc, name).catch((err) => {
       bucket = undefined;
       throw err;
     });
     return bucket;
   };
+}
+
+/** A page cursor in a query, `<since>:<jobId>`, as `next` gives it. */
+const cursorText = z
+  .string()
+  .regex(/^\d+:.+$/, 'must be <since>:<jobId>, as the `next` of the page before')
+  .transform((text): RunningJobsCursor => {
+    const at = text.indexOf(':');
+    return { since: Number(text.slice(0, at)), jobId: text.slice(at + 1) };
+  });
+
+export function schedulingRoutes(nc: NatsConnection, names: Names): RouteDef[] {
+  const nodeBucket = lazyBucket(nc, names.nodeBucket);
+  const frontendBucket = lazyBucket(nc, names.frontendBucket);
   return [
+    route({
+      method: 'GET',
+      path: '/api/v1/jobs',
+      summary: `the jobs running now, newest first (at most ${MAX_RUNNING_JOBS_LISTED}); \`next\` is where the following page starts`,
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(MAX_RUNNING_JOBS_LISTED).default(MAX_RUNNING_JOBS_LISTED),
+        before: cursorText.optional(),
+      }),
+      async handle({ query }) {
+        const page = await listRunningJobs(nc, names, await frontendBucket(), {
+          limit: query.limit,
+          ...(query.before && { before: query.before }),
+        });
+        return { ...page, next: page.next && `${page.next.since}:${page.next.jobId}` };
+      },
+    }),
     route({
       method: 'GET',
       path: '/api/v1/jobs/:id',

@@ -10,20 +10,22 @@ export interface DeadLetter {
   scope: string;
   attempts?: number;
   lastError: string;
-  /** The whole record, for --json. */
+  /** The whole record in lossless JSON (a unit's spec and key as text or {"$bytes": …}). */
   detail: JsonValue;
 }
 
-/** Which dead letters a command is about: --job ID, --spec NAME, or all. */
+/** Which dead letters a call is about: one job, one work spec's units, or all; at most `limit`. */
 export interface DeadLetterFilter {
   job?: string;
   spec?: string;
+  /** Most letters listed; absent: all of them. */
+  limit?: number;
 }
 
 /**
  * A place dead letters come from. Each source lists its own and redrives them the way its kind
  * retries (a scheduler job by a new job of its failed tasks, a work unit by Coordinate's retry), so
- * another kind of work is one more source. A source a filter does not concern (--spec for jobs)
+ * another kind of work is one more source. A source a filter does not concern (a spec for jobs)
  * lists nothing.
  */
 export interface DeadLetterSource {
