@@ -117,6 +117,8 @@ export interface FrontendAdvert {
 export interface SubmitReply {
   jobId: string;
   status: 'accepted' | 'completed';
-  /** Set when the job had no tasks: it completed at once. */
+  /** Set when the job had no tasks: it completed at once (or, for a repeat, when it has ended). */
   result?: JobResult;
+  /** Set when this was a repeat of an earlier submit under the same idempotency key: `jobId` is its job. */
+  repeated?: boolean;
 }

@@ -21,6 +21,7 @@ export * from './packing-choice.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
 export * from './job-result.ts';
+export { digestOfJob, type FirstSubmit, repeatOf } from './job-idempotency.ts';
 export type { KeyHoldRef, LaunchSpec } from './launch-spec.ts';
 // A frontend's scheduler: the jobs it owns, decided a step at a time and changed only by its evolve.
 export type * from './scheduler/inputs.ts';

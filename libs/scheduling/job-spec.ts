@@ -67,6 +67,8 @@ export interface JobSpec {
   reply?: ReplyTo;
   /** The key budget its tasks draw on (a tenant, an external API). */
   limit?: KeyLimit;
+  /** The submit's idempotency key: a repeat within the key's window returns this job. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -91,6 +93,8 @@ export interface JobInput {
   packing?: { heuristic?: string; weights?: Partial<Record<keyof Resources, number>> };
   reply?: ReplyTo;
   limit?: KeyLimit;
+  /** A repeat of this submit (same content, same user) within the key's window returns the first job. */
+  idempotencyKey?: string;
 }
 
 export const JOB_DEFAULTS = {

@@ -14,6 +14,7 @@ import {
   Handling,
   initialSchedulerState,
   type JobResult,
+  type JobSpec,
   type JobState,
   jobResult,
   nodeLost,
@@ -116,11 +117,16 @@ export class Scheduler {
   }
 
   /** Resolves once the job is durable (a job without tasks: once it completed). */
-  async submit(input: unknown): Promise<SubmitReply> {
+  submit(input: unknown): Promise<SubmitReply> {
+    return this.submitJob(() => parseJob(input));
+  }
+
+  /** As submit, for a job already checked (`job` is called inside, so a refusal is counted). */
+  async submitJob(job: () => JobSpec): Promise<SubmitReply> {
     try {
-      if (!tracingEnabled()) return await this.admit(input);
+      if (!tracingEnabled()) return await this.admit(job());
       return await inSpan('job submit', { 'passerine.frontend': this.deps.frontendId }, () =>
-        this.admit(input),
+        this.admit(job()),
       );
     } catch (err) {
       const code = err instanceof PasserineError ? err.code : 'internal';
@@ -129,8 +135,7 @@ export class Scheduler {
     }
   }
 
-  private async admit(input: unknown): Promise<SubmitReply> {
-    const job = parseJob(input);
+  private async admit(job: JobSpec): Promise<SubmitReply> {
     // With no node known yet (a cluster starting), the job waits a while for one rather than
     // being refused; checkPlaceable then judges it against the nodes that came.
     if (job.tasks.length > 0 && this.deps.nodes.live().length === 0)
