@@ -156,6 +156,7 @@ export class Frontend implements Service {
       log,
       names,
       logger: this.logger,
+      now,
     });
     await this.advertise();
     await Promise.all([this.nodes.start(), this.frontends.start()]);

@@ -14,6 +14,7 @@ export interface IdempotentSubmitsDeps {
   log: EventLog;
   names: Names;
   logger: Logger;
+  now: () => number;
 }
 
 function keyOf(input: unknown): string | undefined {
@@ -34,7 +35,7 @@ export class IdempotentSubmits {
     const { scheduler, keys } = this.deps;
     const key = keyOf(input);
     if (key === undefined) return scheduler.submit(input);
-    const job: JobSpec = { ...parseJob(input), idempotencyKey: key };
+    const job: JobSpec = { ...parseJob(input, this.deps.now()), idempotencyKey: key };
     const claim = await keys.claim(job, key);
     if (claim.kind === 'repeat') return this.repeat(job, claim.jobId);
     try {
@@ -78,7 +79,7 @@ export class IdempotentSubmits {
       return { jobId, status: 'completed', result: jobResult(jobId, state), repeated: true };
     return {
       jobId,
-      status: 'accepted',
+      status: state.status === 'waiting' ? 'waiting' : 'accepted',
       repeated: true,
       ...(isTerminal(state.status) && { result: jobResult(jobId, state, owned?.timings) }),
     };

@@ -11,6 +11,7 @@ import {
   dropJob,
   endTask,
   evolve,
+  expireJobTasks,
   Handling,
   initialSchedulerState,
   type JobResult,
@@ -22,6 +23,7 @@ import {
   type PlacementMode,
   parseJob,
   type Random,
+  releaseJob,
   replaceStarved,
   type SchedulerContext,
   scheduleJob,
@@ -45,6 +47,7 @@ import type { Names } from '@passerine/subjects';
 import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from '@passerine/scheduling-protocol';
+import { JobTimers } from './job-timers.ts';
 import { Reservations } from './reservations.ts';
 import { SchedulerEffects } from './scheduler-effects.ts';
 
@@ -89,6 +92,7 @@ export class Scheduler {
   private readonly handling: Handling;
   private readonly effects: SchedulerEffects;
   private readonly reservations: Reservations;
+  private readonly times: JobTimers;
 
   constructor(private readonly deps: SchedulerDeps) {
     const { clock, ids } = deps;
@@ -106,6 +110,16 @@ export class Scheduler {
     const reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
     this.reservations = reservations;
     this.effects = new SchedulerEffects({ ...deps, reservations });
+    this.times = new JobTimers(() => clock.now(), {
+      release: (jobId) => {
+        releaseJob(this.handling, jobId);
+        this.act('job events not recorded');
+      },
+      expire: (jobId) => {
+        expireJobTasks(this.handling, jobId);
+        this.act('job events not recorded');
+      },
+    });
   }
 
   get activeJobs(): number {
@@ -118,7 +132,7 @@ export class Scheduler {
 
   /** Resolves once the job is durable (a job without tasks: once it completed). */
   submit(input: unknown): Promise<SubmitReply> {
-    return this.submitJob(() => parseJob(input));
+    return this.submitJob(() => parseJob(input, this.deps.clock.now()));
   }
 
   /** As submit, for a job already checked (`job` is called inside, so a refusal is counted). */
@@ -156,7 +170,8 @@ export class Scheduler {
       return { jobId: job.id, status: 'completed', result: jobResult(job.id, owned.state) };
     acknowledgeSubmit(this.handling, owned);
     this.act('job events not recorded');
-    return { jobId: job.id, status: 'accepted' };
+    this.times.arm(owned);
+    return { jobId: job.id, status: owned.state.status === 'waiting' ? 'waiting' : 'accepted' };
   }
 
   /**
@@ -246,8 +261,9 @@ export class Scheduler {
     const live = this.context.nodes.live().map((node) => node.id);
     const stop = unrecordedRunsStop(state, live);
     if (stop) await this.reservations.stopUnrecorded(job.id, stop, UNRECORDED_STOP_TIMEOUT_MS);
-    takeAdopted(this.handling, state);
+    const owned = takeAdopted(this.handling, state);
     this.act('node loss not recorded');
+    this.times.arm(owned);
     return true;
   }
 
@@ -259,6 +275,7 @@ export class Scheduler {
 
   /** Stops scheduling; reservations already sent answer "no task" from then on. */
   close(): void {
+    this.times.clear();
     stopScheduling(this.handling);
     this.act('job events not recorded');
   }
