@@ -77,6 +77,15 @@ describe('idempotent job submits (real nats-server, several frontends)', () => {
     expect(fixed).toMatchObject({ jobId: 'fixed', status: 'accepted' });
   });
 
+  it('takes a retry after the not-before has passed for the same submit', async () => {
+    const { nc, names } = cluster;
+    const input = { ...job('delayed-first', 'delayed'), notBefore: Date.now() + 500 };
+    expect(await submitJob(nc, names, input)).toMatchObject({ jobId: 'delayed-first', status: 'waiting' });
+    await awaitJob(nc, names, 'delayed-first');
+    const retry = await submitJob(nc, names, { ...input, id: 'delayed-retry' });
+    expect(retry).toMatchObject({ jobId: 'delayed-first', repeated: true });
+  });
+
   it('remembers a key across the restart of every frontend', async () => {
     const { nc, names } = cluster;
     await submitJob(nc, names, job('before-restart', 'restart'));

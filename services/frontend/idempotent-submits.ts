@@ -1,6 +1,6 @@
 import { type Logger, PasserineError } from '@passerine/core';
 import type { EventLog } from '@passerine/eventlog';
-import { isTerminal, jobResult, type JobSpec, parseJob } from '@passerine/scheduling';
+import { digestOfJob, isTerminal, jobResult, type JobSpec, parseJob } from '@passerine/scheduling';
 import type { SubmitReply } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { checkIdempotencyKey } from '@passerine/workqueue';
@@ -36,7 +36,10 @@ export class IdempotentSubmits {
     const key = keyOf(input);
     if (key === undefined) return scheduler.submit(input);
     const job: JobSpec = { ...parseJob(input, this.deps.now()), idempotencyKey: key };
-    const claim = await keys.claim(job, key);
+    // The not-before as asked: parsing drops one already past, and a retry after it is the same submit.
+    const asked = (input as { notBefore?: unknown }).notBefore;
+    const content = { ...job, notBefore: typeof asked === 'number' ? asked : undefined };
+    const claim = await keys.claim(job, key, digestOfJob(content));
     if (claim.kind === 'repeat') return this.repeat(job, claim.jobId);
     try {
       return await scheduler.submitJob(() => job);

@@ -55,9 +55,9 @@ export class JobKeys {
     private readonly now: () => number,
   ) {}
 
-  async claim(job: JobSpec, key: string): Promise<Claim> {
+  /** `digest` is what the job runs (digestOfJob); the job's own by default. */
+  async claim(job: JobSpec, key: string, digest = digestOfJob(job)): Promise<Claim> {
     const entry = entryOf(job.user, key);
-    const digest = digestOfJob(job);
     let lastError: unknown;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const now = this.now();
