@@ -149,9 +149,8 @@ export class Frontend implements Service {
       },
     });
     const control = new JobControl(nc, names, log, scheduler, this.logger);
-    const keyBucket = await openJobKeyBucket(nc, names, IDEMPOTENCY_WINDOW_MS);
     const submits = new IdempotentSubmits({
-      keys: new JobKeys(keyBucket, IDEMPOTENCY_WINDOW_MS, now),
+      keys: new JobKeys(() => openJobKeyBucket(nc, names, IDEMPOTENCY_WINDOW_MS), IDEMPOTENCY_WINDOW_MS, now),
       scheduler,
       log,
       names,

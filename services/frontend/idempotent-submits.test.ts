@@ -24,9 +24,12 @@ describe('idempotent job submits (real nats-server, several frontends)', () => {
   });
   afterAll(() => cluster?.stop());
 
-  it('keeps the keys in a bucket bounded in count and age', async () => {
+  it('keeps the keys in a bucket bounded in count and age, opened by the first keyed submit', async () => {
     const jsm = await jetstreamManager(cluster.nc);
-    const { config } = await jsm.streams.info(`KV_${cluster.names.jobKeyBucket}`);
+    const stream = `KV_${cluster.names.jobKeyBucket}`;
+    await expect(jsm.streams.info(stream)).rejects.toThrow(/stream not found/);
+    await submitJob(cluster.nc, cluster.names, job('opens-bucket', 'opens-bucket'));
+    const { config } = await jsm.streams.info(stream);
     expect(config).toMatchObject({ max_msgs: MAX_JOB_KEYS, discard: 'old', max_msgs_per_subject: 1 });
     expect(config.max_age).toBe(IDEMPOTENCY_WINDOW_MS * 1_000_000);
   });
@@ -100,7 +103,7 @@ describe('idempotent job submits (real nats-server, several frontends)', () => {
   it('records the job of a first submit whose frontend stopped after claiming its key', async () => {
     const { nc, names } = cluster;
     const keys = new JobKeys(
-      await openJobKeyBucket(nc, names, IDEMPOTENCY_WINDOW_MS),
+      () => openJobKeyBucket(nc, names, IDEMPOTENCY_WINDOW_MS),
       IDEMPOTENCY_WINDOW_MS,
       () => systemClock.now(),
     );

@@ -49,32 +49,44 @@ export type Claim =
  * same submit at once, one create lands and the other reads what it wrote.
  */
 export class JobKeys {
+  private bucket?: Promise<KV>;
+
+  /** `open` is called on the first keyed submit: a frontend no submit names a key of never opens it. */
   constructor(
-    private readonly kv: KV,
+    private readonly open: () => Promise<KV>,
     private readonly windowMs: number,
     private readonly now: () => number,
   ) {}
 
+  private kv(): Promise<KV> {
+    this.bucket ??= this.open().catch((err) => {
+      this.bucket = undefined;
+      throw err;
+    });
+    return this.bucket;
+  }
+
   /** `digest` is what the job runs (digestOfJob); the job's own by default. */
   async claim(job: JobSpec, key: string, digest = digestOfJob(job)): Promise<Claim> {
     const entry = entryOf(job.user, key);
+    const kv = await this.kv();
     let lastError: unknown;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const now = this.now();
       const mine = encode({ jobId: job.id, user: job.user, digest, at: now } satisfies FirstSubmit);
       try {
-        return { kind: 'first', revision: await this.kv.create(entry, mine) };
+        return { kind: 'first', revision: await kv.create(entry, mine) };
       } catch (err) {
         lastError = err;
       }
-      const found = await this.kv.get(entry);
+      const found = await kv.get(entry);
       // Deleted or aged out between the two calls: try to create it again.
       if (found?.operation !== 'PUT') continue;
       const jobId = repeatOf(decode<FirstSubmit>(found.value), key, digest, now, this.windowMs);
       if (jobId !== undefined) return { kind: 'repeat', jobId };
       // Past its window (the bucket has not dropped it yet): taken over if nobody else did meanwhile.
       try {
-        return { kind: 'first', revision: await this.kv.update(entry, mine, found.revision) };
+        return { kind: 'first', revision: await kv.update(entry, mine, found.revision) };
       } catch (err) {
         lastError = err;
       }
@@ -86,6 +98,7 @@ export class JobKeys {
 
   /** Gives a key back after its first submit was refused, unless it was written again since. */
   async release(job: JobSpec, key: string, revision: number): Promise<void> {
-    await this.kv.delete(entryOf(job.user, key), { previousSeq: revision });
+    const kv = await this.kv();
+    await kv.delete(entryOf(job.user, key), { previousSeq: revision });
   }
 }
