@@ -26,6 +26,12 @@ export class JobTracker {
     for (const handle of tasks.values()) handle.whenEnded(() => this.settled());
   }
 
+  /** The same tasks, following another job (the first of a repeated submit). */
+  renamed(jobId: string, onDone: (tracker: JobTracker) => void): JobTracker {
+    for (const handle of this.tasks.values()) handle.jobId = jobId;
+    return new JobTracker(jobId, this.tasks, onDone);
+  }
+
   get done(): boolean {
     return this.open === 0;
   }

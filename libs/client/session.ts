@@ -1,16 +1,23 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, PasserineError } from '@passerine/core';
 import { inboxOf } from '@passerine/natsconn';
-import type {
-  HeuristicName,
-  JobInput,
-  JobResult,
-  KeyLimit,
-  Labels,
-  Resources,
-  ResourceWeights,
+import {
+  isTerminal,
+  type HeuristicName,
+  type JobInput,
+  type JobResult,
+  type KeyLimit,
+  type Labels,
+  type Resources,
+  type ResourceWeights,
 } from '@passerine/scheduling';
-import { cancelJob, submitJob, type TaskNotice } from '@passerine/scheduling-protocol';
+import {
+  cancelJob,
+  jobStatus,
+  type SubmitReply,
+  submitJob,
+  type TaskNotice,
+} from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
 import { ConnectionLostError } from './errors.ts';
 import { JobTracker } from './job-tracker.ts';
@@ -38,6 +45,10 @@ export interface JobOptions {
    * cluster (a tenant, an external API): `{ key, running, perSecond }`.
    */
   limit?: KeyLimit;
+  /** Its jobs are placed no earlier than this (one in the past: at once). */
+  notBefore?: Date;
+  /** Tasks not started within this long of their submit expire instead of running (ms). */
+  ttlMs?: number;
 }
 
 /** A task of a job and, when a placement hook chose it, the node it must run on. */
@@ -90,8 +101,12 @@ export class Session {
     if (this.closed) throw new PasserineError('illegal_state', 'the client is closed');
     const jobId = `${this.clientId}-${++this.sequence}`;
     const handles = new Map<string, TaskHandle>();
+    const key = tasks.length === 1 ? tasks[0]!.handle.draft.idempotencyKey : undefined;
     const input: JobInput = {
       id: jobId,
+      ...(key !== undefined && { idempotencyKey: key }),
+      ...(options.notBefore !== undefined && { notBefore: options.notBefore.getTime() }),
+      ...(options.ttlMs !== undefined && { ttlMs: options.ttlMs }),
       ...(options.user !== undefined && { user: options.user }),
       ...(options.priority !== undefined && { priority: options.priority }),
       maxRetries: options.retries ?? 3,
@@ -123,12 +138,19 @@ export class Session {
     const tracker = new JobTracker(jobId, handles, (done) => this.forget(done.jobId));
     this.jobs.set(jobId, tracker);
     this.watch(jobId, tracker);
+    if (tasks.some((t, i) => i > 0 && t.handle.draft.idempotencyKey !== undefined)) {
+      const why = 'an idempotency key names one submit: give it to Executor.submit, not to a map';
+      tracker.fail(new PasserineError('validation', why));
+      return;
+    }
+    let reply: SubmitReply;
     try {
-      await submitJob(this.nc, this.names, input);
+      reply = await submitJob(this.nc, this.names, input);
     } catch (err) {
       tracker.fail(err);
       return;
     }
+    if (reply.jobId !== jobId) this.followFirst(tracker, reply);
     // A task may have started (its notice came first) before the submit's answer.
     for (const handle of handles.values()) if (handle.state === 'staging') handle.move('starting');
   }
@@ -165,6 +187,42 @@ export class Session {
       },
     });
     this.watches.set(jobId, sub);
+  }
+
+  /**
+   * A repeat of an earlier submit: its tasks follow the first job instead. When this client is
+   * following that job, each task settles as the first's does; otherwise from the job's end (a
+   * value that went to the first submitter's inbox is not here: such a task settles as lost).
+   */
+  private followFirst(tracker: JobTracker, reply: SubmitReply): void {
+    this.forget(tracker.jobId);
+    const first = this.jobs.get(reply.jobId);
+    if (first) {
+      for (const [taskId, handle] of tracker.tasks) {
+        handle.jobId = reply.jobId;
+        const original = first.tasks.get(taskId);
+        if (!original) {
+          handle.reject(new PasserineError('illegal_state', `job ${reply.jobId} has no task ${taskId}`));
+          continue;
+        }
+        original.settled.then(
+          (value) => handle.resolve(value),
+          (err) => handle.reject(err),
+        );
+      }
+      return;
+    }
+    const next = tracker.renamed(reply.jobId, (done) => this.forget(done.jobId));
+    this.jobs.set(next.jobId, next);
+    if (reply.result) {
+      next.ended(reply.result);
+      return;
+    }
+    this.watch(next.jobId, next);
+    // It may have ended before the watch began: asked once the watch is on.
+    void jobStatus(this.nc, this.names, next.jobId)
+      .then((now) => isTerminal(now.status) && next.ended(now))
+      .catch(() => undefined);
   }
 
   private forget(jobId: string): void {

@@ -14,6 +14,11 @@ export interface TaskBasics {
   labels?: Labels;
   /** Stopped (and failed) after this long. */
   timeoutMs?: number;
+  /**
+   * For `Executor.submit` (a job of its own): a repeat of the same submit within a day, from this
+   * client or another, gets the first job instead of a second; other content under it is refused.
+   */
+  idempotencyKey?: string;
 }
 
 /** A command: a string runs through `/bin/sh -c`, a list is the program and its arguments. */
@@ -48,6 +53,7 @@ export interface TaskDraft {
   command?: CommandSpec;
   resources?: Partial<Resources>;
   labels?: Labels;
+  idempotencyKey?: string;
 }
 
 function fail(field: string, problem: string): never {
@@ -84,10 +90,16 @@ function timeout(value: unknown): number | undefined {
   return value;
 }
 
-function basics(task: TaskBasics): Pick<TaskDraft, 'resources' | 'labels'> {
+function basics(task: TaskBasics): Pick<TaskDraft, 'resources' | 'labels' | 'idempotencyKey'> {
+  if (
+    task.idempotencyKey !== undefined &&
+    (typeof task.idempotencyKey !== 'string' || task.idempotencyKey === '')
+  )
+    fail('idempotencyKey', 'must be a non-empty string');
   return {
     ...(task.resources !== undefined && { resources: task.resources }),
     ...(task.labels !== undefined && { labels: task.labels }),
+    ...(task.idempotencyKey !== undefined && { idempotencyKey: task.idempotencyKey }),
   };
 }
 

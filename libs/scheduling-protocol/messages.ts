@@ -116,7 +116,10 @@ export interface FrontendAdvert {
 /** A frontend's answer to a job submission (`names.submitJob`). */
 export interface SubmitReply {
   jobId: string;
-  status: 'accepted' | 'completed';
-  /** Set when the job had no tasks: it completed at once. */
+  /** Waiting: accepted, with a not-before time still ahead. */
+  status: 'accepted' | 'waiting' | 'completed';
+  /** Set when the job had no tasks: it completed at once (or, for a repeat, when it has ended). */
   result?: JobResult;
+  /** Set when this was a repeat of an earlier submit under the same idempotency key: `jobId` is its job. */
+  repeated?: boolean;
 }

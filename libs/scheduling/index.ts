@@ -21,6 +21,8 @@ export * from './packing-choice.ts';
 export * from './resource-packing.ts';
 export * from './bound-tasks.ts';
 export * from './job-result.ts';
+export { type JobTimes, jobTimesOf, MAX_JOB_DELAY_MS } from './job-times.ts';
+export { digestOfJob, type FirstSubmit, repeatOf } from './job-idempotency.ts';
 export type { KeyHoldRef, LaunchSpec } from './launch-spec.ts';
 // A frontend's scheduler: the jobs it owns, decided a step at a time and changed only by its evolve.
 export type * from './scheduler/inputs.ts';
@@ -44,6 +46,7 @@ export {
   takeAdopted,
 } from './scheduler/job-lifecycle.ts';
 export { answerSlot, declineSlot } from './scheduler/slot-answers.ts';
+export { expireJobTasks, releaseJob } from './scheduler/job-times.ts';
 export { answerOffers } from './scheduler/offer-answers.ts';
 export { endTask } from './scheduler/task-ends.ts';
 export { nodeLost, replaceStarved } from './scheduler/node-loss.ts';

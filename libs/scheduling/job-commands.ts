@@ -17,6 +17,10 @@ export type JobCommand =
     }
   | { type: 'ReportNodeLost'; nodeId: string; reason?: string }
   | { type: 'CancelJob'; reason?: string }
+  /** The job's not-before time came. */
+  | { type: 'ReleaseJob' }
+  /** The job's time to live ran out: its tasks that never started expire. */
+  | { type: 'ExpireTasks'; reason: string }
   | { type: 'AdoptJob' };
 
 export type JobCommandType = JobCommand['type'];

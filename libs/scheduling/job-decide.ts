@@ -1,13 +1,13 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@passerine/core';
 import type { JobCommand, JobContext } from './job-commands.ts';
-import type { JobCompleted, JobEvent, TaskFailed, TaskRetried } from './job-events.ts';
+import type { JobCompleted, JobEvent, TaskExpired, TaskFailed, TaskRetried } from './job-events.ts';
 import type { JobSpec } from './job-spec.ts';
 import type { JobState, TaskState } from './job-state.ts';
 
-function activeJob(state: JobState, command: string): JobSpec {
+function activeJob(state: JobState, command: string, orWaiting = false): JobSpec {
   if (state.status === 'new' || !state.job)
     throw new NotFoundError(`${command}: the job was never submitted`);
-  if (state.status !== 'active')
+  if (state.status !== 'active' && !(orWaiting && state.status === 'waiting'))
     throw new IllegalStateError(`${command}: job ${state.job.id} is ${state.status}`);
   return state.job;
 }
@@ -23,13 +23,19 @@ function withCompletion(state: JobState, job: JobSpec, events: JobEvent[]): JobE
   let closed = 0;
   let finished = state.finished;
   let failed = state.failed;
+  let expired = state.expired;
   for (const event of events) {
     if (event.type === 'TaskFinished') finished++;
     if (event.type === 'TaskFailed') failed++;
-    if (event.type === 'TaskFinished' || event.type === 'TaskFailed') closed++;
+    if (event.type === 'TaskExpired') expired++;
+    if (event.type === 'TaskFinished' || event.type === 'TaskFailed' || event.type === 'TaskExpired')
+      closed++;
   }
   if (closed === 0 || state.open - closed > 0) return events;
-  const completed: JobCompleted = { type: 'JobCompleted', data: { jobId: job.id, finished, failed } };
+  const completed: JobCompleted = {
+    type: 'JobCompleted',
+    data: { jobId: job.id, finished, failed, ...(expired > 0 && { expired }) },
+  };
   return [...events, completed];
 }
 
@@ -119,13 +125,27 @@ export function decide(command: JobCommand, state: JobState, context: JobContext
       }
       return withCompletion(state, job, events);
     }
+    case 'ReleaseJob': {
+      if (state.status !== 'waiting' || !state.job) return [];
+      return [{ type: 'JobReleased', data: { jobId: state.job.id } }];
+    }
+    case 'ExpireTasks': {
+      if ((state.status !== 'active' && state.status !== 'waiting') || !state.job) return [];
+      const job = state.job;
+      const expired: TaskExpired[] = [];
+      for (const [taskId, task] of state.tasks) {
+        if (task.status !== 'pending' || task.attempts > 0) continue;
+        expired.push({ type: 'TaskExpired', data: { jobId: job.id, taskId, reason: command.reason } });
+      }
+      return withCompletion(state, job, expired);
+    }
     case 'CancelJob': {
       if (state.status === 'cancelled') return [];
-      const job = activeJob(state, 'CancelJob');
+      const job = activeJob(state, 'CancelJob', true);
       return [{ type: 'JobCancelled', data: { jobId: job.id, reason: command.reason ?? 'cancelled' } }];
     }
     case 'AdoptJob': {
-      const job = activeJob(state, 'AdoptJob');
+      const job = activeJob(state, 'AdoptJob', true);
       if (state.frontendId === context.frontendId) return [];
       return [
         {

@@ -27,8 +27,15 @@ export type TaskRetried = NewEvent<
   'TaskRetried',
   { jobId: string; taskId: string; attemptId: string; reason: string }
 >;
+/** A job submitted with a not-before time reached it: its tasks are placed from now on. */
+export type JobReleased = NewEvent<'JobReleased', { jobId: string }>;
+/** The job's time to live ran out before the task ever started: it will not run. */
+export type TaskExpired = NewEvent<'TaskExpired', { jobId: string; taskId: string; reason: string }>;
 export type JobCancelled = NewEvent<'JobCancelled', { jobId: string; reason: string }>;
-export type JobCompleted = NewEvent<'JobCompleted', { jobId: string; finished: number; failed: number }>;
+export type JobCompleted = NewEvent<
+  'JobCompleted',
+  { jobId: string; finished: number; failed: number; expired?: number }
+>;
 /** Another frontend took the job over after its own frontend died. */
 export type JobAdopted = NewEvent<
   'JobAdopted',
@@ -41,6 +48,8 @@ export type JobEvent =
   | TaskFinished
   | TaskFailed
   | TaskRetried
+  | JobReleased
+  | TaskExpired
   | JobCancelled
   | JobCompleted
   | JobAdopted;

@@ -35,6 +35,11 @@ export interface JobResult {
   frontendId?: string;
   finished: number;
   failed: number;
+  /** Tasks that never started within the job's time to live (absent when none). */
+  expired?: number;
+  /** When a waiting job is placed, and when its unstarted tasks expire (ms since the epoch). */
+  notBefore?: number;
+  expiresAt?: number;
   /** Set when the job was cancelled. */
   reason?: string;
   tasks: TaskResult[];
@@ -70,6 +75,9 @@ export function jobResult(
     ...(state.frontendId !== undefined && { frontendId: state.frontendId }),
     finished: state.finished,
     failed: state.failed,
+    ...(state.expired > 0 && { expired: state.expired }),
+    ...(state.job?.notBefore !== undefined && { notBefore: state.job.notBefore }),
+    ...(state.job?.expiresAt !== undefined && { expiresAt: state.job.expiresAt }),
     ...(reason !== undefined && { reason }),
     tasks,
   };

@@ -67,6 +67,12 @@ export interface JobSpec {
   reply?: ReplyTo;
   /** The key budget its tasks draw on (a tenant, an external API). */
   limit?: KeyLimit;
+  /** The submit's idempotency key: a repeat within the key's window returns this job. */
+  idempotencyKey?: string;
+  /** Not placed before this time (ms since the epoch); set only when it was ahead at submit. */
+  notBefore?: number;
+  /** Its tasks not started by this time (ms since the epoch) expire instead of running. */
+  expiresAt?: number;
 }
 
 /**
@@ -91,6 +97,14 @@ export interface JobInput {
   packing?: { heuristic?: string; weights?: Partial<Record<keyof Resources, number>> };
   reply?: ReplyTo;
   limit?: KeyLimit;
+  /** A repeat of this submit (same content, same user) within the key's window returns the first job. */
+  idempotencyKey?: string;
+  /** Not placed before this time (ms since the epoch); one in the past runs now. */
+  notBefore?: number;
+  /** Its tasks expire unless started within this long of the submit (ms)... */
+  ttlMs?: number;
+  /** ...or by this time (ms since the epoch). At most one of the two. */
+  expiresAt?: number;
 }
 
 export const JOB_DEFAULTS = {

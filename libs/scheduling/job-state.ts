@@ -29,10 +29,12 @@ export interface JobState {
   open: number;
   finished: number;
   failed: number;
+  /** Tasks that never started within the job's time to live. */
+  expired: number;
 }
 
 export function initialJobState(): JobState {
-  return { status: 'new', tasks: new Map(), open: 0, finished: 0, failed: 0 };
+  return { status: 'new', tasks: new Map(), open: 0, finished: 0, failed: 0, expired: 0 };
 }
 
 export function nextJobStatus(status: JobStatus, event: JobLifecycleEvent): JobStatus | undefined {
@@ -61,6 +63,7 @@ function moveTask(state: JobState, taskId: string, event: TaskLifecycleEvent): T
   if (wasOpen && next !== 'pending' && next !== 'running') state.open--;
   if (next === 'finished') state.finished++;
   if (next === 'failed') state.failed++;
+  if (next === 'expired') state.expired++;
   return task;
 }
 
@@ -72,7 +75,7 @@ function moveTask(state: JobState, taskId: string, event: TaskLifecycleEvent): T
 export function evolve(state: JobState, event: JobEvent): JobState {
   switch (event.type) {
     case 'JobSubmitted': {
-      moveJob(state, 'JobSubmitted');
+      moveJob(state, event.data.job.notBefore === undefined ? 'JobSubmitted' : 'JobSubmittedForLater');
       state.job = event.data.job;
       state.specs = new Map(event.data.job.tasks.map((task) => [task.id, task]));
       state.frontendId = event.data.frontendId;
@@ -101,6 +104,13 @@ export function evolve(state: JobState, event: JobEvent): JobState {
       const task = moveTask(state, event.data.taskId, 'TaskRetried');
       task.attemptId = undefined;
       task.nodeId = undefined;
+      return state;
+    }
+    case 'JobReleased':
+      moveJob(state, 'JobReleased');
+      return state;
+    case 'TaskExpired': {
+      moveTask(state, event.data.taskId, 'TaskExpired').error = event.data.reason;
       return state;
     }
     case 'JobCancelled': {

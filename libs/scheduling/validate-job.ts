@@ -10,6 +10,7 @@ import {
   type TaskUnit,
 } from './job-spec.ts';
 import { type NodeView, nodeCanRun } from './node-view.ts';
+import { jobTimesOf } from './job-times.ts';
 import { parsePacking } from './packing-choice.ts';
 import { RESOURCE_NAMES, type Resources } from './resources.ts';
 
@@ -156,8 +157,11 @@ function replyOf(value: unknown): ReplyTo {
   return value.starts ? { subject: value.subject, starts: true } : { subject: value.subject };
 }
 
-/** Checks a submitted job field by field and fills in the defaults. No tasks is valid. */
-export function parseJob(input: unknown): JobSpec {
+/**
+ * Checks a submitted job field by field and fills in the defaults. No tasks is valid. Its
+ * not-before and time to live are judged against `now` (see jobTimesOf).
+ */
+export function parseJob(input: unknown, now = Date.now()): JobSpec {
   if (!isObject(input)) fail('job', 'must be an object', input);
   const tasksInput = input.tasks ?? [];
   if (!Array.isArray(tasksInput)) fail('tasks', 'must be an array', tasksInput);
@@ -187,6 +191,7 @@ export function parseJob(input: unknown): JobSpec {
     ...(input.packing !== undefined && { packing: parsePacking(input.packing) }),
     ...(input.reply !== undefined && { reply: replyOf(input.reply) }),
     ...(input.limit !== undefined && { limit: limitOf(input.limit) }),
+    ...jobTimesOf(input, now),
   };
 }
 

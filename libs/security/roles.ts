@@ -42,6 +42,7 @@ function jetStreamUse(names: Names): string[] {
     names.artifactObjects,
     names.artifactVersions,
     names.keyLimitBucket,
+    names.jobKeyBucket,
   ];
   return [
     '$JS.API.>',

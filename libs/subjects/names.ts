@@ -83,6 +83,8 @@ export interface Names {
   readonly allLogs: string;
   /** KV bucket of per-key concurrency and rate budgets (one entry per key). */
   readonly keyLimitBucket: string;
+  /** KV bucket of the idempotency keys of job submits (one entry per user and key). */
+  readonly jobKeyBucket: string;
   /** Completion notices of a job, for watchers. */
   jobWatch(jobId: string): string;
   /** Filter matching the completion notices of every job. */
@@ -168,6 +170,7 @@ export function createNames(prefix = 'psr'): Names {
       `${prefix}.log.*.unit.${t(unit.namespace)}.${t(unit.spec)}.${unitLogBucket(unit.key)}`,
     allLogs: `${prefix}.log.>`,
     keyLimitBucket: `${upper}_KEY_LIMITS`,
+    jobKeyBucket: `${upper}_JOB_KEYS`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
     allJobWatch: `${prefix}.watch.*`,
     metricsGather: `${prefix}.metrics.gather`,

@@ -17,6 +17,7 @@ export { workQueueDecider } from './decider.ts';
 export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
 export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export { DEFAULT_RETENTION_LIMIT } from './decide/decide-retention.ts';
+export { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS } from './decide/idempotency.ts';
 export * from './events.ts';
 export { evolve, UnknownEventError } from './evolve/evolve.ts';
 export {

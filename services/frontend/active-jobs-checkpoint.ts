@@ -30,7 +30,8 @@ export function decodeActiveJobs(data: Uint8Array): Map<string, JobHistory> | un
   return new Map(
     value.jobs.map(([jobId, lastSeq, state, tasks]) => [
       jobId,
-      { lastSeq, state: { ...state, tasks: new Map(tasks) } },
+      // A checkpoint from before expiry existed has no count of expired tasks: none were.
+      { lastSeq, state: { ...state, expired: state.expired ?? 0, tasks: new Map(tasks) } },
     ]),
   );
 }

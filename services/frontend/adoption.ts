@@ -6,7 +6,7 @@ import { readActiveJobs } from './job-history.ts';
 import type { Scheduler } from './scheduler.ts';
 
 /**
- * Adopts every active job whose frontend is dead and falls to this frontend. Returns the ids of the
+ * Adopts every active (or waiting) job whose frontend is dead and falls to this frontend. Returns the ids of the
  * frontends whose jobs were taken over (their subjects must now be served here, since node monitors
  * still hold their reservations and report to them) and of the jobs adopted.
  */
@@ -24,7 +24,8 @@ export async function adoptOrphans(
   const adopted: string[] = [];
   for (const [jobId, { state, lastSeq }] of jobs) {
     const owner = state.frontendId;
-    if (state.status !== 'active' || !owner || !shouldAdopt(owner) || scheduler.owned(jobId)) continue;
+    const open = state.status === 'active' || state.status === 'waiting';
+    if (!open || !owner || !shouldAdopt(owner) || scheduler.owned(jobId)) continue;
     if (await scheduler.adopt(state, lastSeq)) {
       previous.add(owner);
       adopted.push(jobId);

@@ -5,6 +5,7 @@ import { eventLogOf, SnapshotStore } from '@passerine/eventlog';
 import { KeyBudgets } from '@passerine/key-limits';
 import { chooseAdopter } from '@passerine/scheduling';
 import { createMetrics } from '@passerine/metrics';
+import { IDEMPOTENCY_WINDOW_MS } from '@passerine/workqueue';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import {
   createMessageCounter,
@@ -16,6 +17,8 @@ import {
 import { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
 import { adoptOrphans } from './adoption.ts';
 import { FrontendSubjects } from './frontend-subjects.ts';
+import { IdempotentSubmits } from './idempotent-submits.ts';
+import { JobKeys, openJobKeyBucket } from './job-keys.ts';
 import { JobControl } from './job-control.ts';
 import { JobWriter } from './job-writer.ts';
 import { MembershipView } from '@passerine/scheduling-protocol';
@@ -146,13 +149,21 @@ export class Frontend implements Service {
       },
     });
     const control = new JobControl(nc, names, log, scheduler, this.logger);
+    const submits = new IdempotentSubmits({
+      keys: new JobKeys(() => openJobKeyBucket(nc, names, IDEMPOTENCY_WINDOW_MS), IDEMPOTENCY_WINDOW_MS, now),
+      scheduler,
+      log,
+      names,
+      logger: this.logger,
+      now,
+    });
     await this.advertise();
     await Promise.all([this.nodes.start(), this.frontends.start()]);
     this.subjects.serveOwn(this.id);
     const queue = names.queueGroup('frontend');
     const rpc = { queue, logger: this.logger };
     this.subscriptions.push(
-      serveRpc(nc, names.submitJob, (input) => scheduler.submit(input), rpc),
+      serveRpc(nc, names.submitJob, (input) => submits.submit(input), rpc),
       serveRpc(nc, names.jobRpc('status'), (req: { jobId?: unknown }) => control.status(req?.jobId), rpc),
       serveRpc(
         nc,

@@ -10,9 +10,11 @@ import {
   dropJob,
   endTask,
   evolve,
+  expireJobTasks,
   Handling,
   initialSchedulerState,
   type JobResult,
+  type JobSpec,
   type JobState,
   jobResult,
   nodeLost,
@@ -20,6 +22,7 @@ import {
   type PlacementMode,
   parseJob,
   type Random,
+  releaseJob,
   replaceStarved,
   type SchedulerContext,
   scheduleJob,
@@ -43,6 +46,7 @@ import type { Names } from '@passerine/subjects';
 import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from '@passerine/scheduling-protocol';
+import { JobTimers } from './job-timers.ts';
 import { Reservations, STOP_ANSWER_TIMEOUT_MS } from './reservations.ts';
 import { SchedulerEffects } from './scheduler-effects.ts';
 
@@ -81,6 +85,7 @@ export class Scheduler {
   private readonly handling: Handling;
   private readonly effects: SchedulerEffects;
   private readonly reservations: Reservations;
+  private readonly times: JobTimers;
 
   constructor(private readonly deps: SchedulerDeps) {
     const { clock, ids } = deps;
@@ -98,6 +103,16 @@ export class Scheduler {
     const reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
     this.reservations = reservations;
     this.effects = new SchedulerEffects({ ...deps, reservations });
+    this.times = new JobTimers(() => clock.now(), {
+      release: (jobId) => {
+        releaseJob(this.handling, jobId);
+        this.act('job events not recorded');
+      },
+      expire: (jobId) => {
+        expireJobTasks(this.handling, jobId);
+        this.act('job events not recorded');
+      },
+    });
   }
 
   get activeJobs(): number {
@@ -114,11 +129,16 @@ export class Scheduler {
   }
 
   /** Resolves once the job is durable (a job without tasks: once it completed). */
-  async submit(input: unknown): Promise<SubmitReply> {
+  submit(input: unknown): Promise<SubmitReply> {
+    return this.submitJob(() => parseJob(input, this.deps.clock.now()));
+  }
+
+  /** As submit, for a job already checked (`job` is called inside, so a refusal is counted). */
+  async submitJob(job: () => JobSpec): Promise<SubmitReply> {
     try {
-      if (!tracingEnabled()) return await this.admit(input);
+      if (!tracingEnabled()) return await this.admit(job());
       return await inSpan('job submit', { 'passerine.frontend': this.deps.frontendId }, () =>
-        this.admit(input),
+        this.admit(job()),
       );
     } catch (err) {
       const code = err instanceof PasserineError ? err.code : 'internal';
@@ -127,8 +147,7 @@ export class Scheduler {
     }
   }
 
-  private async admit(input: unknown): Promise<SubmitReply> {
-    const job = parseJob(input);
+  private async admit(job: JobSpec): Promise<SubmitReply> {
     // With no node known yet (a cluster starting), the job waits a while for one rather than
     // being refused; checkPlaceable then judges it against the nodes that came.
     if (job.tasks.length > 0 && this.deps.nodes.live().length === 0)
@@ -149,7 +168,8 @@ export class Scheduler {
       return { jobId: job.id, status: 'completed', result: jobResult(job.id, owned.state) };
     acknowledgeSubmit(this.handling, owned);
     this.act('job events not recorded');
-    return { jobId: job.id, status: 'accepted' };
+    this.times.arm(owned);
+    return { jobId: job.id, status: owned.state.status === 'waiting' ? 'waiting' : 'accepted' };
   }
 
   /**
@@ -239,8 +259,9 @@ export class Scheduler {
     const live = this.context.nodes.live().map((node) => node.id);
     const stop = unrecordedRunsStop(state, live);
     if (stop) await this.reservations.stopUnrecorded(job.id, stop, STOP_ANSWER_TIMEOUT_MS);
-    takeAdopted(this.handling, state);
+    const owned = takeAdopted(this.handling, state);
     this.act('node loss not recorded');
+    this.times.arm(owned);
     return true;
   }
 
@@ -252,6 +273,7 @@ export class Scheduler {
 
   /** Stops scheduling; reservations already sent answer "no task" from then on. */
   close(): void {
+    this.times.clear();
     stopScheduling(this.handling);
     this.act('job events not recorded');
   }

@@ -16,7 +16,8 @@ import { send } from './reserving.ts';
  * while the submission is appended and tasks may start before it lands (the launches queue behind
  * it in the job's committer): scheduling delay does not pay for the disk, while the submitter hears
  * back only once the job is durable (see SubmitAcknowledged, JobDropped). A job without tasks
- * completes at once. Returns the job as this frontend holds it.
+ * completes at once; one with a not-before time is recorded as waiting and placed nowhere yet.
+ * Returns the job as this frontend holds it.
  */
 export function scheduleJob(h: Handling, job: JobSpec): OwnedJob {
   const { state, context } = h;
@@ -32,6 +33,13 @@ export function scheduleJob(h: Handling, job: JobSpec): OwnedJob {
   if (job.tasks.length === 0) {
     const owned = ownedJob(job, jobState, new LateBinding([]), context.now(), false);
     record(h, owned, events);
+    return owned;
+  }
+  if (job.notBefore !== undefined) {
+    // Recorded as waiting; placed once released at its time (releaseJob).
+    const owned = ownedJob(job, jobState, new LateBinding([]), context.now(), false);
+    h.apply({ type: 'JobRecorded', job: owned, events });
+    h.apply({ type: 'JobTaken', job: owned });
     return owned;
   }
   const placed = planJob(job, state, context);

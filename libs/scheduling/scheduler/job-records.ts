@@ -8,7 +8,7 @@ import type { OwnedJob } from './owned-job.ts';
  */
 export function record(h: Handling, owned: OwnedJob, events: JobEvent[], reason?: string): void {
   h.apply({ type: 'JobRecorded', job: owned, events });
-  if (owned.state.status === 'active') return;
+  if (owned.state.status === 'active' || owned.state.status === 'waiting') return;
   h.apply({ type: 'JobEnded', job: owned, ...(reason !== undefined && { reason }) });
   const leftover = owned.binding.leftoverReservations();
   if (leftover.length > 0)

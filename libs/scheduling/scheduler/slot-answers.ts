@@ -82,7 +82,7 @@ function handOut(h: Handling, owned: OwnedJob, nodeId: string): LaunchSpec | nul
 
 /**
  * Records the task as launched at the node; false, and the task placed again, when its job refuses
- * (the job decider names why; it never should).
+ * (the job decider names why; it never should, except for a task that expired meanwhile).
  */
 export function launch(
   h: Handling,
@@ -97,7 +97,8 @@ export function launch(
     launched = decide({ type: 'LaunchTask', taskId, nodeId, attemptId }, owned.state, h.context);
   } catch (error) {
     h.apply({ type: 'TaskNotLaunched', job: owned, taskId, from, error });
-    placeAgain(h, owned, [taskId]);
+    // A task that expired while it waited in late binding is done with, not placed again.
+    if (owned.state.tasks.get(taskId)?.status === 'pending') placeAgain(h, owned, [taskId]);
     return false;
   }
   h.apply({

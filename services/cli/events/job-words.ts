@@ -26,10 +26,19 @@ export function jobEventInWords(event: EventEnvelope): { who: string; what: stri
     }
     case 'TaskRetried':
       return { who: 'frontend', what: `task ${e.data.taskId} to run again: ${e.data.reason}` };
+    case 'JobReleased':
+      return { who: 'frontend', what: 'its not-before time came: placed from now on' };
+    case 'TaskExpired':
+      return { who: 'frontend', what: `task ${e.data.taskId} ${e.data.reason}` };
     case 'JobCancelled':
       return { who: 'frontend', what: `cancelled: ${e.data.reason}` };
-    case 'JobCompleted':
-      return { who: 'frontend', what: `completed: ${e.data.finished} finished, ${e.data.failed} failed` };
+    case 'JobCompleted': {
+      const expired = e.data.expired ? `, ${e.data.expired} expired` : '';
+      return {
+        who: 'frontend',
+        what: `completed: ${e.data.finished} finished, ${e.data.failed} failed${expired}`,
+      };
+    }
     case 'JobAdopted':
       return {
         who: `frontend ${e.data.frontendId}`,

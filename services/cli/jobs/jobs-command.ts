@@ -25,7 +25,14 @@ function printResult(result: JobResult, json: boolean | undefined): void {
     console.log(JSON.stringify(result));
     return;
   }
-  console.log(`job ${result.jobId}: ${result.status} (${result.finished} finished, ${result.failed} failed)`);
+  const expired = result.expired ? `, ${result.expired} expired` : '';
+  const until =
+    result.status === 'waiting' && result.notBefore
+      ? ` until ${new Date(result.notBefore).toISOString()}`
+      : '';
+  console.log(
+    `job ${result.jobId}: ${result.status}${until} (${result.finished} finished, ${result.failed} failed${expired})`,
+  );
   for (const t of result.tasks) {
     const where = t.nodeId ? ` on ${t.nodeId}` : '';
     const exit = t.exitCode === undefined || t.exitCode === null ? '' : ` exit ${t.exitCode}`;
@@ -58,19 +65,30 @@ export function registerJobs(program: Command): Command {
       )
       .option('--limit-running <n>', 'at most this many tasks naming the key run at once', positiveInt)
       .option('--limit-rate <n>', 'at most this many tasks naming the key start per second', Number)
+      .option(
+        '--idempotency-key <key>',
+        'a repeat of this submit (same command and options) within a day returns the first job instead of a second',
+      )
+      .option('--not-before <time>', 'place the job no earlier than this: ISO 8601 or +DURATION (+10m)')
+      .option(
+        '--ttl <duration>',
+        'tasks not started within this long (90s, 5m, 2h) expire instead of running',
+      )
       .option('--no-wait', 'return once the job is stored instead of waiting for it to end')
       .option('--json', 'print the result as JSON'),
   ).action(async (command: string, args: string[], opts: Common & { wait: boolean; tasks: number }) => {
     const { nc, names } = await connectFromOptions(opts);
     const ids = randomIdSource();
     const job = commandJob(command, args, opts, () => ids.next());
-    await submitJob(nc, names, job);
+    const reply = await submitJob(nc, names, job);
+    if (reply.repeated) console.error(`a repeat of the submit of job ${reply.jobId}: no new job`);
     if (!opts.wait) {
-      console.log(job.id);
+      console.log(reply.jobId);
     } else {
-      const result = await awaitJob(nc, names, job.id, 24 * 3600_000);
+      const result = await awaitJob(nc, names, reply.jobId, 24 * 3600_000);
       printResult(result, opts.json);
-      if (result.status !== 'completed' || result.failed > 0) process.exitCode = 1;
+      if (result.status !== 'completed' || result.failed > 0 || (result.expired ?? 0) > 0)
+        process.exitCode = 1;
     }
     await nc.drain();
   });
