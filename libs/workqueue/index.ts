@@ -18,6 +18,7 @@ export { MAX_JOBS_PER_GET_WORK } from './decide/get-work.ts';
 export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export { DEFAULT_RETENTION_LIMIT } from './decide/decide-retention.ts';
 export * from './events.ts';
+export { currentVersion, workQueueEventSchemas, workQueueVersions } from './event-versions.ts';
 export { evolve, UnknownEventError } from './evolve/evolve.ts';
 export {
   canonicalName,
