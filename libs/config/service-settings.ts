@@ -45,6 +45,13 @@ export const storeSettings = group(['`up`', '`serve store`'], {
     default: 0,
     does: 'largest size of the event archive (0: no limit); a compaction that would pass it fails and the stream keeps its history',
   }),
+  eventVersions: setting({
+    env: 'PASSERINE_EVENT_VERSIONS',
+    kind: labels(),
+    default: {},
+    defaultText: 'none',
+    does: 'event versions to pin, as `Type=version` pairs (`WorkSpecDeleted=1`): the replica reads and writes nothing newer, as a build from before them would (see Rolling upgrades)',
+  }),
 });
 
 export const gatewaySettings = group(['`up`', '`serve gateway`'], {

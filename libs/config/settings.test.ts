@@ -113,6 +113,7 @@ describe('reading settings', () => {
       compactAboveBytes: 256 * 1024 ** 2,
       eventHistory: 'archive',
       archiveMaxBytes: 0,
+      eventVersions: {},
     });
     expect(readSettings(runSettings, { env: {} })).toEqual({
       logLevel: 'warn',

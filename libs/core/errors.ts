@@ -162,13 +162,17 @@ export class UnknownEventError extends PasserineError {
   }
 }
 
-/** An event written by a newer (or unsupported older) schema than this code reads. */
+/** An event written by a newer schema than this build reads: the replica must be upgraded. */
 export class EventVersionError extends PasserineError {
   constructor(type: string, version: number, supported: number) {
-    super('corrupt', `event ${type} has version ${version}; this code reads up to ${supported}`, {
-      type,
-      version,
-      supported,
-    });
+    super(
+      'corrupt',
+      `event ${type} v${version} is newer than this build understands (v${supported}): upgrade this replica`,
+      {
+        type,
+        version,
+        supported,
+      },
+    );
   }
 }

@@ -10,3 +10,9 @@ export { deriveTransitionTable, type TransitionTable } from './transition-table.
 export { type Random, seededRandom } from './random.ts';
 export { Backoff } from './backoff.ts';
 export { PacedLoop } from './paced-loop.ts';
+export {
+  type DataChange,
+  type EventSchema,
+  EventVersions,
+  type UnderstoodVersions,
+} from './event-versions.ts';

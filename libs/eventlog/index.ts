@@ -45,3 +45,4 @@ export {
 export { eventLogOf } from './event-log-of.ts';
 export { createBackup, restoreBackup, type BackupSummary } from './backup/backup.ts';
 export { readBackup, BackupWriter, BACKUP_FORMAT, type BackupHeader } from './backup/backup-format.ts';
+export { EventVersionGate, type VersionAdvert, type VersionGateOptions } from './version-gate.ts';

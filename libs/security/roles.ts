@@ -39,6 +39,7 @@ function jetStreamUse(names: Names): string[] {
     names.namespaceBucket,
     names.nodeBucket,
     names.frontendBucket,
+    names.versionBucket,
     names.artifactObjects,
     names.artifactVersions,
     names.keyLimitBucket,

@@ -28,6 +28,8 @@ export interface Names {
   readonly cordonBucket: string;
   /** KV bucket where frontends advertise themselves. */
   readonly frontendBucket: string;
+  /** KV bucket where replicas announce the event versions they read (the version gate). */
+  readonly versionBucket: string;
   /** Events of one work spec of a namespace (units, attempts). */
   workSpecEvents(namespace: string | Uint8Array, spec: string | Uint8Array): string;
   /** Events about a namespace itself (specs created/deleted, workers). */
@@ -139,6 +141,7 @@ export function createNames(prefix = 'psr'): Names {
     namespaceBucket: `${upper}_NAMESPACES`,
     nodeBucket: `${upper}_NODES`,
     frontendBucket: `${upper}_FRONTENDS`,
+    versionBucket: `${upper}_EVENT_VERSIONS`,
     cordonBucket: `${upper}_CORDONS`,
     workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
     namespaceEvents: (ns) => `${prefix}.ev.wq.${t(ns)}.ns`,

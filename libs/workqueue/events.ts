@@ -1,4 +1,5 @@
 import type { NewEvent } from '@passerine/core';
+import { currentVersion } from './event-versions.ts';
 import type { Name } from './keys.ts';
 import type { WorkSpecControls, WorkSpecMeta } from './spec-meta.ts';
 
@@ -27,7 +28,8 @@ export interface ExpiredAttempt {
 
 export interface WorkQueueEventData {
   WorkSpecSet: { name: Name; data: Uint8Array; meta: WorkSpecMeta };
-  WorkSpecDeleted: { name: Name; at: number };
+  /** v2; v1 named the spec `name` (event-versions.ts). */
+  WorkSpecDeleted: { spec: Name; at: number };
   WorkSpecControlled: { name: Name; changes: WorkSpecControls };
   /** New keys are added, existing keys overwritten (back to AVAILABLE, any pending attempt abandoned). */
   WorkUnitsAdded: {
@@ -128,9 +130,11 @@ export const workQueueEventTypes: readonly WorkQueueEventType[] = [
   'UnitsExpired',
 ];
 
+/** A decided event, marked with its version when that is past v1 (the envelope's default). */
 export function event<T extends WorkQueueEventType>(
   type: T,
   data: WorkQueueEventData[T],
 ): NewEvent<T, WorkQueueEventData[T]> {
-  return { type, data };
+  const v = currentVersion(type);
+  return v === 1 ? { type, data } : { type, v, data };
 }

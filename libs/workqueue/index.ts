@@ -19,6 +19,7 @@ export { DEFAULT_TICK_LIMIT } from './decide/decide-timers.ts';
 export { DEFAULT_RETENTION_LIMIT } from './decide/decide-retention.ts';
 export { checkIdempotencyKey, IDEMPOTENCY_WINDOW_MS } from './decide/idempotency.ts';
 export * from './events.ts';
+export { currentVersion, workQueueEventSchemas, workQueueVersions } from './event-versions.ts';
 export { evolve, UnknownEventError } from './evolve/evolve.ts';
 export {
   canonicalName,

@@ -38,7 +38,7 @@ describe('work specs', () => {
     given().when({ type: 'DeleteWorkSpec', name: 'x' }).thenThrows(NotFoundError, "no such work_spec 'x'");
     given(specSet('x'))
       .when({ type: 'DeleteWorkSpec', name: 'x' }, testContext(5))
-      .then([{ type: 'WorkSpecDeleted', data: { name: 'x', at: 5 } }]);
+      .then([{ type: 'WorkSpecDeleted', v: 2, data: { spec: 'x', at: 5 } }]);
   });
 
   it('ControlWorkSpec changes only what is given and checks it', () => {

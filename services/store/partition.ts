@@ -1,5 +1,12 @@
 import type { Subscription } from '@nats-io/transport-node';
-import { decode, type EventEnvelope, type Logger, NotFoundError, UnavailableError } from '@passerine/core';
+import {
+  decode,
+  type EventEnvelope,
+  type EventVersions,
+  type Logger,
+  NotFoundError,
+  UnavailableError,
+} from '@passerine/core';
 import {
   GroupCommitter,
   type JetStreamEventLog,
@@ -15,11 +22,13 @@ import type { LeaderLease } from './leader-lease.ts';
 import { PartitionMetrics, tracedAppend } from './partition-metrics.ts';
 import { encodeSnapshot } from './snapshot-encoding.ts';
 import { MAX_TICK_INTERVAL_MS, tickCommands } from './timers.ts';
+import { asWritten, newerEventStop } from './written-versions.ts';
 
 /** Written by a new leader, fenced on the last sequence it caught up to: it fences out the old one. */
 export const LEADER_ELECTED = 'StoreLeaderElected';
 
-export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped';
+/** `outdated`: the log holds an event newer than this build reads; it stops applying and never leads. */
+export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped' | 'outdated';
 
 export interface PartitionOptions {
   ctx: ServiceContext;
@@ -32,6 +41,10 @@ export interface PartitionOptions {
   /** Events a leader appends before it takes a snapshot (when its writes are all acknowledged). */
   snapshotEvery?: number;
   metrics: PasserineMetrics;
+  /** This build's event versions (maybe pinned lower): what it reads. */
+  versions: EventVersions;
+  /** The version of an event type the version gate lets this replica write now. */
+  writeVersion: (type: string) => number;
 }
 
 /**
@@ -58,6 +71,8 @@ export class NamespacePartition {
   private eventsSinceSnapshot = 0;
   private snapshotRun?: Promise<void>;
   private readonly figures: PartitionMetrics;
+  /** Why this replica stopped applying the namespace's log, once it met an event too new for it. */
+  outdatedReason?: string;
 
   constructor(private readonly o: PartitionOptions) {
     this.logger = o.ctx.logger.child({ namespace: o.namespace });
@@ -116,7 +131,10 @@ export class NamespacePartition {
     if (this.role === 'leader') {
       if (!(await this.o.lease.renew())) this.stepDown('lease lost');
     } else if (this.role === 'standby' && (await this.o.lease.tryAcquire())) {
-      await this.takeOver().catch((err) => this.stepDown(`take-over failed: ${(err as Error).message}`));
+      await this.takeOver().catch((err) => {
+        if (newerEventStop(err)) return this.becomeOutdated(err);
+        this.stepDown(`take-over failed: ${(err as Error).message}`);
+      });
     }
   }
 
@@ -154,7 +172,31 @@ export class NamespacePartition {
       });
     })();
     this.projectorReady = projector;
-    void projector.then((p) => p.done.catch((err) => this.logger.error({ err }, 'projection stopped')));
+    void projector.then((p) =>
+      p.done.catch((err) => {
+        if (this.projectorReady !== projector) return;
+        if (newerEventStop(err)) this.becomeOutdated(err);
+        else this.logger.error({ err }, 'projection stopped');
+      }),
+    );
+  }
+
+  /**
+   * The log holds an event newer than this build reads: applying it as an older one would give a
+   * wrong state, and so would skipping it. This replica stops applying the namespace and never
+   * leads it; the replicas that read it carry on. Upgrading this replica (a restart with the
+   * newer build) replays the namespace from its snapshot or the start.
+   */
+  private becomeOutdated(err: unknown): void {
+    if (this.role === 'outdated' || this.role === 'stopped') return;
+    const wasTakingOver = this.role === 'taking-over';
+    this.role = 'outdated';
+    this.outdatedReason = newerEventStop(err);
+    this.logger.error(
+      { reason: this.outdatedReason },
+      `namespace ${this.o.namespace} no longer applied on this replica: ${this.outdatedReason}`,
+    );
+    if (wasTakingOver) void this.o.lease.release();
   }
 
   /** The state from a snapshot, and the sequence it covers; 0 (replay it all) when it cannot be read. */
@@ -182,7 +224,8 @@ export class NamespacePartition {
 
   private apply(event: EventEnvelope): void {
     if (event.type === LEADER_ELECTED) return;
-    this.state = wq.evolve(this.state, event);
+    // Throws EventVersionError for an event newer than this build (or its pin) reads.
+    this.state = wq.evolve(this.state, this.o.versions.upcast(event));
   }
 
   private async takeOver(): Promise<void> {
@@ -221,7 +264,7 @@ export class NamespacePartition {
   }
 
   private stepDown(reason: string): void {
-    if (this.role === 'stopped' || this.role === 'standby') return;
+    if (this.role === 'stopped' || this.role === 'standby' || this.role === 'outdated') return;
     this.logger.warn({ reason }, 'stepping down');
     this.figures.notLeading('stepped_down');
     this.unserve();
@@ -277,7 +320,8 @@ export class NamespacePartition {
     if (events.length === 0) return reply;
     try {
       const committer = this.committer!;
-      await tracedAppend(events.length, () => committer.append(events));
+      const written = asWritten(events, this.o.versions, this.o.writeVersion);
+      await tracedAppend(events.length, () => committer.append(written));
     } catch (err) {
       // The state already holds these events: it no longer matches the log.
       this.stepDown(`append failed: ${(err as Error).message}`);

@@ -2,10 +2,11 @@ import { hostname } from 'node:os';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { ValidationError } from '@passerine/core';
-import { EventArchive, eventLogOf, SnapshotStore } from '@passerine/eventlog';
+import { EventArchive, EventVersionGate, eventLogOf, SnapshotStore } from '@passerine/eventlog';
 import { createMetrics } from '@passerine/metrics';
 import { type Service, type ServiceContext, serveRpc } from '@passerine/natsconn';
 import { encodeToken } from '@passerine/subjects';
+import { workQueueVersions } from '@passerine/workqueue';
 import { Compactor } from './compactor.ts';
 import { LeaderLease } from './leader-lease.ts';
 import { NamespacePartition } from './partition.ts';
@@ -25,6 +26,12 @@ export interface StoreOptions {
   eventHistory?: 'archive' | 'forget';
   /** Largest size of the archive (bytes); 0 = unlimited. */
   archiveMaxBytes?: number;
+  /**
+   * Highest version to read and write per event type (`{ WorkSpecDeleted: '1' }`): this replica
+   * then behaves as a build from before that version — beside replicas of a release that does
+   * not announce its versions, or to rehearse an upgrade.
+   */
+  eventVersions?: Readonly<Record<string, string | number>>;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -39,11 +46,23 @@ export function createStoreService(
 ): Service & {
   partitions: Map<string, NamespacePartition>;
   compactor: Compactor;
+  gate: EventVersionGate;
 } {
   const ttl = options.leaseTtlMs ?? 3_000;
   // Host and pid make the holder of a lease findable by an operator (and by the failover test).
   const holderId = options.holderId ?? `store-${hostname()}-${process.pid}-${ctx.ids.next().slice(-6)}`;
   const partitions = new Map<string, NamespacePartition>();
+  const versions = workQueueVersions(versionPins(options.eventVersions));
+  const gate = new EventVersionGate({
+    nc: ctx.nc,
+    bucket: ctx.names.versionBucket,
+    id: encodeToken(holderId),
+    role: 'store',
+    versions,
+    now: () => ctx.clock.now(),
+    logger: ctx.logger,
+    replicas: options.replicas ?? 1,
+  });
   const metrics = ctx.metrics ?? createMetrics();
   const archiveOptions = { replicas: options.replicas ?? 1, maxBytes: options.archiveMaxBytes || undefined };
   const log = eventLogOf(ctx.nc, ctx.names, archiveOptions);
@@ -79,6 +98,8 @@ export function createStoreService(
       snapshots,
       snapshotEvery: options.snapshotEvery,
       metrics,
+      versions,
+      writeVersion: (type) => gate.writeVersion(type),
     });
     partitions.set(namespace, partition);
     partition.start();
@@ -89,7 +110,10 @@ export function createStoreService(
     name: 'store',
     partitions,
     compactor,
+    gate,
     async start() {
+      // Announced before any namespace is read, and everyone's adverts known before any is led.
+      await gate.start();
       const kvm = new Kvm(ctx.nc);
       const replicas = options.replicas ?? 1;
       leases = await kvm.create(ctx.names.leaderBucket, { ttl, history: 1, replicas });
@@ -130,6 +154,20 @@ export function createStoreService(
       watching?.stop();
       await compactor.stop();
       await Promise.all([...partitions.values()].map((p) => p.stop()));
+      await gate.stop();
     },
   };
+}
+
+/** Pins as the setting gives them (`WorkSpecDeleted=1`), as numbers; the versions check the rest. */
+function versionPins(given: Readonly<Record<string, string | number>> = {}): Record<string, number> {
+  const pins: Record<string, number> = {};
+  for (const [type, value] of Object.entries(given)) {
+    const n = typeof value === 'number' ? value : /^\d{1,6}$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isInteger(n)) {
+      throw new ValidationError(`event version pin ${type}=${value} is not a whole number`, { field: type });
+    }
+    pins[type] = n;
+  }
+  return pins;
 }

@@ -67,7 +67,7 @@ export function decideDeleteWorkSpec(
   ctx: DecideContext,
 ) {
   const spec = requireSpec(state, requireName(cmd.name, 'name'));
-  return [event('WorkSpecDeleted', { name: spec.name, at: ctx.now })];
+  return [event('WorkSpecDeleted', { spec: spec.name, at: ctx.now })];
 }
 
 export function decideControlWorkSpec(state: NamespaceState, cmd: CommandOf<'ControlWorkSpec'>) {

@@ -21,7 +21,7 @@ export function applyWorkSpecDeleted(
   state: NamespaceState,
   e: WorkQueueEventData['WorkSpecDeleted'],
 ): boolean {
-  const spec = findSpec(state, e.name);
+  const spec = findSpec(state, e.spec);
   if (!spec) return false;
   dropSpecIndexes(state, spec, e.at);
   state.specs.delete(spec.id);

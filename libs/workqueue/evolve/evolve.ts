@@ -1,4 +1,5 @@
 import { type EventEnvelope, type NewEvent, PasserineError } from '@passerine/core';
+import { currentVersion, workQueueVersions } from '../event-versions.ts';
 import type { WorkQueueEventData } from '../events.ts';
 import type { NamespaceState } from '../state.ts';
 import {
@@ -34,6 +35,9 @@ export class UnknownEventError extends PasserineError {
   }
 }
 
+/** Immutable: the conversions of this build, without pins (a pinned reader checks before evolve). */
+const versions = workQueueVersions();
+
 type Appliers = {
   [T in keyof WorkQueueEventData]: (state: NamespaceState, data: WorkQueueEventData[T]) => boolean;
 };
@@ -67,9 +71,14 @@ const appliers: Appliers = {
  * PLACE and returns that same object, since replay runs over millions of units.
  * The log is the truth: an event that refers to something no longer there (a finish for an
  * attempt that already expired, units of a deleted spec) is applied as far as it can be and
- * counted in `state.ignoredEvents`; it never throws. Only an unknown event type throws.
+ * counted in `state.ignoredEvents`; it never throws. Only an unknown event type throws, and an event
+ * newer than this build understands (EventVersionError): older versions are upcast first.
  */
-export function evolve(state: NamespaceState, event: EventEnvelope | NewEvent): NamespaceState {
+export function evolve(state: NamespaceState, given: EventEnvelope | NewEvent): NamespaceState {
+  // A decided event (no version) is in the current version; one read from the log is upcast to it.
+  const v = given.v;
+  const event =
+    v === undefined || v === currentVersion(given.type) ? given : versions.upcast(given as EventEnvelope);
   const apply = (appliers as Record<string, ((s: NamespaceState, d: unknown) => boolean) | undefined>)[
     event.type
   ];

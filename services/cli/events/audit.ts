@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@passerine/core';
-import { canonicalName, type Name, type WorkQueueEventData } from '@passerine/workqueue';
+import { canonicalName, type Name, type WorkQueueEventData, workQueueVersions } from '@passerine/workqueue';
 import { showName } from '../workqueue/names.ts';
 import { jobEventInWords } from './job-words.ts';
 
@@ -39,6 +39,8 @@ const at = (ms: number) => new Date(ms).toISOString();
 
 type Data<T extends keyof WorkQueueEventData> = WorkQueueEventData[T];
 
+const versions = workQueueVersions();
+
 /**
  * Reads events in log order and says, in words, those that concern one unit, worker or job. It
  * follows what it needs to tell (a unit's attempts and status, a worker's attempts), nothing more.
@@ -54,7 +56,9 @@ export class Auditor {
     if (target.kind === 'unit') this.key = canonicalName(target.key);
   }
 
-  see(seq: number, event: EventEnvelope): AuditLine | null {
+  see(seq: number, read: EventEnvelope): AuditLine | null {
+    // Work-queue events of older versions are told in the current one's words.
+    const event = this.target.kind === 'job' ? read : versions.upcast(read);
     const said = this.words(event);
     return said ? { seq, time: event.time, type: event.type, ...said } : null;
   }
@@ -157,7 +161,7 @@ export class Auditor {
       }
       case 'WorkSpecDeleted': {
         const data = d as Data<'WorkSpecDeleted'>;
-        if (!sameSpec(data.name, t.spec) || this.status === 0) return null;
+        if (!sameSpec(data.spec, t.spec) || this.status === 0) return null;
         this.status = 0;
         return { who: 'client', what: 'gone with its work spec, deleted' };
       }
