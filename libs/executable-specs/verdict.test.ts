@@ -49,11 +49,11 @@ describe('what the store hears of a unit run', () => {
     expect(dataOf(verdict)).toEqual({ n: 1, traceback: 'exit status 2\nlast lines on stderr:\nboom' });
   });
 
-  it('failed for good when its job was cancelled', () => {
+  it('failed, to be retried while max_retries allows, when its job was cancelled', () => {
     const verdict = verdictOf(run(), { status: 'pending' }, { status: 'cancelled', reason: 'by hand' });
     expect(verdict).toMatchObject({
       kind: 'fail',
-      final: true,
+      final: false,
       traceback: 'its task was cancelled (by hand)',
     });
   });

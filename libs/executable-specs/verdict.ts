@@ -18,12 +18,16 @@ export interface UnitRun {
 
 export type Verdict =
   | { kind: 'finish'; data: Uint8Array | undefined }
-  /** `final`: no retry whatever max_retries says (the unit cannot run, or its job was cancelled). */
+  /** `final`: no retry whatever max_retries says (the unit cannot run). */
   | { kind: 'fail'; data: Uint8Array; traceback: string; final?: boolean };
 
 /**
  * What the store should hear about a unit whose task is in this state: finished (with its output),
- * failed (with why), or nothing yet. A unit whose job was cancelled fails for good.
+ * failed (with why), or nothing yet. A unit whose job was cancelled goes back to the queue while
+ * the spec's max_retries allows, as a failed run does: the job was only its carrier — a frontend
+ * that adopted it from one it believed dead cancels it, and the pump of a frontend that was only
+ * cut off hears that cancel too — and stopping the work itself is the queue's business (pause the
+ * spec, fail or delete the unit).
  */
 export function verdictOf(
   run: UnitRun,
@@ -45,7 +49,7 @@ export function verdictOf(
   }
   if (task?.status === 'failed') return fail(tracebackOf(task, run.stderrTail));
   if (job.status === 'cancelled' || task?.status === 'cancelled') {
-    return fail(`its task was cancelled (${job.reason ?? 'job cancelled'})`, true);
+    return fail(`its task was cancelled (${job.reason ?? 'job cancelled'})`);
   }
   return undefined;
 }
