@@ -39,6 +39,7 @@ import type { KeyBudgets } from '@passerine/key-limits';
 import type { LogShipper } from '@passerine/task-logs';
 import { type NodeMonitorOptions, type ResolvedNodeOptions, resolveNodeOptions } from './options.ts';
 import { nodeKeyBudgets, nodeLogShipper, nodeTaskRunner } from './node-parts.ts';
+import { handleCancel } from './cancels.ts';
 import { ReportOutbox } from './report-outbox.ts';
 import { RunningTasks } from './running-tasks.ts';
 import { endedReport } from './task-report.ts';
@@ -109,11 +110,14 @@ export class NodeMonitor implements Service {
 
   async start(): Promise<void> {
     const { nc, names } = this.ctx;
+    const cancelTargets = { queue: this.queue, running: this.running, logger: this.logger };
     this.subscriptions.push(
       nc.subscribe(names.nodeMonitor(this.id, 'reserve'), {
         callback: (_e, msg) => this.onReserve(msg.data),
       }),
-      nc.subscribe(names.nodeMonitor(this.id, 'cancel'), { callback: (_e, msg) => this.onCancel(msg) }),
+      nc.subscribe(names.nodeMonitor(this.id, 'cancel'), {
+        callback: (_e, msg) => handleCancel(msg, cancelTargets),
+      }),
       nc.subscribe(names.nodeMonitor(this.id, 'reported'), {
         callback: (_e, msg) => this.onReported(msg.data),
       }),
@@ -271,40 +275,6 @@ export class NodeMonitor implements Service {
     };
     this.counter.add();
     this.ctx.nc.publish(this.ctx.names.frontend(frontendId, 'offers'), encode(answer));
-  }
-
-  private onCancel(msg: Msg): void {
-    const message = decodeOrDrop<CancelMessage>(msg.data, this.logger, 'cancel');
-    if (typeof message?.jobId !== 'string') return;
-    if (message.keepAttempts !== undefined) {
-      void this.stopUnrecorded(msg, message.jobId, message.keepAttempts);
-      return;
-    }
-    if (typeof message.attemptId === 'string') {
-      this.running.stopAttempt(message.jobId, message.attemptId);
-      return;
-    }
-    this.queue.cancel(message.jobId);
-    if (!message.kill) return;
-    const stopping = this.running.stopJob(message.jobId);
-    // Asked as a request, the answer comes once the runs have ended.
-    if (msg.reply) void stopping.then((stopped) => sendReply(msg, okReply({ stopped }), this.logger));
-  }
-
-  /** An adopter's request: the job's runs it does not know of stop; answered once they have ended. */
-  private async stopUnrecorded(msg: Msg, jobId: string, keep: unknown): Promise<void> {
-    const keepAttempts = validAttemptIds(keep, Number.POSITIVE_INFINITY);
-    if (!keepAttempts) {
-      this.logger.warn({ jobId }, 'malformed request to stop unrecorded runs dropped');
-      sendReply(
-        msg,
-        errReply(new ValidationError('keepAttempts must be a list of attempt ids')),
-        this.logger,
-      );
-      return;
-    }
-    const stopped = await this.running.stopJobExcept(jobId, new Set(keepAttempts));
-    sendReply(msg, okReply({ stopped }), this.logger);
   }
 
   private onReported(data: Uint8Array): void {
