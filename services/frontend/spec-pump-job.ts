@@ -30,6 +30,9 @@ export class PumpedJob {
   readonly runningSince = new Map<string, { nodeId: string; since: number }>();
   /** Set from the job's watch subject once it ended. */
   ended?: { status: JobStatus; reason?: string; tasks: Map<string, TaskView> };
+  /** The job's state while this frontend's scheduler held it, and since when it no longer does. */
+  private lastState?: JobState;
+  private goneSince?: number;
 
   constructor(
     readonly id: string,
@@ -92,6 +95,23 @@ export class PumpedJob {
     };
     this.units.set(unit.taskId, unit);
     return unit;
+  }
+
+  /**
+   * The job's end as this frontend's scheduler decided it, once the scheduler let the job go and
+   * `graceMs` passed without the watch notice: a notice published while a NATS node was down may
+   * never arrive, and the units would wait for it, their leases renewed, for ever.
+   */
+  endDecided(owned: JobState | undefined, now: number, graceMs: number): JobState | undefined {
+    if (owned) {
+      this.lastState = owned;
+      this.goneSince = undefined;
+      return undefined;
+    }
+    this.goneSince ??= now;
+    const state = this.lastState;
+    const ended = state?.status === 'completed' || state?.status === 'cancelled';
+    return ended && now - this.goneSince >= graceMs ? state : undefined;
   }
 
   open(): PumpedUnit[] {

@@ -38,6 +38,8 @@ export interface SpecPumpDeps {
 }
 
 const MIN_IDLE_MS = 50;
+/** How long after its scheduler let a job go the pump waits for the job's end notice (ms). */
+const END_NOTICE_GRACE_MS = 10_000;
 
 /**
  * Pumps the units of executable work specs (specs that name a runner) onto node monitors. It is a
@@ -224,14 +226,16 @@ export class SpecPump {
   private settle(job: PumpedJob): void {
     if (this.stopped) return;
     const owned = this.deps.scheduler.owned(job.id);
-    const status = owned?.state.status ?? job.ended?.status;
+    const decided = job.endDecided(owned?.state, this.deps.clock.now(), END_NOTICE_GRACE_MS);
+    const state = owned?.state ?? (job.ended ? undefined : decided);
+    const status = state?.status ?? job.ended?.status;
     if (status === undefined) return;
     for (const unit of job.open()) {
       if (unit.lost) {
         unit.settled = true;
         continue;
       }
-      const task = owned ? owned.state.tasks.get(unit.taskId) : job.ended?.tasks.get(unit.taskId);
+      const task = state ? state.tasks.get(unit.taskId) : job.ended?.tasks.get(unit.taskId);
       const verdict = verdictOf(unit, task, { status, reason: job.ended?.reason });
       if (verdict) this.report(job, unit, verdict);
     }
