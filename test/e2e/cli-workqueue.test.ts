@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CborMap, encodeValue } from '@passerine/cbor';
 import type { WorkQueueClient } from '@passerine/client';
 import { runCli, startTestServer, type TestServer, uniquePrefix } from '@passerine/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStore } from '@passerine/store/testing';
 
 /**
@@ -16,6 +16,10 @@ let client: WorkQueueClient;
 let stopStore: () => Promise<void>;
 let prefix: string;
 let cwd: string;
+
+// Every step runs the CLI as a process of its own, seconds each on a busy machine: a longer
+// guard than the suite's 60 s per test.
+vi.setConfig({ testTimeout: 180_000 });
 
 beforeAll(async () => {
   server = await startTestServer();

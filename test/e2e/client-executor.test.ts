@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   asCompleted,
@@ -90,10 +90,16 @@ describe('the Executor of @passerine/client', () => {
 
   it('runs a module export, and gives its futures in the order they end', async () => {
     const ex = client.executor();
-    const slow = ex.submit({ module: tasksModule, export: 'after', args: [400, 'slow'] });
+    // The slow one ends only once the fast one was seen to: the order does not hang on timing.
+    const barrier = join(mkdtempSync(join(tmpdir(), 'passerine-order-')), 'fast-ended');
+    const slow = ex.submit({ module: tasksModule, export: 'whenExists', args: [barrier, 'slow'] });
     const fast = ex.submit({ module: tasksModule, export: 'after', args: [10, 'fast'] });
     const order: unknown[] = [];
-    for await (const future of asCompleted([slow, fast])) order.push(await future.result());
+    for await (const future of asCompleted([slow, fast])) {
+      order.push(await future.result());
+      if (order.length === 1) writeFileSync(barrier, '');
+    }
+    rmSync(dirname(barrier), { recursive: true, force: true });
     expect(order).toEqual(['fast', 'slow']);
     expect(slow.done()).toBe(true);
     expect(slow.status).toBe('finished');

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type PasserineClient } from '@passerine/client';
 import { type SchedulingCluster, startSchedulingCluster } from '@passerine/frontend/testing';
@@ -44,14 +47,25 @@ describe('the Pool of @passerine/client', () => {
       inOrder.push(value as number);
     }
     expect(inOrder).toEqual([300, 10, 100]);
-    const asTheyEnd: number[] = [];
+    // The first item's task ends only once the second's end was seen: the order does not hang on
+    // timing. Its path travels as the item, since a shipped function has no free variables.
+    const barrier = join(mkdtempSync(join(tmpdir(), 'passerine-order-')), 'second-ended');
+    const asTheyEnd: string[] = [];
     for await (const value of pool.imapUnordered(
-      (ms: number) => new Promise((r) => setTimeout(() => r(ms), ms)),
-      [300, 10],
+      async (path: string) => {
+        if (path === 'second') return path;
+        // A module import written as text: the test's bundler would rewrite an import() it sees.
+        const { existsSync } = await new Function('return import("node:fs")')();
+        while (!existsSync(path)) await new Promise((r) => setTimeout(r, 20));
+        return 'first';
+      },
+      [barrier, 'second'],
     )) {
-      asTheyEnd.push(value as number);
+      asTheyEnd.push(value as string);
+      if (asTheyEnd.length === 1) writeFileSync(barrier, '');
     }
-    expect(asTheyEnd).toEqual([10, 300]);
+    rmSync(dirname(barrier), { recursive: true, force: true });
+    expect(asTheyEnd).toEqual(['second', 'first']);
     const failing = pool.applyAsync(
       (x: number) => {
         throw new Error(`no ${x}`);
@@ -88,8 +102,10 @@ describe('the Pool of @passerine/client', () => {
     await expect(pool.join()).rejects.toThrow(/call close\(\) first/);
     const long = pool.map((ms: number) => new Promise((r) => setTimeout(r, ms)), [60_000, 60_000]);
     await waitFor(() => running() === 2, { message: 'both tasks running' });
+    // Listened to first: its tasks may be rejected while terminate() still waits for their kill.
+    const rejected = expect(long).rejects.toThrow();
     await pool.terminate();
-    await expect(long).rejects.toThrow();
+    await rejected;
     await waitFor(() => running() === 0, { message: 'nothing left running on the nodes' });
     await pool.join();
   });
