@@ -14,9 +14,11 @@ export {
 } from './gather.ts';
 export { type MetricsServer, type MetricsServerOptions, renderRegistry, serveMetrics } from './http.ts';
 export {
+  activeTrace,
   extractTrace,
   injectTrace,
   inSpan,
+  recordSpan,
   runInTraceOf,
   traceLogFields,
   tracingActive,

@@ -94,3 +94,25 @@ export function runInTraceOf<T>(headers: Headers | undefined, work: () => T): T 
   if (!headers?.get('traceparent')) return work();
   return context.with(extractTrace(headers), work);
 }
+
+/** The active trace, to parent spans recorded later; undefined when nothing traces here. */
+export function activeTrace(): Context | undefined {
+  return tracingActive() ? context.active() : undefined;
+}
+
+/**
+ * Records a span whose times are already known (ms since the epoch), under `parent`: for steps a
+ * process learns of after they happened, such as a task's run as its node reports it.
+ */
+export function recordSpan(
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  parent: Context,
+  startMs: number,
+  endMs: number,
+  error?: string,
+): void {
+  const span = tracer().startSpan(name, { attributes, startTime: startMs }, parent);
+  if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+  span.end(Math.max(startMs, endMs));
+}

@@ -4,6 +4,7 @@ import { type JobResult, jobResult, type OwnedJob, type SchedulerEvent } from '@
 import type { PasserineMetrics } from '@passerine/metrics';
 import type { MessageCounter } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
+import type { JobTraces } from './job-traces.ts';
 import type { JobWriter } from './job-writer.ts';
 import { type Reservations, STOP_ANSWER_TIMEOUT_MS } from './reservations.ts';
 
@@ -12,6 +13,7 @@ export interface SchedulerEffectsDeps {
   names: Names;
   writer: JobWriter;
   reservations: Reservations;
+  traces: JobTraces;
   counter: MessageCounter;
   logger: Logger;
   metrics: PasserineMetrics;
@@ -52,6 +54,7 @@ export class SchedulerEffects {
             Math.max(0, this.deps.clock.now() - event.job.since) / 1000,
           );
           last = this.ended(event.job, last!, event.reason);
+          this.deps.traces.end(event.job.job.id);
           break;
         case 'RunningTasksStopped': {
           const { job, nodeIds } = event;
@@ -60,6 +63,7 @@ export class SchedulerEffects {
         }
         case 'TaskHandedOut':
           this.deps.metrics.schedulingDelaySeconds.observe(Math.max(0, event.at - event.job.since) / 1000);
+          this.deps.traces.placed(event.job.job.id, event.taskId, event.nodeId, event.job.since, event.at);
           writer.record(event.job.job.id, event.launched);
           break;
         case 'JobDropped':

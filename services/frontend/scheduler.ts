@@ -47,6 +47,7 @@ import type { KeyBudgets } from '@passerine/key-limits';
 import type { JobWriter } from './job-writer.ts';
 import type { MembershipView } from '@passerine/scheduling-protocol';
 import { JobTimers } from './job-timers.ts';
+import { JobTraces } from './job-traces.ts';
 import { Reservations, STOP_ANSWER_TIMEOUT_MS } from './reservations.ts';
 import { SchedulerEffects } from './scheduler-effects.ts';
 
@@ -86,6 +87,7 @@ export class Scheduler {
   private readonly effects: SchedulerEffects;
   private readonly reservations: Reservations;
   private readonly times: JobTimers;
+  private readonly traces = new JobTraces();
 
   constructor(private readonly deps: SchedulerDeps) {
     const { clock, ids } = deps;
@@ -102,7 +104,7 @@ export class Scheduler {
     this.handling = new Handling(initialSchedulerState(), this.context);
     const reservations = new Reservations(deps.nc, deps.names, deps.frontendId, deps.counter);
     this.reservations = reservations;
-    this.effects = new SchedulerEffects({ ...deps, reservations });
+    this.effects = new SchedulerEffects({ ...deps, reservations, traces: this.traces });
     this.times = new JobTimers(() => clock.now(), {
       release: (jobId) => {
         releaseJob(this.handling, jobId);
@@ -153,6 +155,7 @@ export class Scheduler {
     if (job.tasks.length > 0 && this.deps.nodes.live().length === 0)
       await this.deps.nodes.whenAny(this.deps.nodeWaitMs);
     const owned = scheduleJob(this.handling, job);
+    this.traces.begin(job.id);
     this.deps.writer.begin(job.id, 0);
     try {
       await this.act();
@@ -220,8 +223,10 @@ export class Scheduler {
 
   /** Records a task's end; resolves once that is durable, so the node monitor may forget it. */
   async taskEnded(report: TaskEndedReport): Promise<void> {
+    const trace = this.traces.of(report.jobId);
     endTask(this.handling, report, validLoad(report.load));
     await this.act();
+    if (trace) this.traces.reported(trace, report, this.deps.clock.now());
   }
 
   async cancel(jobId: string, reason = 'cancelled'): Promise<JobResult> {

@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import { buildRequest, CborMap, type CborValue, encodeFrame, type RpcParams, Tuple } from '@passerine/cbor';
 import { createLogger, randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { provision } from '@passerine/eventlog';
+import { startSchedulingCluster } from '@passerine/frontend/testing';
 import { createGatewayService } from '@passerine/gateway';
 import { TestClient } from '@passerine/gateway/testing';
 import { createMetrics, inSpan, startTracing, type Tracing, traceLogFields } from '@passerine/metrics';
 import type { NatsConnection } from '@passerine/natsconn';
+import { awaitJob, submitJob } from '@passerine/scheduling-protocol';
 import { createStoreService } from '@passerine/store';
 import { createNames } from '@passerine/subjects';
 import { startTestServer, type TestServer, uniquePrefix, waitFor } from '@passerine/test-support';
@@ -90,6 +92,36 @@ describe('OpenTelemetry tracing', () => {
     expect(op.parentSpanContext?.spanId).toBe(rpc.spanContext().spanId);
     expect(append.parentSpanContext?.spanId).toBe(op.spanContext().spanId);
     expect(append.attributes['passerine.events']).toBe(1);
+  });
+
+  it("follows a job from its submit through each task's placement, run and report", async () => {
+    const cluster = await startSchedulingCluster(server);
+    stops.push(() => cluster.stop());
+    await cluster.addFrontend();
+    await cluster.addNode({ id: 'traced-node', slots: 2 });
+    await cluster.waitForNodes(1);
+    const tasks = ['t0', 't1'].map((id) => ({
+      id,
+      resources: { cpus: 0, memMb: 0, diskMb: 0 },
+      command: { command: 'sleep', args: ['0.05'] },
+    }));
+    await submitJob(cluster.nc, cluster.names, { id: 'traced-job', tasks });
+    expect((await awaitJob(cluster.nc, cluster.names, 'traced-job')).status).toBe('completed');
+    const spans = await waitFor(() => {
+      const finished = exporter.getFinishedSpans();
+      return finished.filter((s) => s.name === 'task report').length >= 2 ? finished : undefined;
+    });
+    const submit = spans.find((s) => s.name === 'job submit')!;
+    const steps = spans.filter(
+      (s) => s.spanContext().traceId === submit.spanContext().traceId && s !== submit,
+    );
+    for (const name of ['task placement', 'task run', 'task report']) {
+      const ofName = steps.filter((s) => s.name === name);
+      expect(ofName.map((s) => s.attributes['passerine.task']).sort(), name).toEqual(['t0', 't1']);
+      for (const span of ofName) expect(span.parentSpanContext?.spanId).toBe(submit.spanContext().spanId);
+    }
+    const run = steps.find((s) => s.name === 'task run')!;
+    expect(run.attributes).toMatchObject({ 'passerine.node': 'traced-node', 'passerine.status': 'finished' });
   });
 
   it('puts the trace and span id on log lines written in a span, and none outside', async () => {
