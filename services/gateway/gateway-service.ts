@@ -144,6 +144,7 @@ export function createGatewayService(ctx: ServiceContext, options: GatewayOption
         http = createHttpServer({
           renderMetrics,
           ...(authorize && { authorize }),
+          ...(edge.tls && { tls: edge.tls }),
           ...options.http,
           nc: ctx.nc,
           names: ctx.names,

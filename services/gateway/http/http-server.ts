@@ -46,6 +46,16 @@ export interface HttpServerOptions {
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
   /** Checks a request's credentials before any route (a bearer token); throws a coded error to refuse. */
   authorize?: (request: FastifyRequest) => void | Promise<void>;
+  /**
+   * Serve HTTPS with this certificate (the edge's, as gRPC); with a client authority, a client
+   * certificate of another authority (or none) is refused in the handshake.
+   */
+  tls?: { cert: Buffer; key: Buffer; clientCa?: Buffer };
+}
+
+function httpsOf(tls: NonNullable<HttpServerOptions['tls']>) {
+  const { cert, key, clientCa } = tls;
+  return { cert, key, ...(clientCa && { ca: clientCa, requestCert: true, rejectUnauthorized: true }) };
 }
 
 export interface HttpServer {
@@ -71,7 +81,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     loggerInstance: logger.child({ edge: 'http' }) as FastifyBaseLogger,
     bodyLimit: MAX_BODY_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
-  });
+    ...(options.tls && { https: httpsOf(options.tls) }),
+  }) as unknown as FastifyInstance;
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({

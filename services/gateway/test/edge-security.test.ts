@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +176,48 @@ describe('gRPC over TLS', () => {
     expect(() => createGatewayService(ctx, { edgeCert: 'x.pem', cborPort: 0, grpcPort: 0 })).toThrow(
       /--edge-cert and --edge-key go together/,
     );
+  });
+});
+
+describe('HTTPS', () => {
+  /** GET over TLS with a client certificate; resolves with the status, rejects on a refused handshake. */
+  const fetchOverTls = (port: number, path: string, a: TestAuthority, trust: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = httpsGet(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          ca: readFileSync(trust),
+          cert: readFileSync(a.client.certFile),
+          key: readFileSync(a.client.keyFile),
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+    });
+
+  it("serves the HTTP edge over TLS to a client of its authority, and refuses another authority's", async () => {
+    const [ours, theirs] = await Promise.all([
+      makeTestAuthority(join(dir, 'https-ours')),
+      makeTestAuthority(join(dir, 'https-theirs'), 'Another authority'),
+    ]);
+    const g = await gateway({
+      edgeCert: ours.server.certFile,
+      edgeKey: ours.server.keyFile,
+      edgeClientCa: ours.caFile,
+    });
+    expect(await fetchOverTls(g.ports.http, '/healthz', ours, ours.caFile)).toBe(200);
+    await expect(fetchOverTls(g.ports.http, '/healthz', theirs, ours.caFile)).rejects.toThrow();
+    // Plain HTTP on the TLS port gets no answer of the API.
+    const plain = await fetch(`http://127.0.0.1:${g.ports.http}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(plain).not.toBe(200);
   });
 });
 
