@@ -57,6 +57,9 @@ export interface Submitted {
   nodeId?: string;
 }
 
+/** Ended jobs a client remembers for repeats of their submits. */
+const RECENTLY_ENDED_JOBS = 256;
+
 /**
  * What one client shares between its executors and pools: one inbox for the notices of every task
  * it submits, the jobs it follows, and what to do when the connection drops.
@@ -64,6 +67,11 @@ export interface Submitted {
 export class Session {
   readonly inbox: string;
   private readonly jobs = new Map<string, JobTracker>();
+  /**
+   * Jobs of this client that ended lately, newest last: a repeat of one's submit whose answer came
+   * after that job's end still settles as the first did, with its value.
+   */
+  private readonly ended = new Map<string, JobTracker>();
   private readonly watches = new Map<string, Subscription>();
   private readonly subscription: Subscription;
   /** Jobs whose tasks were given up when the connection dropped: cancelled once it is back. */
@@ -135,7 +143,7 @@ export class Session {
         };
       }),
     };
-    const tracker = new JobTracker(jobId, handles, (done) => this.forget(done.jobId));
+    const tracker = new JobTracker(jobId, handles, (done) => this.finished(done));
     this.jobs.set(jobId, tracker);
     this.watch(jobId, tracker);
     if (tasks.some((t, i) => i > 0 && t.handle.draft.idempotencyKey !== undefined)) {
@@ -196,7 +204,7 @@ export class Session {
    */
   private followFirst(tracker: JobTracker, reply: SubmitReply): void {
     this.forget(tracker.jobId);
-    const first = this.jobs.get(reply.jobId);
+    const first = this.jobs.get(reply.jobId) ?? this.ended.get(reply.jobId);
     if (first) {
       for (const [taskId, handle] of tracker.tasks) {
         handle.jobId = reply.jobId;
@@ -212,7 +220,7 @@ export class Session {
       }
       return;
     }
-    const next = tracker.renamed(reply.jobId, (done) => this.forget(done.jobId));
+    const next = tracker.renamed(reply.jobId, (done) => this.finished(done));
     this.jobs.set(next.jobId, next);
     if (reply.result) {
       next.ended(reply.result);
@@ -223,6 +231,12 @@ export class Session {
     void jobStatus(this.nc, this.names, next.jobId)
       .then((now) => isTerminal(now.status) && next.ended(now))
       .catch(() => undefined);
+  }
+
+  private finished(tracker: JobTracker): void {
+    this.ended.set(tracker.jobId, tracker);
+    if (this.ended.size > RECENTLY_ENDED_JOBS) this.ended.delete(this.ended.keys().next().value as string);
+    this.forget(tracker.jobId);
   }
 
   private forget(jobId: string): void {
