@@ -24,7 +24,10 @@ const DRAIN_POLL_MS = 250;
 
 async function adverts(bucket: KV): Promise<NodeAdvert[]> {
   const out: NodeAdvert[] = [];
-  for await (const key of await bucket.keys()) {
+  // A key updated while the list is read (a heartbeat) can be listed twice.
+  const keys = new Set<string>();
+  for await (const key of await bucket.keys()) keys.add(key);
+  for (const key of keys) {
     const entry = await bucket.get(key);
     if (entry?.operation === 'PUT') out.push(decode<NodeAdvert>(entry.value));
   }

@@ -24,7 +24,10 @@ const jobId = z.strictObject({ id: z.string().min(1).max(256) });
 /** The node monitors' adverts as they stand in the membership bucket. */
 export async function readNodes(bucket: KV): Promise<NodeAdvert[]> {
   const nodes: NodeAdvert[] = [];
-  for await (const key of await bucket.keys()) {
+  // A key updated while the list is read (a heartbeat) can be listed twice.
+  const keys = new Set<string>();
+  for await (const key of await bucket.keys()) keys.add(key);
+  for (const key of keys) {
     if (nodes.length >= MAX_NODES_LISTED) break;
     const entry = await bucket.get(key);
     if (entry?.operation !== 'PUT') continue;
