@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,22 +8,9 @@ import { connectNats, freePort, type NatsConnection } from '@passerine/natsconn'
 import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
 import { encodePayload, submitJob } from '@passerine/scheduling-protocol';
 import { createNames, type Names } from '@passerine/subjects';
-import { spawnCli, waitFor } from '@passerine/test-support';
+import { chromiumPath, spawnCli, waitFor } from '@passerine/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** Debian's chromium, installed by the test set-up (scripts/bootstrap.mjs) as nats-server is. */
-function chromiumPath(): string {
-  const explicit = process.env.PASSERINE_CHROMIUM;
-  if (explicit) return explicit;
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-    encoding: 'utf8',
-  });
-  const path = found.stdout.trim();
-  if (!path)
-    throw new Error('chromium is not installed: `apt-get install chromium`, or set PASSERINE_CHROMIUM');
-  return path;
-}
 
 const cbor = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject(fields as never));
 

@@ -24,3 +24,4 @@ export {
   type TopologyOptions,
 } from './compose-topology.ts';
 export { makeTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
+export { chromiumPath } from './chromium.ts';

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomIdSource, silentLogger, systemClock } from '@passerine/core';
 import { startStore } from '@passerine/store/testing';
-import { startTestServer, type TestServer, waitFor } from '@passerine/test-support';
+import { chromiumPath, startTestServer, type TestServer, waitFor } from '@passerine/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayService, type GatewayService } from '../gateway-service.ts';
@@ -13,19 +12,6 @@ import { cbor } from './test-operations.ts';
 
 const VIEWER = 'viewer-token-0123456789abcdef';
 const OPERATOR = 'operator-token-0123456789abcdef';
-
-/** Debian's chromium, installed by the test set-up (scripts/bootstrap.mjs) as nats-server is. */
-function chromiumPath(): string {
-  const explicit = process.env.PASSERINE_CHROMIUM;
-  if (explicit) return explicit;
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
-    encoding: 'utf8',
-  });
-  const path = found.stdout.trim();
-  if (!path)
-    throw new Error('chromium is not installed: `apt-get install chromium`, or set PASSERINE_CHROMIUM');
-  return path;
-}
 
 let server: TestServer;
 let dir: string;
