@@ -152,6 +152,8 @@ export async function listRunningJobs(
   }
   // Sorted again after the merge; a job adopted meanwhile may show twice, once per frontend.
   const unique = [...new Map(jobs.sort(newerFirst).map((j) => [j.jobId, j])).values()];
+  // Counted once, as listed: each frontend counted it among its own.
+  total -= jobs.length - unique.length;
   const page = unique.sort(newerFirst).slice(0, request.limit);
   more ||= unique.length > request.limit;
   const last = page.at(-1);
