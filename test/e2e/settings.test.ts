@@ -77,8 +77,9 @@ describe('a service is checked only for the settings it reads', () => {
       },
     );
     try {
+      // A process of its own starting on a busy machine: a longer wait than the suite's default.
       await waitFor(() => store.output().includes('store serving.'), {
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
         message: 'store serving',
       });
     } finally {
@@ -86,5 +87,5 @@ describe('a service is checked only for the settings it reads', () => {
       expect(await store.exited).toBe(0);
       await server.stop();
     }
-  });
+  }, 120_000);
 });
