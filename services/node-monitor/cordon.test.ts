@@ -19,7 +19,11 @@ describe('nodes out of service', () => {
       bed.reserve(monitor.id, { jobId: 'long' });
       await waitFor(() => monitor.state().running === 1, { message: 'long task running' });
 
-      const early = await cli('drain', 'busy', '--timeout', '0.5');
+      // Asked again if the node's advert lapsed for a moment (a starved event loop on a busy machine
+      // misses its fast test heartbeats): then the CLI rightly says it knows no such node.
+      let early = await cli('drain', 'busy', '--timeout', '0.5');
+      for (let i = 0; i < 3 && early.code === 1 && /is known/.test(early.stderr); i++)
+        early = await cli('drain', 'busy', '--timeout', '0.5');
       expect(early.stdout).toBe('node busy cordoned; after 0.5 s 1 task(s) still run there\n');
       expect(early.code).toBe(2);
       const listed = await cli('list', '--json');
