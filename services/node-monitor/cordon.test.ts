@@ -19,13 +19,14 @@ describe('nodes out of service', () => {
       bed.reserve(monitor.id, { jobId: 'long' });
       await waitFor(() => monitor.state().running === 1, { message: 'long task running' });
 
-      // Asked again if the node's advert lapsed for a moment (a starved event loop on a busy machine
-      // misses its fast test heartbeats): then the CLI rightly says it knows no such node.
+      // Asked again when the CLI did not get to drain at all (code 1: on a starved machine its
+      // connection or its start can run out of time); a drain that answers is judged as it answers.
       let early = await cli('drain', 'busy', '--timeout', '0.5');
-      for (let i = 0; i < 3 && early.code === 1 && /is known/.test(early.stderr); i++)
-        early = await cli('drain', 'busy', '--timeout', '0.5');
-      expect(early.stdout).toBe('node busy cordoned; after 0.5 s 1 task(s) still run there\n');
-      expect(early.code).toBe(2);
+      for (let i = 0; i < 3 && early.code === 1; i++) early = await cli('drain', 'busy', '--timeout', '0.5');
+      expect(early).toMatchObject({
+        code: 2,
+        stdout: 'node busy cordoned; after 0.5 s 1 task(s) still run there\n',
+      });
       const listed = await cli('list', '--json');
       const rows = listed.stdout
         .trim()
