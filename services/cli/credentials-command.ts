@@ -113,7 +113,12 @@ function writeOrPrint(out: string | undefined, text: string): void {
  * Credentials for a cluster (docker-compose.yml, any container host): the servers include the
  * authorization file, and each service is given its role's file as PASSERINE_NATS_CREDENTIALS.
  */
-async function generate(opts: { out: string; prefix: string; namespaces: string }): Promise<void> {
+async function generate(opts: {
+  out: string;
+  prefix: string;
+  namespaces: string;
+  keepExisting?: boolean;
+}): Promise<void> {
   const names = createNames(opts.prefix);
   const namespaces = opts.namespaces
     .split(',')
@@ -123,8 +128,17 @@ async function generate(opts: { out: string; prefix: string; namespaces: string 
   if (bad !== undefined)
     throw new ValidationError(`namespace ${JSON.stringify(bad)} must be 1 to 128 letters, digits, _, . or -`);
   await mkdir(opts.out, { recursive: true, mode: 0o700 });
-  if (readCredentialFile(opts.out))
-    throw new ValidationError(`${opts.out} holds credentials already; keep them or remove them first`);
+  const existing = readCredentialFile(opts.out);
+  if (existing && opts.keepExisting) {
+    // A cluster's setup step runs again on every `docker compose up`: the servers and services
+    // already hold these, and new ones would lock them out.
+    console.error(`${opts.out} holds credentials of prefix ${existing.prefix} already: kept`);
+    return;
+  }
+  if (existing)
+    throw new ValidationError(
+      `${opts.out} holds credentials already; keep them (--keep-existing) or remove them first`,
+    );
   const file = generateCredentials(names, namespaces);
   saveCredentials(opts.out, file, names);
   for (const c of file.users) {
@@ -156,5 +170,6 @@ export function registerCredentials(program: Command): void {
     .requiredOption('--out <dir>', 'the directory to write them to')
     .option('--prefix <prefix>', 'prefix of subjects and streams', 'psr')
     .option('--namespaces <names>', 'namespaces to give a worker credential, comma-separated', 'default')
+    .option('--keep-existing', 'when the directory holds credentials already, keep them and succeed')
     .action(generate);
 }

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +79,16 @@ describe('passerine credentials for a cluster', () => {
     );
     served.unsubscribe();
     await Promise.all([beta!.close(), store.close()]);
+  });
+
+  it('refuses to write over them, and keeps them when asked to, as a setup step run again does', async () => {
+    const before = readFileSync(join(dir, 'admin.json'), 'utf8');
+    const again = await runCli(['credentials', 'generate', '--out', dir], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/holds credentials already; keep them \(--keep-existing\)/);
+    const kept = await runCli(['credentials', 'generate', '--out', dir, '--keep-existing'], dir);
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toMatch(/holds credentials of prefix psr already: kept/);
+    expect(readFileSync(join(dir, 'admin.json'), 'utf8')).toBe(before);
   });
 });
