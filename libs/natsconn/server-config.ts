@@ -1,14 +1,15 @@
 /**
  * Builds a nats-server config file. The embedded default and tests derive theirs from the
- * project's nats.conf: the base settings stay, the `cluster` block (meant for the compose file)
- * is cut out, and listen address, port, store directory and cluster routes are set here.
+ * project's nats.conf: the base settings stay, the `cluster` block and the includes (the compose
+ * file's users) are cut out, and listen address, port, store directory, cluster routes and users
+ * are set here.
  */
 export interface ServerConfigOptions {
   host: string;
   port: number;
   storeDir: string;
   serverName: string;
-  /** The project's nats.conf text, minus its cluster block, to start from. */
+  /** The project's nats.conf text to start from (its cluster block and includes are dropped). */
   base?: string;
   cluster?: { name: string; port: number; routes: number[] };
   maxPayload?: number;
@@ -47,9 +48,14 @@ export function stripBlock(conf: string, block: string): string {
   return conf.slice(0, start.index);
 }
 
-/** Drops the keys we set ourselves so the file never says them twice. */
+/**
+ * Drops the keys we set ourselves so the file never says them twice. Includes go too: nats.conf's
+ * names the cluster's users, and a relative include would be read beside the generated file, not
+ * beside the base, so none could be kept as written; the users come from `authorizationFile`.
+ */
 function withoutOwnKeys(conf: string): string {
   let out = stripBlock(stripBlock(conf, 'cluster'), 'jetstream');
+  out = out.replace(/^\s*include\s.*$/gm, '');
   out = out.replace(
     /^\s*(port|http_port|https_port|monitor_port|host|listen|server_name|max_payload)\s*[:=].*$/gm,
     '',

@@ -1,19 +1,59 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { registeredServices } from '@passerine/cli';
 import { commandGroups, flagName, settingGroups } from '@passerine/config';
 import { natsServerBinary, natsServerVersion } from '@passerine/natsconn';
-import { parseCompose, projectRoot, readCompose, readComposeText } from '@passerine/test-support';
-import { describe, expect, it } from 'vitest';
+import {
+  ComposeVolumes,
+  type ComposeNatsNode,
+  parseCompose,
+  projectRoot,
+  readCompose,
+  readComposeText,
+} from '@passerine/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const compose = readCompose();
+let root: string;
+let volumes: ComposeVolumes;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'passerine-compose-check-'));
+  volumes = new ComposeVolumes(join(root, 'volumes'));
+  for (const step of compose.setup) await volumes.runSetup(step, root);
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/**
+ * A node's files where its container has them, under a directory here (the repository's files it
+ * mounts copied, its volumes linked), so relative includes resolve as they would in the container.
+ */
+async function nodeFiles(node: ComposeNatsNode): Promise<string> {
+  const top = join(root, node.service);
+  for (const [to, from] of Object.entries(node.mounts)) {
+    await mkdir(dirname(join(top, to)), { recursive: true });
+    await copyFile(from, join(top, to));
+  }
+  for (const [to, volume] of Object.entries(node.volumes)) {
+    await mkdir(dirname(join(top, to)), { recursive: true });
+    await rm(join(top, to), { force: true });
+    await symlink(volumes.dirOf(volume), join(top, to));
+  }
+  return top;
+}
 
 /** What the real nats-server says of a node's command line from the compose file (-t: test the config). */
-async function serverVerdict(args: string[], mounts: Record<string, string>): Promise<string> {
-  const local = args.map((a) => mounts[a] ?? a);
+async function serverVerdict(node: ComposeNatsNode, args = node.args): Promise<string> {
+  const top = await nodeFiles(node);
+  const local = args.map((a) => (node.mounts[a] ? join(top, a) : a));
   const { stdout, stderr } = await run(natsServerBinary(), [...local, '-t'], { cwd: projectRoot }).catch(
     (err) => err as { stdout: string; stderr: string },
   );
@@ -41,7 +81,7 @@ describe('docker-compose.yml against the real nats-server and the services', () 
   it("has each node's configuration and command line accepted by the real nats-server", async () => {
     for (const node of compose.natsNodes) {
       expect(Object.keys(node.mounts)).toContain('/etc/nats/nats.conf');
-      const verdict = await serverVerdict(node.args, node.mounts);
+      const verdict = await serverVerdict(node);
       expect(verdict, node.service).toMatch(/configuration file .* is valid/);
       expect(verdict).not.toMatch(/flag provided but not defined/);
     }
@@ -49,12 +89,56 @@ describe('docker-compose.yml against the real nats-server and the services', () 
 
   it('catches a flag the server does not know and a node name compose would leave unexpanded', async () => {
     const node = compose.natsNodes[0];
-    const verdict = await serverVerdict([...node.args, '--server-name', 'x'], node.mounts);
+    const verdict = await serverVerdict(node, [...node.args, '--server-name', 'x']);
     expect(verdict).toMatch(/flag provided but not defined/);
     const old = parseCompose(
       readComposeText().replace('"--server_name", "nats-1"', '"--server_name", "$${HOSTNAME}"'),
     );
     expect(old.natsNodes[0].serverName).not.toBe(old.natsNodes[0].hostname);
+  });
+
+  it('makes the users of every role in a setup step that every node waits for, once', () => {
+    const step = compose.setup.find((s) => s.args.slice(0, 2).join(' ') === 'credentials generate');
+    expect(step, 'a `passerine credentials generate` service').toBeDefined();
+    expect(compose.volumes).toEqual(expect.arrayContaining(Object.values(step!.volumes)));
+    // Run again on each `up`, it must keep what the running nodes and services hold.
+    expect(step!.args).toContain('--keep-existing');
+    expect(step!.restart).toBe('no');
+    expect(step!.built).toBe(true);
+    for (const node of compose.natsNodes) {
+      expect(node.dependsOn[step!.service], node.service).toBe('service_completed_successfully');
+    }
+  });
+
+  it("has each node include the setup's users and each service read its role's credential", () => {
+    const step = compose.setup.find((s) => s.args[0] === 'credentials')!;
+    const out = volumes.hostPath(step.args[step.args.indexOf('--out') + 1], step.volumes);
+    const conf = readFileSync(join(projectRoot, 'nats.conf'), 'utf8');
+    for (const node of compose.natsNodes) {
+      const users = volumes.includedFile(node, conf);
+      expect(users, node.service).toBeDefined();
+      expect(realpathSync(users!)).toBe(realpathSync(join(out, 'nats-authorization.conf')));
+    }
+    for (const service of compose.services) {
+      const file = service.environment.PASSERINE_NATS_CREDENTIALS;
+      expect(file, service.service).toBeDefined();
+      const here = volumes.hostPath(file, service.volumes);
+      // One role per service: its file, on the volume the setup wrote.
+      expect(service.serves).toHaveLength(1);
+      expect(here).toBe(join(out, `${service.serves[0]}.json`));
+      expect(existsSync(here), here).toBe(true);
+    }
+  });
+
+  it("creates the credentials volume's mount point owned by the image's user, so the setup may write it", () => {
+    const dockerfile = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8');
+    const user = /^USER (\S+)$/m.exec(dockerfile)?.[1];
+    expect(user).toBeDefined();
+    for (const step of compose.setup) {
+      for (const to of Object.keys(step.volumes)) {
+        expect(dockerfile).toMatch(new RegExp(`install -d -o ${user} -g ${user} -m 700 ${to}\\b`));
+      }
+    }
   });
 
   it("routes the cluster between the file's nodes by their DNS names", () => {

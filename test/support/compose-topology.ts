@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { commandGroups, flagName } from '@passerine/config';
 import {
   connectNats,
@@ -12,7 +12,8 @@ import {
 } from '@passerine/natsconn';
 import { projectRoot, spawnCli } from './cli.ts';
 import { type ComposeService, readCompose } from './compose-file.ts';
-import { makeTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
+import { ComposeVolumes } from './compose-volumes.ts';
+import { readTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -20,22 +21,13 @@ import { waitFor } from './wait.ts';
  * cluster under the names the file gives them, and each Passerine service as `passerine serve`
  * processes with the file's environment — the URL list mapped from the nodes' DNS names to their
  * loopback ports, hosts bound beyond loopback brought back to it, published ports made free ones
- * (replicas share this machine). By default the nodes have a NATS user per role and each process
- * connects as its role's, as a cluster set up by the README does.
+ * (replicas share this machine). The file's setup steps run first on its volumes (directories
+ * here): the nodes include the users they made and each process connects as its role's, with the
+ * credential file its environment names.
  */
 export interface TopologyOptions {
   /** Replicas of each service (the issue's loopback run: 2 of each). */
   replicas?: number;
-  /**
-   * Users per role on the nodes (`passerine credentials generate`'s files), each process given its
-   * role's credential; default on. Off: every process connects as NATS's default user.
-   */
-  roles?: boolean;
-  /**
-   * The environment a role's processes get for their NATS credentials; by default the generated
-   * credential of that role (given `roles`).
-   */
-  roleEnvironment?: (role: string) => Record<string, string>;
   /** More environment for every service process (log level, heartbeat, ...). */
   env?: Record<string, string>;
   /** Output of the processes goes here instead of memory only. */
@@ -54,7 +46,7 @@ export interface Replica {
 
 export interface Topology {
   urls: string[];
-  /** The role users, unless `roles: false`. */
+  /** The role users the setup made, when the nodes include them. */
   credentials?: TopologyCredentials;
   /** The environment of an admin process (the CLI) on this topology: its URLs and credential. */
   adminEnvironment: Record<string, string>;
@@ -112,11 +104,10 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
   const conf = await readFile(join(projectRoot, 'nats.conf'), 'utf8');
   const routePorts = await Promise.all(compose.natsNodes.map(() => freePort()));
   const clientPorts = await Promise.all(compose.natsNodes.map(() => freePort()));
-  const credentials =
-    options.roles === false
-      ? undefined
-      : await makeTopologyCredentials(join(root, 'credentials'), options.env?.PASSERINE_PREFIX);
-  const roleEnvironment = options.roleEnvironment ?? credentials?.environmentOf;
+  const volumes = new ComposeVolumes(join(root, 'volumes'));
+  for (const step of compose.setup) await volumes.runSetup(step, root);
+  const users = volumes.includedFile(compose.natsNodes[0], conf);
+  const credentials = users ? readTopologyCredentials(dirname(users)) : undefined;
   const admin = credentials && { user: credentials.admin.user, pass: credentials.admin.password };
   const startNode = async (i: number) => {
     const dir = join(root, compose.natsNodes[i].service);
@@ -128,7 +119,7 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
       serverName: compose.natsNodes[i].serverName,
       cluster: { name: clusterName(conf), port: routePorts[i], routes: routePorts.filter((_, j) => j !== i) },
       logFile: join(dir, 'nats-server.log'),
-      authorizationFile: credentials?.authorizationFile,
+      authorizationFile: volumes.includedFile(compose.natsNodes[i], conf),
     });
   };
   const nodes = await Promise.all(compose.natsNodes.map((_, i) => startNode(i)));
@@ -147,8 +138,8 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
   const spawnReplica = async (service: ComposeService, index: number): Promise<Replica> => {
     const env: Record<string, string> = { ...service.environment, ...options.env };
     if (env.PASSERINE_NATS_URL) env.PASSERINE_NATS_URL = mapUrls(env.PASSERINE_NATS_URL);
-    // A process serving several roles would need their union; the file gives each service one.
-    for (const role of service.serves) Object.assign(env, roleEnvironment?.(role));
+    // Paths on its volumes (its credential file) as they are here.
+    for (const [name, value] of Object.entries(env)) env[name] = volumes.hostPath(value, service.volumes);
     const cwd = join(root, `${service.service}-${index}`);
     await mkdir(cwd, { recursive: true });
     const proc = spawnCli(['serve', ...service.serves, ...loopbackArgs(service)], cwd, env);
@@ -199,7 +190,7 @@ export async function startComposeTopology(options: TopologyOptions = {}): Promi
     // Restarted nodes keep their ports: these stay right.
     adminEnvironment: {
       PASSERINE_NATS_URL: nodes.map((n) => n.url).join(','),
-      ...credentials?.environmentOf('admin'),
+      ...(credentials && { PASSERINE_NATS_CREDENTIALS: credentials.fileOf('admin') }),
     },
     nodes,
     replicas,

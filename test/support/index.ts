@@ -15,6 +15,7 @@ export {
   readComposeText,
   type ComposeNatsNode,
   type ComposeService,
+  type ComposeSetup,
   type ComposeTopology,
 } from './compose-file.ts';
 export {
@@ -23,5 +24,6 @@ export {
   type Topology,
   type TopologyOptions,
 } from './compose-topology.ts';
-export { makeTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
+export { readTopologyCredentials, type TopologyCredentials } from './topology-credentials.ts';
+export { ComposeVolumes } from './compose-volumes.ts';
 export { chromiumPath } from './chromium.ts';
