@@ -1,14 +1,7 @@
 import type { KV } from '@nats-io/kv';
-import type { Msg, Subscription } from '@nats-io/transport-node';
-import { encode, type Logger, ValidationError } from '@passerine/core';
-import {
-  errReply,
-  okReply,
-  requestRpc,
-  type Service,
-  type ServiceContext,
-  sendReply,
-} from '@passerine/natsconn';
+import type { Subscription } from '@nats-io/transport-node';
+import { encode, type Logger } from '@passerine/core';
+import { okReply, requestRpc, type Service, type ServiceContext, sendReply } from '@passerine/natsconn';
 import {
   createReservationQueue,
   type ReservationQueue,
@@ -16,7 +9,6 @@ import {
   type TakenReservation,
 } from '@passerine/scheduling';
 import {
-  type CancelMessage,
   decodeOrDrop,
   type GetTaskReply,
   type GetTaskRequest,
