@@ -18,7 +18,7 @@ export {
 } from './task-payloads.ts';
 export type { TaskNotice, TaskOutcome, TaskStarted } from './task-notices.ts';
 export { createMessageCounter, type MessageCounter, uncounted } from './message-counter.ts';
-export { MEMBERSHIP_MAX_AGE_MS, openMembershipBucket } from './membership-bucket.ts';
+export { MEMBERSHIP_MAX_AGE_MS, openMembershipBucket, readAdverts } from './membership-bucket.ts';
 export { MembershipView, type MembershipViewOptions } from './membership-view.ts';
 export {
   awaitJob,

@@ -1,5 +1,6 @@
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { decode } from '@passerine/core';
 
 /**
  * How long the bucket keeps an advert that stopped being renewed. This only collects garbage:
@@ -21,4 +22,26 @@ export async function openMembershipBucket(nc: NatsConnection, bucket: string, r
     // Created by another replica with other settings (an older version): use it as it is.
     return kvm.open(bucket);
   }
+}
+
+/**
+ * The adverts standing in a membership bucket now, at most `most`: each key read once (a key
+ * updated while the list is read, by a heartbeat, can be listed twice), deletions and unreadable
+ * entries skipped — an advert that cannot be decoded is no member.
+ */
+export async function readAdverts<T>(bucket: KV, most = Number.POSITIVE_INFINITY): Promise<T[]> {
+  const keys = new Set<string>();
+  for await (const key of await bucket.keys()) keys.add(key);
+  const adverts: T[] = [];
+  for (const key of keys) {
+    if (adverts.length >= most) break;
+    const entry = await bucket.get(key);
+    if (entry?.operation !== 'PUT') continue;
+    try {
+      adverts.push(decode<T>(entry.value));
+    } catch {
+      // Skipped, as the doc says.
+    }
+  }
+  return adverts;
 }

@@ -1,10 +1,11 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode, ValidationError } from '@passerine/core';
+import { ValidationError } from '@passerine/core';
 import { requestRpc } from '@passerine/natsconn';
 import { isTerminal, type OwnedJob } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import type { FrontendAdvert } from './messages.ts';
+import { readAdverts } from './membership-bucket.ts';
 
 /** Most running jobs one answer lists (one frontend's, and the merged page). */
 export const MAX_RUNNING_JOBS_LISTED = 100;
@@ -125,16 +126,7 @@ export async function listRunningJobs(
   request: RunningJobsRequest,
   timeoutMs = 2_000,
 ): Promise<RunningJobsPage> {
-  const ids: string[] = [];
-  for await (const key of await frontends.keys()) {
-    const entry = await frontends.get(key);
-    if (entry?.operation !== 'PUT') continue;
-    try {
-      ids.push(decode<FrontendAdvert>(entry.value).id);
-    } catch {
-      // An unreadable advert is no frontend.
-    }
-  }
+  const ids = [...new Set((await readAdverts<FrontendAdvert>(frontends)).map((advert) => advert.id))];
   const answers = await Promise.allSettled(
     ids.map((id) => requestRpc<RunningJobsReply>(nc, names.frontend(id, 'running'), request, timeoutMs)),
   );

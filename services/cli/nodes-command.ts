@@ -1,10 +1,11 @@
 import type { KV } from '@nats-io/kv';
-import { decode, NotFoundError, ValidationError } from '@passerine/core';
+import { NotFoundError, ValidationError } from '@passerine/core';
 import {
   cordon,
   type NodeAdvert,
   openCordonBucket,
   openMembershipBucket,
+  readAdverts,
   readCordon,
   uncordon,
 } from '@passerine/scheduling-protocol';
@@ -23,15 +24,7 @@ const MAX_DRAIN_SECONDS = 86_400;
 const DRAIN_POLL_MS = 250;
 
 async function adverts(bucket: KV): Promise<NodeAdvert[]> {
-  const out: NodeAdvert[] = [];
-  // A key updated while the list is read (a heartbeat) can be listed twice.
-  const keys = new Set<string>();
-  for await (const key of await bucket.keys()) keys.add(key);
-  for (const key of keys) {
-    const entry = await bucket.get(key);
-    if (entry?.operation === 'PUT') out.push(decode<NodeAdvert>(entry.value));
-  }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return (await readAdverts<NodeAdvert>(bucket)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 async function requireNode(bucket: KV, nodeId: string): Promise<NodeAdvert> {

@@ -10,6 +10,7 @@ import {
   MAX_RUNNING_JOBS_LISTED,
   type NodeAdvert,
   openMembershipBucket,
+  readAdverts,
   type RunningJobsCursor,
 } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
@@ -23,20 +24,7 @@ const jobId = z.strictObject({ id: z.string().min(1).max(256) });
 
 /** The node monitors' adverts as they stand in the membership bucket. */
 export async function readNodes(bucket: KV): Promise<NodeAdvert[]> {
-  const nodes: NodeAdvert[] = [];
-  // A key updated while the list is read (a heartbeat) can be listed twice.
-  const keys = new Set<string>();
-  for await (const key of await bucket.keys()) keys.add(key);
-  for (const key of keys) {
-    if (nodes.length >= MAX_NODES_LISTED) break;
-    const entry = await bucket.get(key);
-    if (entry?.operation !== 'PUT') continue;
-    try {
-      nodes.push(decode<NodeAdvert>(entry.value));
-    } catch {
-      // An unreadable advert is no node.
-    }
-  }
+  const nodes = await readAdverts<NodeAdvert>(bucket, MAX_NODES_LISTED);
   return nodes.sort((a, b) => a.id.localeCompare(b.id));
 }
 
