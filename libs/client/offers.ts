@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode } from '@passerine/core';
+import { watchBucket } from '@passerine/natsconn';
 import { addResources, type Labels, type Resources, subtractResources } from '@passerine/scheduling';
 import { type NodeAdvert, openMembershipBucket } from '@passerine/scheduling-protocol';
 import type { Names } from '@passerine/subjects';
@@ -45,28 +45,13 @@ export class NodeOffers {
   start(): Promise<void> {
     this.started ??= (async () => {
       const bucket: KV = await openMembershipBucket(this.nc, this.names.nodeBucket);
-      const iterator = await bucket.watch();
-      this.watch = iterator;
-      let markReady!: () => void;
-      const ready = new Promise<void>((resolve) => {
-        markReady = resolve;
-      });
-      void (async () => {
-        for await (const entry of iterator) {
-          if (entry.operation === 'PUT') {
-            try {
-              const advert = decode<NodeAdvert>(entry.value);
-              this.adverts.set(advert.id, advert);
-            } catch {
-              // An unreadable advert is no offer.
-            }
-          } else this.adverts.delete(entry.key);
-          if (entry.delta === 0) markReady();
+      this.watch = await watchBucket<NodeAdvert>(bucket, {
+        put: (_key, advert) => this.adverts.set(advert.id, advert),
+        remove: (key) => this.adverts.delete(key),
+        changed: () => {
           for (const listener of this.listeners) listener();
-        }
-      })();
-      if ((await bucket.status()).values === 0) markReady();
-      await Promise.race([ready, new Promise((r) => setTimeout(r, 2_000))]);
+        },
+      });
     })();
     return this.started;
   }

@@ -1,6 +1,7 @@
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode, encode, type EventVersions, type Logger, type UnderstoodVersions } from '@passerine/core';
+import { watchBucket } from '@passerine/natsconn';
+import { encode, type EventVersions, type Logger, type UnderstoodVersions } from '@passerine/core';
 
 /** What a replica announces: the highest version of each event type it reads, and what it writes now. */
 export interface VersionAdvert {
@@ -38,8 +39,9 @@ const BUCKET_MAX_AGE_MS = 60_000;
  * A replica announces before it reads, so a writer that sees it writes nothing it cannot read.
  * The one gap is the moment before a writer's watch brings a new advert: an event written then
  * may be newer than the newcomer reads, and the newcomer stops applying and says so (never
- * applies it wrongly). This is the scheduling protocol's kind of membership view, written here
- * again because the gate also needs an advert's content, and the store does not load that library.
+ * applies it wrongly). The adverts are kept by the same bucket watch as the scheduling protocol's
+ * membership view; the gate keeps its own map because it needs every advert's content, stale
+ * ones judged when the versions are computed.
  */
 export class EventVersionGate {
   private kv?: KV;
@@ -62,29 +64,13 @@ export class EventVersionGate {
     const settings = { ttl: BUCKET_MAX_AGE_MS, history: 1, replicas: this.o.replicas ?? 1 };
     this.kv = await kvm.create(this.o.bucket, settings).catch(() => kvm.open(this.o.bucket));
     await this.announce();
-    const iterator = await this.kv.watch();
-    this.watch = iterator;
-    let markReady!: () => void;
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
-    void (async () => {
-      for await (const entry of iterator) {
-        if (entry.operation === 'PUT') {
-          try {
-            this.members.set(entry.key, decode<VersionAdvert>(entry.value));
-          } catch (err) {
-            this.o.logger.warn({ err, key: entry.key }, 'unreadable version advert ignored');
-          }
-        } else {
-          this.members.delete(entry.key);
-        }
-        if (entry.delta === 0) markReady();
-        this.recompute();
-      }
-    })();
     // Our own advert is in the bucket, so the watch always brings at least one entry.
-    await Promise.race([ready, new Promise((r) => setTimeout(r, 2_000))]);
+    this.watch = await watchBucket<VersionAdvert>(this.kv, {
+      put: (key, advert) => this.members.set(key, advert),
+      remove: (key) => this.members.delete(key),
+      unreadable: (key, err) => this.o.logger.warn({ err, key }, 'unreadable version advert ignored'),
+      changed: () => this.recompute(),
+    });
     this.recompute();
     this.timer = setInterval(() => {
       this.recompute();

@@ -40,3 +40,4 @@ export {
 } from './supervised-server.ts';
 export { decideRestart, type RestartDecision, type RestartPolicy } from './restart-policy.ts';
 export { LocalRpc, type LocalHandler } from './local-rpc.ts';
+export { type BucketWatchHandlers, type WatchableBucket, watchBucket } from './watch-bucket.ts';

@@ -1,5 +1,6 @@
 import type { KV } from '@nats-io/kv';
-import { decode, type Logger } from '@passerine/core';
+import type { Logger } from '@passerine/core';
+import { watchBucket } from '@passerine/natsconn';
 
 interface Advert {
   id: string;
@@ -29,39 +30,18 @@ export class MembershipView<T extends Advert> {
   private list: T[] | undefined;
   private sweeper?: NodeJS.Timeout;
   private watch?: { stop(): void };
-  private readonly ready: Promise<void>;
-  private markReady!: () => void;
   /** Callers of whenAny waiting for a first member. */
   private waiting = new Set<() => void>();
 
-  constructor(private readonly options: MembershipViewOptions<T>) {
-    this.ready = new Promise((resolve) => {
-      this.markReady = resolve;
-    });
-  }
+  constructor(private readonly options: MembershipViewOptions<T>) {}
 
   /** Resolves once the adverts present at start have been read. */
   async start(): Promise<void> {
-    const iterator = await this.options.bucket.watch();
-    this.watch = iterator;
-    void (async () => {
-      for await (const entry of iterator) {
-        if (entry.operation === 'PUT') {
-          try {
-            this.put(decode<T>(entry.value));
-          } catch (err) {
-            this.options.logger.warn({ err, key: entry.key }, 'unreadable advert ignored');
-          }
-        } else {
-          this.remove(entry.key);
-        }
-        if (entry.delta === 0) this.markReady();
-      }
-    })();
-    // An empty bucket sends nothing to mark the end of the initial values.
-    const status = await this.options.bucket.status();
-    if (status.values === 0) this.markReady();
-    await Promise.race([this.ready, new Promise((r) => setTimeout(r, 2_000))]);
+    this.watch = await watchBucket<T>(this.options.bucket, {
+      put: (_key, advert) => this.put(advert),
+      remove: (key) => this.remove(key),
+      unreadable: (key, err) => this.options.logger.warn({ err, key }, 'unreadable advert ignored'),
+    });
     const every = Math.max(20, Math.floor(this.options.staleAfterMs / 4));
     this.sweeper = setInterval(() => this.sweep(), every);
   }
