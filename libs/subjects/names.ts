@@ -14,6 +14,8 @@ export interface Names {
   readonly allEvents: string;
   /** Log stream holding task output lines. */
   readonly logStream: string;
+  /** Every KV and object store bucket below, for what covers them all (NATS permissions). */
+  readonly buckets: readonly string[];
   /** Object store of projection snapshots. */
   readonly snapshotBucket: string;
   /** Object store of the event history compaction moved out of the event stream. */
@@ -130,11 +132,8 @@ export function createNames(prefix = 'psr'): Names {
   }
   const upper = prefix.toUpperCase().replace(/-/g, '_');
   const t = encodeToken;
-  return {
-    prefix,
-    eventStream: `${upper}_EVENTS`,
-    allEvents: `${prefix}.ev.>`,
-    logStream: `${upper}_LOGS`,
+  // Every KV and object store bucket, in one place, so `buckets` lists them all.
+  const stores = {
     snapshotBucket: `${upper}_SNAPSHOTS`,
     archiveBucket: `${upper}_ARCHIVE`,
     leaderBucket: `${upper}_LEADERS`,
@@ -143,6 +142,18 @@ export function createNames(prefix = 'psr'): Names {
     frontendBucket: `${upper}_FRONTENDS`,
     versionBucket: `${upper}_EVENT_VERSIONS`,
     cordonBucket: `${upper}_CORDONS`,
+    artifactObjects: `${upper}_ARTIFACTS`,
+    artifactVersions: `${upper}_ARTIFACT_VERSIONS`,
+    keyLimitBucket: `${upper}_KEY_LIMITS`,
+    jobKeyBucket: `${upper}_JOB_KEYS`,
+  };
+  return {
+    prefix,
+    ...stores,
+    buckets: Object.values(stores),
+    eventStream: `${upper}_EVENTS`,
+    allEvents: `${prefix}.ev.>`,
+    logStream: `${upper}_LOGS`,
     workSpecEvents: (ns, spec) => `${prefix}.ev.wq.${t(ns)}.spec.${t(spec)}`,
     namespaceEvents: (ns) => `${prefix}.ev.wq.${t(ns)}.ns`,
     namespaceFilter: (ns) => `${prefix}.ev.wq.${t(ns)}.>`,
@@ -154,8 +165,6 @@ export function createNames(prefix = 'psr'): Names {
     batchOutcomes: (job) => `${prefix}.ev.batch.outcome.${t(job)}`,
     allBatchEvents: `${prefix}.ev.batch.>`,
     batchRpc: (op) => `${prefix}.rpc.batch.${t(op)}`,
-    artifactObjects: `${upper}_ARTIFACTS`,
-    artifactVersions: `${upper}_ARTIFACT_VERSIONS`,
     customEvents: (...tokens) => `${prefix}.ev.x.${tokens.map((x) => t(x)).join('.')}`,
     workQueueRpc: (ns, op) => `${prefix}.rpc.wq.${t(ns)}.${t(op)}`,
     openNamespace: `${prefix}.rpc.wq-open`,
@@ -172,8 +181,6 @@ export function createNames(prefix = 'psr'): Names {
     unitLogs: (unit) =>
       `${prefix}.log.*.unit.${t(unit.namespace)}.${t(unit.spec)}.${unitLogBucket(unit.key)}`,
     allLogs: `${prefix}.log.>`,
-    keyLimitBucket: `${upper}_KEY_LIMITS`,
-    jobKeyBucket: `${upper}_JOB_KEYS`,
     jobWatch: (jobId) => `${prefix}.watch.${t(jobId)}`,
     allJobWatch: `${prefix}.watch.*`,
     metricsGather: `${prefix}.metrics.gather`,

@@ -39,6 +39,16 @@ describe('subject tokens', () => {
 });
 
 describe('names', () => {
+  it('lists every bucket in `buckets`, each once', () => {
+    const names = createNames('t1');
+    const named = Object.entries(names)
+      .filter(([field, value]) => typeof value === 'string' && /(Bucket|Objects|Versions)$/.test(field))
+      .map(([, value]) => value);
+    expect(named.length).toBeGreaterThanOrEqual(12);
+    expect([...names.buckets].sort()).toEqual(named.sort());
+    expect(new Set(names.buckets).size).toBe(names.buckets.length);
+  });
+
   it('keeps every subject under its prefix', () => {
     const names = createNames('t1');
     expect(names.workSpecEvents('ns', 'a.b')).toMatch(/^t1\.ev\.wq\.ns\.spec\.[^.]+$/);
