@@ -18,7 +18,9 @@ export function renderAuthorization(users: NatsUser[]): string {
   const entries = users.map(({ user, password, permissions: p }) =>
     [
       `    { user: ${quoted(user)}, password: ${quoted(password)}, permissions: {`,
-      `        publish: { allow: ${list(p.publish)} }`,
+      p.publishDeny?.length
+        ? `        publish: { allow: ${list(p.publish)}, deny: ${list(p.publishDeny)} }`
+        : `        publish: { allow: ${list(p.publish)} }`,
       `        subscribe: { allow: ${list(p.subscribe)} }`,
       p.allowResponses ? '        allow_responses: true' : '',
       '    } }',

@@ -1,3 +1,4 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encode } from '@passerine/core';
 import { requestRpc, serveRpc } from '@passerine/natsconn';
@@ -102,6 +103,41 @@ describe('NATS roles', () => {
     await owner.flush();
     await waitFor(() => heard.length === 2, { message: 'the job’s log line and end' });
     expect(heard.sort()).toEqual([taskLines, names.jobWatch('pump-1')].sort());
+  });
+
+  it('refuses every service deleting a stream or an event, and all but the store purging the event log', async () => {
+    const jsm = await jetstreamManager(admin);
+    await jsm.streams.add({ name: names.eventStream, subjects: [names.allEvents] });
+    await jsm.streams.add({ name: names.logStream, subjects: [names.allLogs] });
+    for (const n of [1, 2])
+      await jetstream(admin).publish(names.workSpecEvents('alpha', 'spec'), encode({ n }));
+    await jetstream(admin).publish(names.taskLogs('j1'), encode({ line: 'kept' }));
+    const refused = /permission|timeout/i;
+    for (const role of ['frontend', 'node-monitor', 'store', 'dispatcher', 'gateway'] as const) {
+      const as = await jetstreamManager(await roles.connectAs(role), { timeout: 2_000 });
+      await expect(as.streams.delete(names.eventStream), role).rejects.toThrow(refused);
+      await expect(as.streams.deleteMessage(names.eventStream, 1), role).rejects.toThrow(refused);
+      await expect(as.streams.purge(names.logStream), role).rejects.toThrow(refused);
+      if (role !== 'store')
+        await expect(as.streams.purge(names.eventStream, { seq: 2 }), role).rejects.toThrow(refused);
+    }
+    expect((await jsm.streams.info(names.eventStream)).state.messages).toBe(2);
+    // The store's purge goes through: compaction's, of what lies below a sequence.
+    const store = await jetstreamManager(await roles.connectAs('store'), { timeout: 2_000 });
+    expect(await store.streams.purge(names.eventStream, { seq: 2 })).toMatchObject({
+      success: true,
+      purged: 1,
+    });
+    expect((await jsm.streams.info(names.eventStream)).state.first_seq).toBe(2);
+    expect((await jsm.streams.info(names.logStream)).state.messages).toBe(1);
+  });
+
+  it('lets the store write the event archive, as compaction does', async () => {
+    const jsm = await jetstreamManager(admin);
+    await jsm.streams.add({ name: `OBJ_${names.archiveBucket}`, subjects: [`$O.${names.archiveBucket}.>`] });
+    const store = jetstream(await roles.connectAs('store'), { timeout: 2_000 });
+    const ack = await store.publish(`$O.${names.archiveBucket}.C.segment`, encode({ events: 1 }));
+    expect(ack.stream).toBe(`OBJ_${names.archiveBucket}`);
   });
 
   it('refuses a wrong password and a missing one, before any message', async () => {

@@ -4,8 +4,9 @@ import { BATCH_OPERATIONS, encodeToken, type Names } from '@passerine/subjects';
 /**
  * Who may say what on NATS. Every allow list is built from `Names`, the one module that names
  * subjects, so a renamed subject moves its permission with it. Service roles are trusted parts of
- * an installation and keep JetStream's API; a worker is a program of one namespace and reaches
- * Passerine only through that namespace's work-queue calls and its own inbox.
+ * an installation and keep JetStream's API, less what would destroy history (see historyGuards);
+ * a worker is a program of one namespace and reaches Passerine only through that namespace's
+ * work-queue calls and its own inbox.
  */
 export const SERVICE_ROLES = ['frontend', 'node-monitor', 'store', 'dispatcher', 'gateway'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
@@ -14,6 +15,8 @@ export type Role = (typeof ROLES)[number];
 
 export interface Permissions {
   publish: string[];
+  /** Refused even where `publish` allows (NATS: deny wins). */
+  publishDeny?: string[];
   subscribe: string[];
   /** May answer requests it received (reply subjects are not known in advance). */
   allowResponses: boolean;
@@ -33,23 +36,26 @@ export function userOf(names: Names, role: Role, namespace?: string): string {
 
 /** What every service needs of JetStream: its API, acks and flow control, KV and object buckets. */
 function jetStreamUse(names: Names): string[] {
-  const buckets = [
-    names.snapshotBucket,
-    names.leaderBucket,
-    names.namespaceBucket,
-    names.nodeBucket,
-    names.frontendBucket,
-    names.versionBucket,
-    names.artifactObjects,
-    names.artifactVersions,
-    names.keyLimitBucket,
-    names.jobKeyBucket,
-  ];
   return [
     '$JS.API.>',
     '$JS.ACK.>',
     '$JS.FC.>',
-    ...buckets.flatMap((bucket) => [`$KV.${bucket}.>`, `$O.${bucket}.>`]),
+    ...names.buckets.flatMap((bucket) => [`$KV.${bucket}.>`, `$O.${bucket}.>`]),
+  ];
+}
+
+/**
+ * The JetStream calls no service makes, refused so a service's credential cannot destroy history:
+ * deleting a stream or bucket, deleting one event, purging the event or log stream. The store
+ * alone purges the event stream, after compaction has copied the range to the archive. Object
+ * stores purge their own chunks when an object is replaced, so their purges stay allowed.
+ */
+function historyGuards(names: Names, role: ServiceRole): string[] {
+  return [
+    '$JS.API.STREAM.DELETE.>',
+    '$JS.API.STREAM.MSG.DELETE.>',
+    `$JS.API.STREAM.PURGE.${names.logStream}`,
+    ...(role === 'store' ? [] : [`$JS.API.STREAM.PURGE.${names.eventStream}`]),
   ];
 }
 
@@ -118,6 +124,7 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
     // Submitters name an inbox in the job itself for their task notices (not a reply subject, which
     // allow_responses would cover), so services may publish to default inboxes.
     publish: [...roles[role].publish, ...js, inbox],
+    publishDeny: historyGuards(names, role),
     // Every process answers the gateway's metrics gathering.
     subscribe: [...roles[role].subscribe, names.metricsGather, ...js, inbox],
     allowResponses: true,
@@ -143,8 +150,11 @@ export function rolePermissions(names: Names, role: Role, namespace?: string): P
 /** The union of several roles, for one process that runs several services on one connection. */
 export function unionOf(names: Names, roles: readonly ServiceRole[]): Permissions {
   const all = roles.map((role) => servicePermissions(names, role));
+  // A call is refused to the union only when every role refuses it.
+  const denied = all.map((p) => new Set(p.publishDeny));
   return {
     publish: [...new Set(all.flatMap((p) => p.publish))],
+    publishDeny: [...denied[0]].filter((subject) => denied.every((set) => set.has(subject))),
     subscribe: [...new Set(all.flatMap((p) => p.subscribe))],
     allowResponses: true,
   };

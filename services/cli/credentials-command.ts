@@ -131,8 +131,12 @@ async function generate(opts: {
   const existing = readCredentialFile(opts.out);
   if (existing && opts.keepExisting) {
     // A cluster's setup step runs again on every `docker compose up`: the servers and services
-    // already hold these, and new ones would lock them out.
-    console.error(`${opts.out} holds credentials of prefix ${existing.prefix} already: kept`);
+    // already hold these users, and new ones would lock them out. Their permissions are written
+    // again as this version derives them, so an upgrade brings its allow lists with it.
+    saveCredentials(opts.out, existing, createNames(existing.prefix));
+    console.error(
+      `${opts.out} holds credentials of prefix ${existing.prefix} already: kept, ${AUTHORIZATION_FILE} rewritten`,
+    );
     return;
   }
   if (existing)

@@ -88,7 +88,13 @@ describe('passerine credentials for a cluster', () => {
     expect(again.stderr).toMatch(/holds credentials already; keep them \(--keep-existing\)/);
     const kept = await runCli(['credentials', 'generate', '--out', dir, '--keep-existing'], dir);
     expect(kept.code).toBe(0);
-    expect(kept.stderr).toMatch(/holds credentials of prefix psr already: kept/);
+    expect(kept.stderr).toMatch(
+      /holds credentials of prefix psr already: kept, nats-authorization.conf rewritten/,
+    );
     expect(readFileSync(join(dir, 'admin.json'), 'utf8')).toBe(before);
+    // The users stay, the worker issued for beta among them, with the permissions of this version.
+    const authorization = readFileSync(join(dir, AUTHORIZATION_FILE), 'utf8');
+    expect(authorization).toContain(readOneCredential(join(dir, 'beta.json')).user);
+    expect(authorization).toContain('$JS.API.STREAM.DELETE.>');
   });
 });
