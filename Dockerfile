@@ -10,6 +10,8 @@ COPY bin ./bin
 COPY proto ./proto
 COPY nats.conf ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm link
+# The CLI's bundle (bin/cli-bundle.js) made once here, where the image's user could not write it.
+RUN passerine --help > /dev/null
 # docker-compose.yml's credentials volume is mounted here: a new named volume takes this owner, so
 # the setup step (as the user below) can write the users of every role into it.
 RUN install -d -o node -g node -m 700 /credentials

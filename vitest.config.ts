@@ -8,6 +8,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'bench/**/*.test.ts',
       'scripts/**/*.test.mjs',
+      'bin/**/*.test.mjs',
     ],
     // Each integration file starts its own nats-server; two cores hold about this many at once.
     maxWorkers: 2,

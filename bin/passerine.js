@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `passerine` command: runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `passerine` command: the TypeScript CLI, bundled on first use (see cli-bundle.js), so no build
+// step is needed.
+import { loadCli } from './cli-bundle.js';
 
-register();
-const { main } = await import('@passerine/cli');
+const { main } = await loadCli();
 await main(process.argv);
