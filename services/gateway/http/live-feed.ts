@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Logger } from '@passerine/core';
+import { type Logger, TimeoutError } from '@passerine/core';
 
 /**
  * Server-sent events to dashboards. One producer builds a snapshot per tick while anyone watches,
@@ -14,6 +14,12 @@ export interface LiveFeedOptions {
   /** Builds the snapshot sent to every client on a tick. */
   snapshot(): Promise<unknown>;
   intervalMs: number;
+  /**
+   * Longest one snapshot may take (ms; default five ticks, at least 5 s). A build still running then
+   * is given up and told to the clients as trouble, so one call that never answers cannot freeze
+   * every page: the next tick builds afresh.
+   */
+  deadlineMs?: number;
   maxBufferedBytes: number;
   logger: Logger;
 }
@@ -30,6 +36,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   let timer: NodeJS.Timeout | undefined;
   let last: string | undefined;
   let building = false;
+  const deadlineMs = options.deadlineMs ?? Math.max(5_000, options.intervalMs * 5);
 
   const remove = (res: ServerResponse) => {
     clients.delete(res);
@@ -55,13 +62,22 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const tick = async () => {
     if (building) return; // a slow store skips ticks rather than piling them up
     building = true;
+    let overdue: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<never>((_, reject) => {
+      overdue = setTimeout(
+        () => reject(new TimeoutError(`the dashboard snapshot took longer than ${deadlineMs} ms`)),
+        deadlineMs,
+      );
+    });
     try {
-      last = `event: snapshot\ndata: ${JSON.stringify(await options.snapshot())}\n\n`;
+      last = `event: snapshot\ndata: ${JSON.stringify(await Promise.race([options.snapshot(), givenUp]))}\n\n`;
       for (const res of [...clients]) send(res, last);
     } catch (err) {
+      options.logger.warn({ err }, 'dashboard snapshot failed');
       const frame = `event: trouble\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`;
       for (const res of [...clients]) send(res, frame);
     } finally {
+      clearTimeout(overdue);
       building = false;
     }
   };
