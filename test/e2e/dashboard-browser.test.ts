@@ -10,7 +10,7 @@ import { encodePayload, submitJob } from '@passerine/scheduling-protocol';
 import { createNames, type Names } from '@passerine/subjects';
 import { chromiumPath, spawnCli, waitFor } from '@passerine/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const cbor = (fields: Record<string, unknown>) => encodeValue(CborMap.fromObject(fields as never));
 
@@ -20,6 +20,7 @@ describe('the dashboard in headless Chromium, on a running instance with work in
   let up: ReturnType<typeof spawnCli>;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
   let nc: NatsConnection;
   let names: Names;
   let working = true;
@@ -95,6 +96,24 @@ describe('the dashboard in headless Chromium, on a running instance with work in
     })().catch(() => undefined);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /could not draw/.test(message.text()))
+        pageErrors.push(message.text());
+    });
+  });
+
+  // A failure says what the page showed and what the instance logged, not only what was missing.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    const state = await page
+      ?.locator('#connection')
+      .textContent()
+      .catch(() => null);
+    console.error(
+      `dashboard connection: ${state}; page errors: ${JSON.stringify(pageErrors)}\n` +
+        `passerine up said:\n${up?.output().slice(-4_000)}`,
+    );
   });
 
   afterAll(async () => {
@@ -187,6 +206,10 @@ describe('the dashboard in headless Chromium, on a running instance with work in
       message: 'long-run cancelled through the API',
     });
     await running.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('has drawn every snapshot so far without an error in the page', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('reconnects by itself when passerine up and its nats-server restart', async () => {

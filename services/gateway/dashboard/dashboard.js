@@ -329,6 +329,19 @@ async function openJobLog(jobId) {
   }
 }
 
+const SNAPSHOT_PANELS = [
+  renderSpecs,
+  renderNodes,
+  renderFailures,
+  renderJobs,
+  renderRunning,
+  function renderDeadLetters(snapshot) {
+    deadLetters.tick(snapshot);
+  },
+  renderBatch,
+  addPoint,
+];
+
 // The live feed. EventSource reconnects by itself while the gateway is away; when it gives up
 // (an answer that is not a stream), a new one is opened a little later.
 function connectFeed() {
@@ -345,14 +358,14 @@ function connectFeed() {
     shown.namespace = snapshot.namespace;
     $('#namespace').textContent = `namespace ${shown.namespace}`;
     $('#updated').textContent = new Date(snapshot.at).toLocaleTimeString();
-    renderSpecs(snapshot);
-    renderNodes(snapshot);
-    renderFailures(snapshot);
-    renderJobs(snapshot);
-    renderRunning(snapshot);
-    deadLetters.tick(snapshot);
-    renderBatch(snapshot);
-    addPoint(snapshot);
+    // Each panel on its own: one that cannot draw this snapshot leaves the others (and the charts) live.
+    for (const render of SNAPSHOT_PANELS) {
+      try {
+        render(snapshot);
+      } catch (err) {
+        console.error(`the dashboard could not draw ${render.name}:`, err);
+      }
+    }
   });
   feed.addEventListener('trouble', (event) => {
     state.textContent = `store trouble: ${JSON.parse(event.data).message}`;
