@@ -30,7 +30,7 @@ const BY_NAME = [
   'npm-unknown',
 ];
 /** A service's test bed, its package's `./testing` entry (package.json exports). */
-const TESTING_ENTRY = '^services/[^/]+/test-[^/]+\\.ts$';
+const TESTING_ENTRY = '^(libs|services)/[^/]+/test-[^/]+\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -1,19 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { compactStream, EventArchive, JetStreamEventLog, provision } from '@passerine/eventlog';
-import { connectNats, type NatsConnection } from '@passerine/natsconn';
-import {
-  AUTHORIZATION_FILE,
-  findCredential,
-  generateCredentials,
-  natsAuthOptions,
-  type Role,
-  saveCredentials,
-} from '@passerine/security';
+import { startRoleServer } from '@passerine/security/testing';
 import { createNames } from '@passerine/subjects';
-import { startTestServer, type TestServer } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -22,38 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 describe('compaction under NATS roles', () => {
   const names = createNames('psr');
-  const credentials = generateCredentials(names, ['default']);
-  let dir: string;
-  let server: TestServer;
-  const connections: NatsConnection[] = [];
-  const connectAs = async (role: Role) => {
-    const nc = await connectNats({
-      servers: server.url,
-      timeoutMs: 3_000,
-      ...natsAuthOptions(findCredential(credentials, role)!),
-    });
-    connections.push(nc);
-    return nc;
-  };
+  let roles: Awaited<ReturnType<typeof startRoleServer>>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'passerine-compaction-roles-'));
-    saveCredentials(dir, credentials, names);
-    server = await startTestServer({
-      authorizationFile: join(dir, AUTHORIZATION_FILE),
-      probe: natsAuthOptions(findCredential(credentials, 'admin')!),
-    });
-    await provision(await connectAs('admin'), names);
+    roles = await startRoleServer(names, ['default']);
+    await provision(await roles.connectAs('admin'), names);
   });
 
-  afterAll(async () => {
-    await Promise.allSettled(connections.map((nc) => nc.close()));
-    await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => roles?.stop());
 
   it("moves the store's history into the archive as the store, and reads it all back", async () => {
-    const store = await connectAs('store');
+    const store = await roles.connectAs('store');
     const archive = new EventArchive(store, names.archiveBucket);
     const log = new JetStreamEventLog(store, { stream: names.eventStream, archive });
     const subject = names.namespaceEvents('default');
@@ -61,7 +28,7 @@ describe('compaction under NATS roles', () => {
       await log.append(subject, [{ type: 'N', v: 1, time: Date.now(), id: `n-${n}`, data: { n } }]);
 
     // Another role may not: its purge of the event stream is refused, nothing moves.
-    const frontend = await connectAs('frontend');
+    const frontend = await roles.connectAs('frontend');
     await expect(
       compactStream({
         js: jetstream(frontend),
