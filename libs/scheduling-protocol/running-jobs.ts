@@ -126,7 +126,7 @@ export async function listRunningJobs(
   request: RunningJobsRequest,
   timeoutMs = 2_000,
 ): Promise<RunningJobsPage> {
-  const ids = [...new Set((await readAdverts<FrontendAdvert>(frontends)).map((advert) => advert.id))];
+  const ids = (await readAdverts<FrontendAdvert>(frontends)).map((advert) => advert.id);
   const answers = await Promise.allSettled(
     ids.map((id) => requestRpc<RunningJobsReply>(nc, names.frontend(id, 'running'), request, timeoutMs)),
   );
