@@ -6,6 +6,7 @@ import { createNames } from '@passerine/subjects';
 import { uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredential } from './credentials.ts';
+import { SERVICE_ROLES } from './roles.ts';
 import { permissionErrorFor, startRoleServer } from './test-nats-roles.ts';
 
 const names = createNames(uniquePrefix());
@@ -113,7 +114,7 @@ describe('NATS roles', () => {
       await jetstream(admin).publish(names.workSpecEvents('alpha', 'spec'), encode({ n }));
     await jetstream(admin).publish(names.taskLogs('j1'), encode({ line: 'kept' }));
     const refused = /permission|timeout/i;
-    for (const role of ['frontend', 'node-monitor', 'store', 'dispatcher', 'gateway'] as const) {
+    for (const role of SERVICE_ROLES) {
       const as = await jetstreamManager(await roles.connectAs(role), { timeout: 2_000 });
       await expect(as.streams.delete(names.eventStream), role).rejects.toThrow(refused);
       await expect(as.streams.deleteMessage(names.eventStream, 1), role).rejects.toThrow(refused);
