@@ -110,5 +110,7 @@ describe("docker-compose.yml's topology on loopback", () => {
     await untilCompleted(3);
     await topology.restartNode(0);
     await untilCompleted(2);
-  });
+    // A guard against a hang, not a measure: each step is a CLI process waiting for its job while
+    // the cluster moves stream leaders, which on a busy machine can take most of a minute.
+  }, 180_000);
 });
