@@ -97,6 +97,9 @@ export function readCredentialFile(dir: string): CredentialFile | null {
   if (!Array.isArray(parsed.users) || typeof parsed.prefix !== 'string') {
     throw new ValidationError(`${path} is not a Passerine credential file (users and prefix expected)`);
   }
+  // A worker's inbox follows from its user, as its permissions do: a file written before worker
+  // inboxes moved under `_INBOX.` still names the old prefix, which the server no longer allows.
+  for (const u of parsed.users) if (u.role === 'worker') u.inboxPrefix = inboxPrefixOf(u.user);
   return parsed;
 }
 

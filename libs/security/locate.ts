@@ -33,7 +33,8 @@ export function readOneCredential(path: string): NatsCredential {
   return {
     user: parsed.user,
     password: parsed.password,
-    ...(parsed.inboxPrefix && { inboxPrefix: parsed.inboxPrefix }),
+    // Worker credentials written before worker inboxes moved under `_INBOX.` name `_INBOX_<user>`.
+    ...(parsed.inboxPrefix && { inboxPrefix: parsed.inboxPrefix.replace(/^_INBOX_/, '_INBOX.') }),
   };
 }
 

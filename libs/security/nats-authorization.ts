@@ -22,11 +22,8 @@ export function renderAuthorization(users: NatsUser[]): string {
         ? `        publish: { allow: ${list(p.publish)}, deny: ${list(p.publishDeny)} }`
         : `        publish: { allow: ${list(p.publish)} }`,
       `        subscribe: { allow: ${list(p.subscribe)} }`,
-      p.allowResponses ? '        allow_responses: true' : '',
       '    } }',
-    ]
-      .filter(Boolean)
-      .join('\n'),
+    ].join('\n'),
   );
   return ['authorization {', '  users: [', ...entries, '  ]', '}', ''].join('\n');
 }

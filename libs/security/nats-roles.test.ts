@@ -6,7 +6,7 @@ import { createNames } from '@passerine/subjects';
 import { uniquePrefix, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredential } from './credentials.ts';
-import { SERVICE_ROLES } from './roles.ts';
+import { inboxPrefixOf, SERVICE_ROLES, userOf } from './roles.ts';
 import { permissionErrorFor, startRoleServer } from './test-nats-roles.ts';
 
 const names = createNames(uniquePrefix());
@@ -35,9 +35,11 @@ async function refusedPublish(nc: NatsConnection, subject: string) {
 }
 
 describe('NATS roles', () => {
-  it('lets a worker call its own namespace and read the answer in its own inbox', async () => {
-    const served = serveRpc(admin, names.workQueueRpc('alpha', 'get_work'), async () => ({ unit: 'u1' }));
-    await admin.flush();
+  it("lets a worker call its own namespace and read the store's answer in its own inbox", async () => {
+    // The store answers into the worker's inbox by its publish rights alone (no allow_responses).
+    const store = await roles.connectAs('store');
+    const served = serveRpc(store, names.workQueueRpc('alpha', 'get_work'), async () => ({ unit: 'u1' }));
+    await store.flush();
     const worker = await roles.connectAs('worker', 'alpha');
     expect(await requestRpc(worker, names.workQueueRpc('alpha', 'get_work'), {}, 3_000)).toEqual({
       unit: 'u1',
@@ -67,6 +69,10 @@ describe('NATS roles', () => {
     const inboxes = permissionErrorFor(worker, '_INBOX.>');
     worker.subscribe('_INBOX.>');
     expect(await inboxes).toMatch(/Subscription/);
+    const betaInbox = `${inboxPrefixOf(userOf(names, 'worker', 'beta'))}.>`;
+    const betas = permissionErrorFor(worker, betaInbox);
+    worker.subscribe(betaInbox);
+    expect(await betas).toMatch(/Subscription/);
   });
 
   it('refuses a node monitor publishing events, and a gateway serving the store', async () => {

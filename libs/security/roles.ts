@@ -18,13 +18,17 @@ export interface Permissions {
   /** Refused even where `publish` allows (NATS: deny wins). */
   publishDeny?: string[];
   subscribe: string[];
-  /** May answer requests it received (reply subjects are not known in advance). */
-  allowResponses: boolean;
 }
 
-/** Reply subjects of one user: a worker's replies cannot be read by another namespace's worker. */
+/**
+ * Reply subjects of one user: a worker's replies cannot be read by another namespace's worker. They
+ * lie under `_INBOX.`, where services may publish, so that no role needs NATS's allow_responses:
+ * nats-server 2.9 records every reply subject delivered to such a client and, once it holds 4096,
+ * rescans them all on each delivery, while replies to subjects the client may publish to anyway
+ * never clear them. Under a store's load that scan took most of the server's CPU.
+ */
 export function inboxPrefixOf(user: string): string {
-  return `_INBOX_${encodeToken(user).replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return `_INBOX.${encodeToken(user).replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
 /** The NATS user name of a role, one per namespace for workers. */
@@ -121,19 +125,18 @@ function servicePermissions(names: Names, role: ServiceRole): Permissions {
   if (role === 'frontend' || role === 'node-monitor')
     roles[role].publish.push(any.workQueueRpc, names.openNamespace);
   return {
-    // Submitters name an inbox in the job itself for their task notices (not a reply subject, which
-    // allow_responses would cover), so services may publish to default inboxes.
+    // Replies, and the task notices submitters ask for in an inbox named in the job itself, go to
+    // inboxes (every role's, workers' included, are under `_INBOX.`).
     publish: [...roles[role].publish, ...js, inbox],
     publishDeny: historyGuards(names, role),
     // Every process answers the gateway's metrics gathering.
     subscribe: [...roles[role].subscribe, names.metricsGather, ...js, inbox],
-    allowResponses: true,
   };
 }
 
 /** The permissions of a role; a worker's are those of one namespace. */
 export function rolePermissions(names: Names, role: Role, namespace?: string): Permissions {
-  if (role === 'admin') return { publish: ['>'], subscribe: ['>'], allowResponses: true };
+  if (role === 'admin') return { publish: ['>'], subscribe: ['>'] };
   if (role === 'worker') {
     const user = userOf(names, role, namespace);
     const ns = namespace as string;
@@ -141,7 +144,6 @@ export function rolePermissions(names: Names, role: Role, namespace?: string): P
     return {
       publish: [calls, names.openNamespace],
       subscribe: [`${inboxPrefixOf(user)}.>`],
-      allowResponses: false,
     };
   }
   return servicePermissions(names, role);
@@ -156,6 +158,5 @@ export function unionOf(names: Names, roles: readonly ServiceRole[]): Permission
     publish: [...new Set(all.flatMap((p) => p.publish))],
     publishDeny: [...denied[0]].filter((subject) => denied.every((set) => set.has(subject))),
     subscribe: [...new Set(all.flatMap((p) => p.subscribe))],
-    allowResponses: true,
   };
 }
