@@ -11,9 +11,9 @@
  * BENCH_SECONDS (window, 10), BENCH_PAIRS (3), BENCH_WORKERS (20,100,800), BENCH_THREAD_PAIRS (3),
  * BENCH_THREAD_WORKERS (100), BENCH_LOCAL_PAIRS (3: one thread with store calls local against over
  * NATS), BENCH_PHASES (load,threads,local,soak: the parts to run before the durability check),
- * BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (units
- * added per second of window: more than any window can take, since a worker that finds no work
- * stops).
+ * BENCH_SOAK_SECONDS (600; 0 skips it), BENCH_UNITS_PER_S (20,000) and BENCH_SOAK_UNITS_PER_S
+ * (15,000): units added per second of window, more than any window can take, since a worker that
+ * finds no work stops.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,7 @@ const LOCAL_PAIRS = envNumber('BENCH_LOCAL_PAIRS', 3);
 /** The parts to run, all by default: load (with the original), threads, local, soak (durability always runs). */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'load,threads,local,soak').split(','));
 const SOAK_SECONDS = envNumber('BENCH_SOAK_SECONDS', 600);
-const UNITS_PER_S = envNumber('BENCH_UNITS_PER_S', 8_000);
+const UNITS_PER_S = envNumber('BENCH_UNITS_PER_S', 20_000);
 const UNITS = Math.ceil(SECONDS * UNITS_PER_S);
 
 const { coordload, reference } = readSettings(coordinateBenchSettings, { env: process.env });

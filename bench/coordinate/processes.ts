@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConnectionOptions } from '@nats-io/transport-node';
+import { locateNatsCredential, natsAuthOptions } from '@passerine/security';
 import { projectRoot, waitFor } from '@passerine/test-support';
 
 /** Linux counts process CPU in ticks of 1/100 s (USER_HZ). */
@@ -77,6 +79,8 @@ export interface PasserineUp extends Measured {
   child: ChildProcess;
   cborPort: number;
   natsUrl: string;
+  /** The connection options of its admin, from its data directory: its NATS takes only its users. */
+  natsAdmin(): ConnectionOptions;
   output(): string;
   /** The primary (store leader, frontend, node monitor) process. */
   pid: number;
@@ -129,6 +133,10 @@ export async function startPasserine(
     child,
     cborPort,
     natsUrl,
+    natsAdmin: () => ({
+      servers: natsUrl,
+      ...natsAuthOptions(locateNatsCredential({ dataDir: join(dir, '.passerine') })),
+    }),
     pid,
     output: () => output,
     all,

@@ -1,13 +1,14 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createNames } from '@passerine/subjects';
+import { envNumber } from '../support.ts';
 import { runLoad } from './load.ts';
 import { type PasserineUp, rssMb } from './processes.ts';
 
 const SAMPLE_MS = 10_000;
 const WORKERS = 100;
-/** Units per second of the run: above what the window can take. */
-const UNITS_PER_S = 6_000;
+/** Units per second of the run: above what the window can take (BENCH_SOAK_UNITS_PER_S). */
+const UNITS_PER_S = envNumber('BENCH_SOAK_UNITS_PER_S', 15_000);
 
 /**
  * Full rate for `seconds`: what grows and how fast. Samples the store's process RSS (the primary
@@ -15,7 +16,7 @@ const UNITS_PER_S = 6_000;
  * from the first sample after the units were added.
  */
 export async function soak(coordload: string, up: PasserineUp, seconds: number) {
-  const nc = await connect({ servers: up.natsUrl });
+  const nc = await connect(up.natsAdmin());
   const jsm = await jetstreamManager(nc);
   const stream = createNames('psr').eventStream;
   const streamBytes = async () => (await jsm.streams.info(stream)).state.bytes;
