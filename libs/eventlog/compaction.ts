@@ -60,9 +60,11 @@ export async function compactStream(o: CompactionOptions): Promise<CompactionRes
 }
 
 /**
- * Where compaction may cut: after the oldest of the newest snapshots of the projections named
+ * Where compaction may cut: at the oldest of the newest snapshots of the projections named
  * `projectionPrefix`…, so a restart of any of them replays only what the stream still holds (any
- * other reader reaches into the archive). Null with no such snapshot.
+ * other reader reaches into the archive). The commit a snapshot covers last stays: it may be the
+ * last on its namespace's subject, which that namespace's next fenced append names as expected
+ * (purged, the append is refused and its leader steps down). Null with no such snapshot.
  */
 export async function compactionPoint(
   snapshots: SnapshotStore,
@@ -70,7 +72,7 @@ export async function compactionPoint(
 ): Promise<number | null> {
   const points = (await snapshots.points()).filter((p) => p.projection.startsWith(projectionPrefix));
   if (points.length === 0) return null;
-  return Math.min(...points.map((p) => p.seq)) + 1;
+  return Math.min(...points.map((p) => p.seq));
 }
 
 /** The stream's commits from `first` to `last` as stored (bytes untouched). */
