@@ -13,6 +13,8 @@ export interface CompactorOptions {
   aboveBytes: number;
   /** Whether this replica compacts now (it leads a namespace: one replica is enough). */
   active: () => boolean;
+  /** Asks the namespaces this replica leads for a snapshot soon: compaction stops at the oldest. */
+  wantSnapshots: () => void;
   logger: Logger;
 }
 
@@ -54,6 +56,9 @@ export class Compactor {
       const jsm = await jetstreamManager(this.o.nc);
       const info = await jsm.streams.info(this.o.stream);
       if (info.state.bytes <= this.o.aboveBytes) return;
+      // Under sustained load a large namespace's next snapshot may be further off than the
+      // stream's room; this compaction moves what it can, the next one what those snapshots allow.
+      this.o.wantSnapshots();
       const belowSeq = await compactionPoint(this.o.snapshots, 'workqueue-');
       if (belowSeq === null) return;
       const result = await compactStream({

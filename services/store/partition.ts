@@ -26,6 +26,8 @@ import { asWritten, newerEventStop } from './written-versions.ts';
 
 /** Written by a new leader, fenced on the last sequence it caught up to: it fences out the old one. */
 export const LEADER_ELECTED = 'StoreLeaderElected';
+/** Events between snapshots at the least, when the options name none. */
+const DEFAULT_SNAPSHOT_EVERY = 200_000;
 
 /** `outdated`: the log holds an event newer than this build reads; it stops applying and never leads. */
 export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped' | 'outdated';
@@ -69,6 +71,9 @@ export class NamespacePartition {
   private readonly random: () => number;
   private readonly snapshotName: string;
   private eventsSinceSnapshot = 0;
+  /** Set when compaction waits on this namespace (see wantSnapshot). */
+  private snapshotWanted = false;
+  private snapshotCopyMs = 0;
   private snapshotRun?: Promise<void>;
   private readonly figures: PartitionMetrics;
   /** Why this replica stopped applying the namespace's log, once it met an event too new for it. */
@@ -100,16 +105,36 @@ export class NamespacePartition {
   private snapshotThreshold(): number {
     let units = 0;
     for (const spec of this.state.specs.values()) units += spec.units.size;
-    return Math.max(this.o.snapshotEvery ?? 200_000, units);
+    return Math.max(this.snapshotFloor(), units);
+  }
+
+  private snapshotFloor(): number {
+    return this.o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  }
+
+  /**
+   * Asked by compaction when the event stream has grown past its mark: only history below each
+   * namespace's newest snapshot can leave the stream, and a large namespace's threshold (its units)
+   * may be further off than the stream's room. The next idle moment takes a snapshot, though never
+   * sooner than `snapshotEvery` events after the last.
+   */
+  wantSnapshot(): void {
+    if (this.role !== 'leader') return;
+    this.snapshotWanted = true;
+    void this.maybeSnapshot();
   }
 
   /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
   async maybeSnapshot(force = false): Promise<void> {
-    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= this.snapshotThreshold();
+    const threshold = this.snapshotWanted ? this.snapshotFloor() : this.snapshotThreshold();
+    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= threshold;
     if (!this.o.snapshots || !due || this.snapshotRun) return;
+    const started = performance.now();
     const point = this.snapshotPoint();
     if (!point) return;
+    this.snapshotWanted = false;
     this.eventsSinceSnapshot = 0;
+    this.snapshotCopyMs = Math.round(performance.now() - started);
     this.snapshotRun = this.saveSnapshot(point).finally(() => {
       this.snapshotRun = undefined;
     });
@@ -120,7 +145,11 @@ export class NamespacePartition {
     try {
       const bytes = await encodeSnapshot(point.snapshot);
       await this.o.snapshots!.save(this.snapshotName, point.seq, bytes);
-      this.logger.info({ seq: point.seq, bytes: bytes.length }, 'snapshot saved');
+      // The copy holds the event loop (requests and lease renewals wait), the rest is sliced.
+      this.logger.info(
+        { seq: point.seq, bytes: bytes.length, copyMs: this.snapshotCopyMs },
+        'snapshot saved',
+      );
     } catch (err) {
       this.logger.warn({ err }, 'snapshot failed');
     }

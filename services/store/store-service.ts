@@ -77,6 +77,9 @@ export function createStoreService(
         : new EventArchive(ctx.nc, ctx.names.archiveBucket, archiveOptions),
     aboveBytes: options.compactAboveBytes ?? 256 * 1024 ** 2,
     active: () => [...partitions.values()].some((p) => p.role === 'leader'),
+    wantSnapshots: () => {
+      for (const p of partitions.values()) p.wantSnapshot();
+    },
     logger: ctx.logger,
   });
   let leases: KV;
