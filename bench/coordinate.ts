@@ -62,7 +62,14 @@ async function quiet(up: PasserineUp): Promise<void> {
   }
 }
 
-function row(server: string, workers: number, units: number, r: LoadResult, cpu: Record<string, number>) {
+function row(
+  server: string,
+  workers: number,
+  units: number,
+  r: LoadResult,
+  cpu: Record<string, number>,
+  idle: number | undefined,
+) {
   const line = {
     bench: 'coordinate',
     result: 'load',
@@ -78,6 +85,7 @@ function row(server: string, workers: number, units: number, r: LoadResult, cpu:
     per_worker_median: r.per_worker_median,
     per_worker_max: r.per_worker_max,
     cpu_us_per_cycle: cpu,
+    machine_idle_pct: idle,
     ...(r.first_error ? { first_error: r.first_error } : {}),
     ...(r.error ? { error: r.error } : {}),
     ...common,
@@ -102,7 +110,7 @@ async function passerineRow(up: PasserineUp, label: string, workers: number) {
   await quiet(up);
   progress(`${label}: ${workers} workers`);
   const spec = `load${specs++}`;
-  const { result, cpu_us_per_cycle } = await runLoad(
+  const { result, cpu_us_per_cycle, machine_idle_pct } = await runLoad(
     coordload!,
     { units: UNITS, workers, seconds: SECONDS, spec, port: up.cborPort },
     up,
@@ -111,7 +119,7 @@ async function passerineRow(up: PasserineUp, label: string, workers: number) {
     ...cpu_us_per_cycle,
     passerine_and_nats: (cpu_us_per_cycle.passerine ?? 0) + (cpu_us_per_cycle.nats ?? 0),
   };
-  return row(label, workers, UNITS, result, cpu);
+  return row(label, workers, UNITS, result, cpu, machine_idle_pct);
 }
 
 async function referenceRow(run: string, workers: number) {
@@ -119,12 +127,12 @@ async function referenceRow(run: string, workers: number) {
   const server = await startReference(run, port);
   try {
     progress(`reference: ${workers} workers`);
-    const { result, cpu_us_per_cycle } = await runLoad(
+    const { result, cpu_us_per_cycle, machine_idle_pct } = await runLoad(
       coordload!,
       { units: UNITS, workers, seconds: SECONDS, spec: 'load', port },
       server,
     );
-    return row('reference', workers, UNITS, result, cpu_us_per_cycle);
+    return row('reference', workers, UNITS, result, cpu_us_per_cycle, machine_idle_pct);
   } finally {
     await server.stop();
   }

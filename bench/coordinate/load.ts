@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpuOf, type Measured } from './processes.ts';
 
 /** What the load client prints (the fields the bench reads). */
@@ -28,17 +29,34 @@ export interface LoadRun {
 
 const SAMPLE_MS = 100;
 
+interface MachineTicks {
+  idle: number;
+  total: number;
+}
+
+/**
+ * The machine's CPU ticks, idle and all, from /proc/stat: whether cores were left over in a window
+ * says whether a layout that spreads work could have used them.
+ */
+function machineTicks(): MachineTicks {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const ticks = line.split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are time no process ran.
+  return { idle: ticks[3] + ticks[4], total: ticks.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
 /**
  * Runs the load client once and splits the server's CPU over the cycles of its window. The client
  * adds its units before the window opens, and that add is not a cycle: CPU is sampled every
  * SAMPLE_MS and read at the window's edges, which the add rate the client reports places.
  */
 export async function runLoad(coordload: string, run: LoadRun, measured: Measured) {
-  const samples: Array<{ at: number; cpu: Record<string, number> }> = [];
+  const samples: Array<{ at: number; cpu: Record<string, number>; machine: MachineTicks }> = [];
   // Found once: walking /proc every sample would take the machine's CPU from what is measured.
   const groups = measured.groups();
   const started = performance.now();
-  const sample = () => samples.push({ at: performance.now() - started, cpu: cpuOf(groups) });
+  const sample = () =>
+    samples.push({ at: performance.now() - started, cpu: cpuOf(groups), machine: machineTicks() });
   sample();
   const timer = setInterval(sample, SAMPLE_MS);
   const args = ['-units', run.units, '-workers', run.workers, '-seconds', run.seconds, '-spec', run.spec];
@@ -56,7 +74,8 @@ export async function runLoad(coordload: string, run: LoadRun, measured: Measure
   clearInterval(timer);
   const line = out.trim().split('\n').pop() ?? '{}';
   const result = JSON.parse(line) as LoadResult;
-  if (result.error) return { result, cpu_us_per_cycle: {} as Record<string, number> };
+  if (result.error)
+    return { result, cpu_us_per_cycle: {} as Record<string, number>, machine_idle_pct: undefined };
   const addMs = (run.units / Math.max(1, result.add_units_per_s)) * 1000;
   const nearest = (ms: number) =>
     samples.reduce((best, s) => (Math.abs(s.at - ms) < Math.abs(best.at - ms) ? s : best), samples[0]);
@@ -68,5 +87,7 @@ export async function runLoad(coordload: string, run: LoadRun, measured: Measure
     cpu_us_per_cycle[name] = Math.round((seconds * 1e6) / Math.max(1, result.cycles));
   }
   cpu_us_per_cycle.client = result.client_cpu_us_per_cycle;
-  return { result, cpu_us_per_cycle };
+  const total = to.machine.total - from.machine.total;
+  const machine_idle_pct = Math.round((100 * (to.machine.idle - from.machine.idle)) / Math.max(1, total));
+  return { result, cpu_us_per_cycle, machine_idle_pct };
 }

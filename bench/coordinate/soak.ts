@@ -32,7 +32,7 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
   await sample();
   const timer = setInterval(() => void sample(), SAMPLE_MS);
   const units = Math.ceil(seconds * UNITS_PER_S);
-  const { result, cpu_us_per_cycle } = await runLoad(
+  const { result, cpu_us_per_cycle, machine_idle_pct } = await runLoad(
     coordload,
     { units, workers: WORKERS, seconds, spec: 'soak', port: up.cborPort },
     up,
@@ -55,6 +55,7 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
     worker_errors: result.worker_errors,
     ...(result.first_error ? { first_error: result.first_error } : {}),
     cpu_us_per_cycle,
+    machine_idle_pct,
     window_start_s: first.s,
     store_rss_mb: {
       start: first.rss_mb,
