@@ -138,4 +138,19 @@ describe('passerine up supervises its nats-server', () => {
     await waitFor(() => children.every((c) => !processAlive(c)), { message: 'the edge processes to exit' });
     expect(existsSync(join(cwd, '.passerine', 'endpoints.json'))).toBe(false);
   });
+
+  it('stops in order when a supervisor signals SIGTERM to it and its edge processes at once', async () => {
+    const { cwd, up } = await startUp(['--threads=2']);
+    dirs.push(cwd);
+    ups.push(up);
+    const nats = await waitFor(() => serverPid(cwd), { message: 'the nats-server pid' });
+    const edges = childrenOf(up.child.pid!).filter((c) => c !== nats);
+    expect(edges.length).toBeGreaterThan(0);
+    // What a stop of the process group does (nats-server runs in a group of its own).
+    for (const pid of [...edges, up.child.pid!]) process.kill(pid, 'SIGTERM');
+    expect(await up.exited).toBe(0);
+    expect(up.output()).toContain('stopped.');
+    expect(up.output()).not.toMatch(/edge process died|EPIPE|Unhandled/);
+    await waitFor(() => edges.every((c) => !processAlive(c)), { message: 'the edge processes to exit' });
+  });
 });

@@ -79,9 +79,11 @@ process.on('message', (message: ToEdge, socket?: Socket) => {
   socket.resume();
 });
 process.on('disconnect', () => void stop(0));
-// Ctrl-C reaches the whole process group: the gateway stops its edges itself, in order, so one
-// dying of the signal first would look like a crash to it.
+// Ctrl-C, and a supervisor's stop of the whole process group, reach the edges too: the gateway
+// stops its edges itself, in order, so one dying of the signal first would look like a crash to
+// it. An edge whose gateway is gone ends on the channel's disconnect.
 process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 void nc.closed().then((err) => {
   if (stopping) return;
   logger.fatal({ err }, 'NATS connection closed; edge process exits');

@@ -93,7 +93,11 @@ export class EdgeProcesses {
               clearTimeout(timer);
               resolve();
             });
-            if (edge.child.connected) edge.child.send({ type: 'stop' } satisfies ToEdge);
+            // One that got the signal too (a stop of the whole process group) may be gone already.
+            if (edge.child.connected)
+              edge.child.send({ type: 'stop' } satisfies ToEdge, (err) => {
+                if (err) edge.child.kill('SIGTERM');
+              });
             else edge.child.kill('SIGTERM');
           }),
       ),
@@ -119,6 +123,10 @@ export class EdgeProcesses {
     });
     const edge: Edge = { child, ready: false, open: new Map() };
     this.edges.push(edge);
+    // A message that cannot reach a dying child is an error event; its exit is handled below.
+    child.on('error', (err) =>
+      this.logger.warn({ pid: child.pid, err: err.message }, 'edge process unreachable'),
+    );
     return new Promise((resolve, reject) => {
       // One that hangs is ended: its exit is then handled as any other.
       const timer = setTimeout(() => {
