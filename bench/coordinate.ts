@@ -243,8 +243,18 @@ try {
 
   // 3. A long run at full rate, on a `passerine up` of its own.
   if (PHASES.has('soak') && SOAK_SECONDS > 0) {
-    await withPasserine(undefined, dir(), async (up) =>
-      print({ bench: 'coordinate', result: 'soak', ...(await soak(coordload, up, SOAK_SECONDS)), ...common }),
+    // At info level, for the store's snapshot, compaction and step-down lines.
+    await withPasserine(
+      undefined,
+      dir(),
+      async (up) =>
+        print({
+          bench: 'coordinate',
+          result: 'soak',
+          ...(await soak(coordload, up, SOAK_SECONDS)),
+          ...common,
+        }),
+      { PASSERINE_LOG_LEVEL: 'info' },
     );
   }
 

@@ -19,16 +19,27 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
   const nc = await connect(up.natsAdmin());
   const jsm = await jetstreamManager(nc);
   const stream = createNames('psr').eventStream;
-  const streamBytes = async () => (await jsm.streams.info(stream)).state.bytes;
+  const streamState = async () => (await jsm.streams.info(stream)).state;
   const maxBytes = (await jsm.streams.info(stream)).config.max_bytes;
-  const samples: Array<{ s: number; rss_mb: number; stream_mb: number }> = [];
+  const samples: Array<{
+    s: number;
+    rss_mb: number;
+    stream_mb: number;
+    first_seq: number;
+    last_seq: number;
+  }> = [];
   const started = performance.now();
-  const sample = async () =>
+  const sample = async () => {
+    const state = await streamState();
     samples.push({
       s: Math.round((performance.now() - started) / 1000),
       rss_mb: rssMb(up.pid),
-      stream_mb: Math.round((await streamBytes()) / 1e5) / 10,
+      stream_mb: Math.round(state.bytes / 1e5) / 10,
+      // A first sequence that moves is a compaction.
+      first_seq: state.first_seq,
+      last_seq: state.last_seq,
     });
+  };
   await sample();
   const timer = setInterval(() => void sample(), SAMPLE_MS);
   const units = Math.ceil(seconds * UNITS_PER_S);
@@ -68,7 +79,36 @@ export async function soak(coordload: string, up: PasserineUp, seconds: number) 
       per_minute: Math.round(((last.stream_mb - first.stream_mb) / minutes) * 10) / 10,
       max: Math.round(maxBytes / 1e5) / 10,
     },
-    bytes_per_cycle: Math.round(((last.stream_mb - first.stream_mb) * 1e6) / Math.max(1, result.cycles)),
-    samples,
+    // Compaction shrinks the stream, so what a cycle appends is read from sequences and the bytes
+    // the stream holds per commit.
+    bytes_per_cycle: Math.round(
+      (((last.stream_mb * 1e6) / Math.max(1, last.last_seq - last.first_seq + 1)) *
+        (last.last_seq - first.last_seq)) /
+        Math.max(1, result.cycles),
+    ),
+    compactions: new Set(samples.map((x) => x.first_seq).filter((seq) => seq > 0)).size - 1,
+    store_log: storeLog(up.output()),
+    samples: samples.map(({ last_seq: _, ...x }) => x),
+  };
+}
+
+/** What the store logged at info level: its snapshots (and how long their copy held the loop), compactions, step-downs. */
+function storeLog(output: string) {
+  const lines = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => {
+      try {
+        return JSON.parse(line) as { msg?: string; copyMs?: number; reason?: string };
+      } catch {
+        return {};
+      }
+    });
+  const snapshots = lines.filter((l) => l.msg === 'snapshot saved');
+  return {
+    snapshots: snapshots.length,
+    snapshot_copy_ms_max: Math.max(0, ...snapshots.map((l) => l.copyMs ?? 0)),
+    compactions: lines.filter((l) => l.msg === 'event stream compacted').length,
+    step_downs: lines.filter((l) => l.msg === 'stepping down').map((l) => l.reason),
   };
 }
