@@ -50,5 +50,6 @@ export {
   restoreNamespace,
   type SpecSnapshot,
   snapshotNamespace,
+  snapshotSteps,
   type UnitColumns,
 } from './snapshot.ts';

@@ -120,10 +120,13 @@ function pushAttempts(unit: WorkUnitState, to: AttemptColumns): number {
   return newestFirst.length;
 }
 
-function specSnapshot(spec: WorkSpecState): SpecSnapshot {
+/** Yields after every `unitsPerStep` units copied (see snapshotSteps). */
+function* specSnapshot(spec: WorkSpecState, unitsPerStep: number): Generator<void, SpecSnapshot> {
   const units = emptyUnitColumns();
   const attempts = emptyAttemptColumns();
+  let copied = 0;
   for (const u of spec.units.values()) {
+    if (++copied % unitsPerStep === 0) yield;
     units.key.push(u.key);
     units.data.push(u.data);
     units.priority.push(u.priority);
@@ -146,11 +149,29 @@ function specSnapshot(spec: WorkSpecState): SpecSnapshot {
 }
 
 export function snapshotNamespace(state: NamespaceState): NamespaceSnapshot {
+  const steps = snapshotSteps(state, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The copy of snapshotNamespace in steps of `unitsPerStep` units: the caller may yield to its
+ * event loop between steps (a copy of millions of units takes seconds), as long as nothing changes
+ * the state until the last step returns the snapshot.
+ */
+export function* snapshotSteps(
+  state: NamespaceState,
+  unitsPerStep: number,
+): Generator<void, NamespaceSnapshot> {
+  const specs: SpecSnapshot[] = [];
+  for (const spec of state.specs.values()) specs.push(yield* specSnapshot(spec, unitsPerStep));
   return {
     version: SNAPSHOT_VERSION,
     ignoredEvents: state.ignoredEvents,
     idempotency: [...state.idempotency],
-    specs: [...state.specs.values()].map(specSnapshot),
+    specs,
     workers: [...state.workers.values()].map(({ lifecycle: _, ...w }) => ({ ...w })),
   };
 }

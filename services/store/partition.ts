@@ -28,6 +28,8 @@ import { asWritten, newerEventStop } from './written-versions.ts';
 export const LEADER_ELECTED = 'StoreLeaderElected';
 /** Events between snapshots at the least, when the options name none. */
 const DEFAULT_SNAPSHOT_EVERY = 200_000;
+/** Units a snapshot copies between two turns of the event loop: tens of milliseconds. */
+const SNAPSHOT_UNITS_PER_STEP = 50_000;
 
 /** `outdated`: the log holds an event newer than this build reads; it stops applying and never leads. */
 export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped' | 'outdated';
@@ -42,6 +44,8 @@ export interface PartitionOptions {
   snapshots?: SnapshotStore;
   /** Events a leader appends before it takes a snapshot (when its writes are all acknowledged). */
   snapshotEvery?: number;
+  /** Units a snapshot copies between two turns of the event loop. */
+  snapshotUnitsPerStep?: number;
   metrics: PasserineMetrics;
   /** This build's event versions (maybe pinned lower): what it reads. */
   versions: EventVersions;
@@ -73,7 +77,8 @@ export class NamespacePartition {
   private eventsSinceSnapshot = 0;
   /** Set when compaction waits on this namespace (see wantSnapshot). */
   private snapshotWanted = false;
-  private snapshotCopyMs = 0;
+  /** Set while a snapshot copies the state: operations wait for it. */
+  private frozen?: Promise<void>;
   private snapshotRun?: Promise<void>;
   private readonly figures: PartitionMetrics;
   /** Why this replica stopped applying the namespace's log, once it met an event too new for it. */
@@ -91,10 +96,30 @@ export class NamespacePartition {
     this.follow();
   }
 
-  /** Sequence and state as one consistent pair, or null while writes are unacknowledged. */
-  private snapshotPoint(): { seq: number; snapshot: wq.NamespaceSnapshot } | null {
-    if (this.role !== 'leader' || !this.committer?.idle) return null;
-    return { seq: this.committer.knownLastSeq, snapshot: wq.snapshotNamespace(this.state) };
+  /**
+   * Sequence and state as one consistent pair, or null once the lead is lost meanwhile. The copy
+   * takes seconds at millions of units, so it goes in steps with the event loop served between
+   * them: the lease is renewed on time whatever the size, while operations wait for the copy to
+   * end (nothing may change the state under it).
+   */
+  private async snapshotPoint(): Promise<{ seq: number; snapshot: wq.NamespaceSnapshot } | null> {
+    const seq = this.committer!.knownLastSeq;
+    let thaw!: () => void;
+    this.frozen = new Promise<void>((resolve) => {
+      thaw = resolve;
+    });
+    try {
+      const steps = wq.snapshotSteps(this.state, this.o.snapshotUnitsPerStep ?? SNAPSHOT_UNITS_PER_STEP);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return { seq, snapshot: step.value };
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.role !== 'leader') return null;
+      }
+    } finally {
+      this.frozen = undefined;
+      thaw();
+    }
   }
 
   /**
@@ -129,27 +154,32 @@ export class NamespacePartition {
     const threshold = this.snapshotWanted ? this.snapshotFloor() : this.snapshotThreshold();
     const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= threshold;
     if (!this.o.snapshots || !due || this.snapshotRun) return;
-    const started = performance.now();
-    const point = this.snapshotPoint();
-    if (!point) return;
-    this.snapshotWanted = false;
-    this.eventsSinceSnapshot = 0;
-    this.snapshotCopyMs = Math.round(performance.now() - started);
-    this.snapshotRun = this.saveSnapshot(point).finally(() => {
+    // The pair is consistent only when every write is acknowledged.
+    if (this.role !== 'leader' || !this.committer?.idle) return;
+    this.snapshotRun = this.takeSnapshot().finally(() => {
       this.snapshotRun = undefined;
     });
     await this.snapshotRun;
   }
 
-  private async saveSnapshot(point: { seq: number; snapshot: wq.NamespaceSnapshot }): Promise<void> {
+  private async takeSnapshot(): Promise<void> {
+    const started = performance.now();
+    const point = await this.snapshotPoint();
+    if (!point) return;
+    this.snapshotWanted = false;
+    this.eventsSinceSnapshot = 0;
+    await this.saveSnapshot(point, Math.round(performance.now() - started));
+  }
+
+  private async saveSnapshot(
+    point: { seq: number; snapshot: wq.NamespaceSnapshot },
+    copyMs: number,
+  ): Promise<void> {
     try {
       const bytes = await encodeSnapshot(point.snapshot);
       await this.o.snapshots!.save(this.snapshotName, point.seq, bytes);
-      // The copy holds the event loop (requests and lease renewals wait), the rest is sliced.
-      this.logger.info(
-        { seq: point.seq, bytes: bytes.length, copyMs: this.snapshotCopyMs },
-        'snapshot saved',
-      );
+      // Operations waited for the copy; the encoding and the save run beside them.
+      this.logger.info({ seq: point.seq, bytes: bytes.length, copyMs }, 'snapshot saved');
     } catch (err) {
       this.logger.warn({ err }, 'snapshot failed');
     }
@@ -309,6 +339,7 @@ export class NamespacePartition {
     const answer = (op: string, request: unknown) => {
       if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
       return this.figures.operation(op, async () => {
+        if (this.frozen) await this.frozen;
         this.assertLeading();
         return this.commit(
           runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
@@ -334,6 +365,7 @@ export class NamespacePartition {
   }
 
   private async execute(run: () => { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
+    if (this.frozen) await this.frozen;
     this.assertLeading();
     return this.commit(run());
   }

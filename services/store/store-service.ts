@@ -20,6 +20,8 @@ export interface StoreOptions {
   holderId?: string;
   /** Events a leader appends between snapshots (it also snapshots on a clean stop). */
   snapshotEvery?: number;
+  /** Units a snapshot copies between two turns of the event loop (operations wait for the copy). */
+  snapshotUnitsPerStep?: number;
   /** The event stream is compacted into its archive once it holds more than this many bytes. */
   compactAboveBytes?: number;
   /** `archive` keeps compacted history in the archive bucket; `forget` drops it. */
@@ -100,6 +102,7 @@ export function createStoreService(
       holderId,
       snapshots,
       snapshotEvery: options.snapshotEvery,
+      snapshotUnitsPerStep: options.snapshotUnitsPerStep,
       metrics,
       versions,
       writeVersion: (type) => gate.writeVersion(type),
