@@ -49,13 +49,16 @@ async function write(parts: Uint8Array[], value: unknown): Promise<void> {
 
 async function writeArray(parts: Uint8Array[], items: readonly unknown[]): Promise<void> {
   parts.push(arrayHead(items.length));
-  if (items.some(isPlainObject)) {
-    for (const item of items) await write(parts, item);
-    return;
-  }
+  // Even looking for maps in a column of millions held the loop for seconds: each slice is looked
+  // at on its own.
   for (let from = 0; from < items.length; from += UNITS_PER_SLICE) {
-    const slice = encode(items.slice(from, from + UNITS_PER_SLICE));
-    parts.push(slice.subarray(arrayHeadLength(slice[0])));
+    const slice = items.slice(from, from + UNITS_PER_SLICE);
+    if (slice.some(isPlainObject)) {
+      for (const item of slice) await write(parts, item);
+    } else {
+      const bytes = encode(slice);
+      parts.push(bytes.subarray(arrayHeadLength(bytes[0])));
+    }
     await yieldToEventLoop();
   }
 }
