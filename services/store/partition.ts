@@ -103,12 +103,18 @@ export class NamespacePartition {
    * end (nothing may change the state under it).
    */
   private async snapshotPoint(): Promise<{ seq: number; snapshot: wq.NamespaceSnapshot } | null> {
-    const seq = this.committer!.knownLastSeq;
     let thaw!: () => void;
     this.frozen = new Promise<void>((resolve) => {
       thaw = resolve;
     });
     try {
+      // Under sustained load appends are always in flight: new operations wait while those
+      // already decided are acknowledged, and then the sequence matches the state.
+      while (!this.committer?.idle) {
+        if (this.role !== 'leader') return null;
+        await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      }
+      const seq = this.committer.knownLastSeq;
       const steps = wq.snapshotSteps(this.state, this.o.snapshotUnitsPerStep ?? SNAPSHOT_UNITS_PER_STEP);
       for (;;) {
         const step = steps.next();
@@ -153,9 +159,7 @@ export class NamespacePartition {
   async maybeSnapshot(force = false): Promise<void> {
     const threshold = this.snapshotWanted ? this.snapshotFloor() : this.snapshotThreshold();
     const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= threshold;
-    if (!this.o.snapshots || !due || this.snapshotRun) return;
-    // The pair is consistent only when every write is acknowledged.
-    if (this.role !== 'leader' || !this.committer?.idle) return;
+    if (!this.o.snapshots || !due || this.snapshotRun || this.role !== 'leader') return;
     this.snapshotRun = this.takeSnapshot().finally(() => {
       this.snapshotRun = undefined;
     });

@@ -87,4 +87,32 @@ describe('a snapshot of a large namespace', () => {
       await store.stop();
     }
   });
+
+  it('is taken while appends are in flight: it waits for them, and covers them', async () => {
+    const local = new LocalRpc();
+    const { names, store, client } = await startStore(nc, { local });
+    try {
+      const queue = new WorkQueue(nc, names);
+      await queue.setWorkSpec({ name: 's' });
+      await queue.addWorkUnits('s', [{ key: 'u0', data: {} }]);
+      const partition = await waitFor(() => {
+        const p = store.partitions.get('default');
+        return p?.role === 'leader' ? p : null;
+      });
+      // Decided now, appended meanwhile: the snapshot starts with its append in flight.
+      const taken = client.call<'getWork', unknown[]>('getWork', { workerId: 'w1', maxJobs: 1 } as never);
+      await Promise.resolve();
+      await partition.maybeSnapshot(true);
+      expect((await taken).length).toBe(1);
+      const jsm = await jetstreamManager(nc);
+      const last = (await jsm.streams.info(names.eventStream)).state.last_seq;
+      const snapshots = new SnapshotStore(nc, names.snapshotBucket);
+      const [point] = (await snapshots.points()).filter((p) => p.projection.startsWith('workqueue-'));
+      expect(point.seq).toBe(last);
+      const saved = decode((await snapshots.load(point.projection))!.data) as wq.NamespaceSnapshot;
+      expect(saved.specs[0].attempts.id).toHaveLength(1);
+    } finally {
+      await store.stop();
+    }
+  });
 });
