@@ -8,6 +8,7 @@ import type { KV } from '@nats-io/kv';
  */
 export class LeaderLease {
   private revision = 0;
+  private renewing?: Promise<boolean>;
 
   constructor(
     private readonly kv: KV,
@@ -29,8 +30,19 @@ export class LeaderLease {
     }
   }
 
-  /** Renews the lease; false means it was lost (expired and taken, or unreachable). */
-  async renew(): Promise<boolean> {
+  /**
+   * Renews the lease; false means it was lost (expired and taken, or unreachable). A renewal
+   * slower than the ticks that ask for it (a busy connection) is shared by the next ask: two
+   * would name the same revision, and the loser would read as a lost lease.
+   */
+  renew(): Promise<boolean> {
+    this.renewing ??= this.renewOnce().finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  private async renewOnce(): Promise<boolean> {
     if (!this.revision) return false;
     try {
       this.revision = await this.kv.update(this.key, this.holder, this.revision);
