@@ -1,4 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { setSha256Backend } from '@nats-io/obj';
 import { type ConnectionOptions, connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { UnavailableError } from '@passerine/core';
 
@@ -34,6 +35,10 @@ export function inboxOf(nc: NatsConnection): string {
 
 /** Connects with reconnects forever: a broker restart or failover must not need a manual restart. */
 export async function connectNats(options: ConnectOptions): Promise<NatsConnection> {
+  // Object stores (snapshots, the event archive, artifacts) hash every chunk; nats.js hashes in
+  // JavaScript unless told it runs on Node, which held a store leader's loop for seconds per
+  // snapshot. The digest is the same either way.
+  setSha256Backend('native');
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let lastError: unknown;
   while (Date.now() < deadline) {
