@@ -74,6 +74,7 @@ export async function runLoad(coordload: string, run: LoadRun, measured: Measure
   clearInterval(timer);
   const line = out.trim().split('\n').pop() ?? '{}';
   const result = JSON.parse(line) as LoadResult;
+  if (result.first_error) result.first_error = readableBytes(result.first_error);
   if (result.error)
     return { result, cpu_us_per_cycle: {} as Record<string, number>, machine_idle_pct: undefined };
   const addMs = (run.units / Math.max(1, result.add_units_per_s)) * 1000;
@@ -90,4 +91,14 @@ export async function runLoad(coordload: string, run: LoadRun, measured: Measure
   const total = to.machine.total - from.machine.total;
   const machine_idle_pct = Math.round((100 * (to.machine.idle - from.machine.idle)) / Math.max(1, total));
   return { result, cpu_us_per_cycle, machine_idle_pct };
+}
+
+/**
+ * The load client prints a server's error message as Go prints bytes (`[110 111 116 …]`, cut at
+ * 120 characters): shown as the text it is.
+ */
+function readableBytes(text: string): string {
+  return text.replace(/\[(\d{1,3}(?: \d{1,3})+)\]?/g, (_all, codes: string) =>
+    JSON.stringify(Buffer.from(codes.split(' ').map(Number)).toString('utf8')),
+  );
 }
