@@ -22,4 +22,14 @@ describe('leader lease', () => {
     expect(await lease.renew()).toBe(true);
     expect(await lease.holderNow()).toBe('me');
   });
+
+  it('says why a renewal failed when another holder took the lease', async () => {
+    const kv = await new Kvm(nc).create(`${uniquePrefix()}_LEASES`, { ttl: 3_000, history: 1 });
+    const lease = new LeaderLease(kv, 'ns', 'me');
+    expect(await lease.tryAcquire()).toBe(true);
+    await kv.delete('ns');
+    expect(await new LeaderLease(kv, 'ns', 'other').tryAcquire()).toBe(true);
+    expect(await lease.renew()).toBe(false);
+    expect(lease.lostBecause).toMatch(/wrong last sequence/);
+  });
 });

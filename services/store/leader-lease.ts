@@ -9,6 +9,8 @@ import type { KV } from '@nats-io/kv';
 export class LeaderLease {
   private revision = 0;
   private renewing?: Promise<boolean>;
+  /** Why the last renewal failed: taken by another holder, expired, or no answer in time. */
+  lostBecause?: string;
 
   constructor(
     private readonly kv: KV,
@@ -47,8 +49,9 @@ export class LeaderLease {
     try {
       this.revision = await this.kv.update(this.key, this.holder, this.revision);
       return true;
-    } catch {
+    } catch (err) {
       this.revision = 0;
+      this.lostBecause = (err as Error).message;
       return false;
     }
   }

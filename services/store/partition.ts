@@ -192,7 +192,7 @@ export class NamespacePartition {
   /** Called on every lease tick: renew when leading, try to lead when standing by. */
   async onLeaseTick(): Promise<void> {
     if (this.role === 'leader') {
-      if (!(await this.o.lease.renew())) this.stepDown('lease lost');
+      if (!(await this.o.lease.renew())) this.stepDown(`lease lost: ${this.o.lease.lostBecause}`);
     } else if (this.role === 'standby' && (await this.o.lease.tryAcquire())) {
       await this.takeOver().catch((err) => {
         if (newerEventStop(err)) return this.becomeOutdated(err);
