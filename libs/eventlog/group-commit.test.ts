@@ -41,6 +41,19 @@ describe('group commit', () => {
     });
   });
 
+  it('says when every append so far is acknowledged', async () => {
+    const { log, subject } = await freshLog(server);
+    const committer = new GroupCommitter(log, subject('i'), { maxInFlight: 1 });
+    await committer.whenIdle();
+    const acknowledged: number[] = [];
+    const appends = [1, 2, 3].map((i) => committer.append([ev('E', { i })]).then(() => acknowledged.push(i)));
+    expect(committer.idle).toBe(false);
+    await committer.whenIdle();
+    expect(acknowledged.sort()).toEqual([1, 2, 3]);
+    expect(committer.idle).toBe(true);
+    await Promise.all(appends);
+  });
+
   it('splits batches at the byte bound', async () => {
     const { log, subject } = await freshLog(server);
     const committer = new GroupCommitter(log, subject('s'), { maxInFlight: 1, maxBytes: 2000 });

@@ -54,6 +54,7 @@ interface Waiting {
 export class GroupCommitter {
   private queue: Waiting[] = [];
   private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
   private lastSeq: number;
   private failure?: unknown;
   private pumpScheduled = false;
@@ -81,6 +82,12 @@ export class GroupCommitter {
   /** Nothing queued and nothing in flight: everything appended so far is acknowledged. */
   get idle(): boolean {
     return this.inFlight === 0 && this.queue.length === 0;
+  }
+
+  /** Resolves once nothing is queued or in flight: at once when idle, else when the last answer comes. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** The subject's last sequence as this writer knows it. */
@@ -132,6 +139,7 @@ export class GroupCommitter {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0 && !this.failure) {
       this.flush(this.takeBatch());
     }
+    if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private takeBatch(): Waiting[] {
