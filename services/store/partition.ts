@@ -20,16 +20,12 @@ import * as wq from '@passerine/workqueue';
 import { isOperation, runCommand, runOperation } from './executor.ts';
 import type { LeaderLease } from './leader-lease.ts';
 import { PartitionMetrics, tracedAppend } from './partition-metrics.ts';
-import { encodeSnapshot } from './snapshot-encoding.ts';
+import { PartitionSnapshots } from './partition-snapshots.ts';
 import { MAX_TICK_INTERVAL_MS, tickCommands } from './timers.ts';
 import { asWritten, newerEventStop } from './written-versions.ts';
 
 /** Written by a new leader, fenced on the last sequence it caught up to: it fences out the old one. */
 export const LEADER_ELECTED = 'StoreLeaderElected';
-/** Events between snapshots at the least, when the options name none. */
-const DEFAULT_SNAPSHOT_EVERY = 200_000;
-/** Units a snapshot copies between two turns of the event loop: tens of milliseconds. */
-const SNAPSHOT_UNITS_PER_STEP = 50_000;
 
 /** `outdated`: the log holds an event newer than this build reads; it stops applying and never leads. */
 export type Role = 'standby' | 'taking-over' | 'leader' | 'stopped' | 'outdated';
@@ -73,13 +69,7 @@ export class NamespacePartition {
   private readonly logger: Logger;
   private readonly subject: string;
   private readonly random: () => number;
-  private readonly snapshotName: string;
-  private eventsSinceSnapshot = 0;
-  /** Set when compaction waits on this namespace (see wantSnapshot). */
-  private snapshotWanted = false;
-  /** Set while a snapshot copies the state: operations wait for it. */
-  private frozen?: Promise<void>;
-  private snapshotRun?: Promise<void>;
+  readonly snapshots: PartitionSnapshots;
   private readonly figures: PartitionMetrics;
   /** Why this replica stopped applying the namespace's log, once it met an event too new for it. */
   outdatedReason?: string;
@@ -89,104 +79,20 @@ export class NamespacePartition {
     this.subject = o.ctx.names.namespaceEvents(o.namespace);
     this.random = o.random ?? Math.random;
     this.figures = new PartitionMetrics(o.metrics, o.namespace);
-    this.snapshotName = `workqueue-${this.subject}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    this.snapshots = new PartitionSnapshots(
+      { leading: () => this.role === 'leader', committer: () => this.committer, state: () => this.state },
+      {
+        store: o.snapshots,
+        name: `workqueue-${this.subject}`.replace(/[^A-Za-z0-9_-]/g, '_'),
+        every: o.snapshotEvery,
+        unitsPerStep: o.snapshotUnitsPerStep,
+        logger: this.logger,
+      },
+    );
   }
 
   start(): void {
     this.follow();
-  }
-
-  /**
-   * Sequence and state as one consistent pair, or null once the lead is lost meanwhile. The copy
-   * takes seconds at millions of units, so it goes in steps with the event loop served between
-   * them: the lease is renewed on time whatever the size, while operations wait for the copy to
-   * end (nothing may change the state under it).
-   */
-  private async snapshotPoint(): Promise<{ seq: number; snapshot: wq.NamespaceSnapshot } | null> {
-    let thaw!: () => void;
-    this.frozen = new Promise<void>((resolve) => {
-      thaw = resolve;
-    });
-    try {
-      // Under sustained load appends are always in flight: new operations wait while those
-      // already decided are acknowledged, and then the sequence matches the state.
-      while (!this.committer?.idle) {
-        if (this.role !== 'leader') return null;
-        await new Promise<void>((resolve) => setTimeout(resolve, 1));
-      }
-      const seq = this.committer.knownLastSeq;
-      const steps = wq.snapshotSteps(this.state, this.o.snapshotUnitsPerStep ?? SNAPSHOT_UNITS_PER_STEP);
-      for (;;) {
-        const step = steps.next();
-        if (step.done) return { seq, snapshot: step.value };
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.role !== 'leader') return null;
-      }
-    } finally {
-      this.frozen = undefined;
-      thaw();
-    }
-  }
-
-  /**
-   * Events between snapshots: at least `snapshotEvery`, and at least as many as the namespace has
-   * units. A snapshot costs time in proportion to the state, a replay in proportion to the tail,
-   * so this keeps the snapshot cost amortised over as many events as it saves replaying.
-   */
-  private snapshotThreshold(): number {
-    let units = 0;
-    for (const spec of this.state.specs.values()) units += spec.units.size;
-    return Math.max(this.snapshotFloor(), units);
-  }
-
-  private snapshotFloor(): number {
-    return this.o.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-  }
-
-  /**
-   * Asked by compaction when the event stream has grown past its mark: only history below each
-   * namespace's newest snapshot can leave the stream, and a large namespace's threshold (its units)
-   * may be further off than the stream's room. The next idle moment takes a snapshot, though never
-   * sooner than `snapshotEvery` events after the last.
-   */
-  wantSnapshot(): void {
-    if (this.role !== 'leader') return;
-    this.snapshotWanted = true;
-    void this.maybeSnapshot();
-  }
-
-  /** Saves a snapshot when enough has happened since the last one (or `force`, on a clean stop). */
-  async maybeSnapshot(force = false): Promise<void> {
-    const threshold = this.snapshotWanted ? this.snapshotFloor() : this.snapshotThreshold();
-    const due = force ? this.eventsSinceSnapshot > 0 : this.eventsSinceSnapshot >= threshold;
-    if (!this.o.snapshots || !due || this.snapshotRun || this.role !== 'leader') return;
-    this.snapshotRun = this.takeSnapshot().finally(() => {
-      this.snapshotRun = undefined;
-    });
-    await this.snapshotRun;
-  }
-
-  private async takeSnapshot(): Promise<void> {
-    const started = performance.now();
-    const point = await this.snapshotPoint();
-    if (!point) return;
-    this.snapshotWanted = false;
-    this.eventsSinceSnapshot = 0;
-    await this.saveSnapshot(point, Math.round(performance.now() - started));
-  }
-
-  private async saveSnapshot(
-    point: { seq: number; snapshot: wq.NamespaceSnapshot },
-    copyMs: number,
-  ): Promise<void> {
-    try {
-      const bytes = await encodeSnapshot(point.snapshot);
-      await this.o.snapshots!.save(this.snapshotName, point.seq, bytes);
-      // Operations waited for the copy; the encoding and the save run beside them.
-      this.logger.info({ seq: point.seq, bytes: bytes.length, copyMs }, 'snapshot saved');
-    } catch (err) {
-      this.logger.warn({ err }, 'snapshot failed');
-    }
   }
 
   /** Called on every lease tick: renew when leading, try to lead when standing by. */
@@ -206,8 +112,8 @@ export class NamespacePartition {
     if (wasLeader) {
       // A periodic snapshot still saving would be cut off by the exit; the forced one then
       // covers what came after it.
-      await this.snapshotRun;
-      await this.maybeSnapshot(true);
+      await this.snapshots.settled();
+      await this.snapshots.maybe(true);
     }
     this.role = 'stopped';
     this.figures.notLeading('stopped');
@@ -221,7 +127,7 @@ export class NamespacePartition {
     this.state = wq.createNamespaceState();
     const projector = (async () => {
       const started = performance.now();
-      const snapshot = await this.o.snapshots?.load(this.snapshotName).catch((err) => {
+      const snapshot = await this.snapshots.load().catch((err) => {
         this.logger.warn({ err }, 'snapshot unreadable; replaying the whole log');
         return null;
       });
@@ -343,7 +249,8 @@ export class NamespacePartition {
     const answer = (op: string, request: unknown) => {
       if (!isOperation(op)) throw new NotFoundError(`no such operation ${JSON.stringify(op)}`);
       return this.figures.operation(op, async () => {
-        if (this.frozen) await this.frozen;
+        // Awaited only when set: an await per operation would cost every request a turn.
+        if (this.snapshots.whileCopying) await this.snapshots.whileCopying;
         this.assertLeading();
         return this.commit(
           runOperation(this.state, op, request, this.o.ctx.clock.now(), this.o.ctx.ids, this.random),
@@ -369,7 +276,7 @@ export class NamespacePartition {
   }
 
   private async execute(run: () => { events: EventEnvelope[]; reply: unknown }): Promise<unknown> {
-    if (this.frozen) await this.frozen;
+    if (this.snapshots.whileCopying) await this.snapshots.whileCopying;
     this.assertLeading();
     return this.commit(run());
   }
@@ -392,7 +299,7 @@ export class NamespacePartition {
       this.stepDown(`append failed: ${(err as Error).message}`);
       throw new UnavailableError(`not recorded, retry: ${(err as Error).message}`);
     }
-    this.eventsSinceSnapshot += events.length;
+    this.snapshots.appended(events.length);
     this.scheduleTick();
     return reply;
   }
@@ -422,7 +329,7 @@ export class NamespacePartition {
         this.logger.warn({ err, command: command.type }, 'tick failed');
       }
     }
-    void this.maybeSnapshot();
+    void this.snapshots.maybe();
     this.scheduleTick();
   }
 }

@@ -4,7 +4,8 @@ import type * as wq from '@passerine/workqueue';
 /** Column values encoded between two yields to the event loop: a few ms of work. */
 const UNITS_PER_SLICE = 50_000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** A turn of the event loop for whatever else waits: timers, I/O, other requests. */
+export const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Encodes a namespace snapshot as the same msgpack value `encode(snapshot)` gives, in slices:

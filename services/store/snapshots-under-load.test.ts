@@ -72,7 +72,7 @@ describe('a snapshot of a large namespace', () => {
       const jsm = await jetstreamManager(nc);
       const before = (await jsm.streams.info(names.eventStream)).state.last_seq;
       // The copy takes 20 steps; a get_work sent as it starts is answered after it, not into it.
-      const snapshot = partition.maybeSnapshot(true);
+      const snapshot = partition.snapshots.maybe(true);
       const taken = client.call<'getWork', unknown[]>('getWork', { workerId: 'w1', maxJobs: 1 } as never);
       await snapshot;
       expect((await taken).length).toBe(1);
@@ -102,7 +102,7 @@ describe('a snapshot of a large namespace', () => {
       // Decided now, appended meanwhile: the snapshot starts with its append in flight.
       const taken = client.call<'getWork', unknown[]>('getWork', { workerId: 'w1', maxJobs: 1 } as never);
       await Promise.resolve();
-      await partition.maybeSnapshot(true);
+      await partition.snapshots.maybe(true);
       expect((await taken).length).toBe(1);
       const jsm = await jetstreamManager(nc);
       const last = (await jsm.streams.info(names.eventStream)).state.last_seq;

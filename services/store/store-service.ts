@@ -80,7 +80,7 @@ export function createStoreService(
     aboveBytes: options.compactAboveBytes ?? 256 * 1024 ** 2,
     active: () => [...partitions.values()].some((p) => p.role === 'leader'),
     wantSnapshots: () => {
-      for (const p of partitions.values()) p.wantSnapshot();
+      for (const p of partitions.values()) p.snapshots.want();
     },
     logger: ctx.logger,
   });
