@@ -11,7 +11,7 @@ import {
 import { envelop, type IdSource, NotFoundError, ValidationError } from '@passerine/core';
 
 const PARTITION = /^[A-Za-z0-9_.:=/-]{1,128}$/;
-import type { EventLog } from '@passerine/eventlog';
+import { type EventLog, readThrough } from '@passerine/eventlog';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Names } from '@passerine/subjects';
 
@@ -23,7 +23,7 @@ export async function readRegistry(
   const registry = initialRegistry();
   const seq = await log.lastSubjectSeq(names.batchDefinitions);
   if (seq === 0) return { registry, seq };
-  for await (const record of log.read({ filter: names.batchDefinitions, untilSeq: seq })) {
+  for await (const record of readThrough(log, { filter: names.batchDefinitions, throughSeq: seq })) {
     if (record.kind !== 'commit') continue;
     for (const event of record.events) evolveRegistry(registry, event as unknown as RegistryEvent);
   }

@@ -1,5 +1,5 @@
 import { IllegalStateError, NotFoundError } from '@passerine/core';
-import { JetStreamEventLog } from '@passerine/eventlog';
+import { JetStreamEventLog, readCurrent } from '@passerine/eventlog';
 import { UNIT_JOB_USER_PREFIX } from '@passerine/executable-specs';
 import type { NatsConnection } from '@passerine/natsconn';
 import {
@@ -18,7 +18,7 @@ import type { DeadLetter, DeadLetterFilter, DeadLetterSource } from './dead-lett
 /** The states of the jobs whose events match `filter`, rebuilt from the event log (no frontend need be up). */
 async function jobStates(log: JetStreamEventLog, filter: string): Promise<Map<string, JobState>> {
   const bySubject = new Map<string, JobState>();
-  for await (const record of log.read({ filter })) {
+  for await (const record of readCurrent(log, { filter })) {
     if (record.kind !== 'commit') continue;
     const state = bySubject.get(record.subject) ?? initialJobState();
     bySubject.set(record.subject, state);

@@ -36,6 +36,7 @@ export {
   type EventArchiveOptions,
 } from './archive.ts';
 export { subjectMatches } from './archived-read.ts';
+export { readCurrent, readThrough, CATCH_UP_MS, type ReadThroughOptions } from './read-through.ts';
 export {
   compactStream,
   compactionPoint,

@@ -58,7 +58,10 @@ export interface EventLog {
   /** Appends commits that are already encoded (used by group commit). */
   appendEncoded(subject: string, payload: Uint8Array, options?: AppendOptions): Promise<AppendResult>;
   read(options?: ReadOptions): AsyncIterable<LogRecord>;
-  /** Last stream sequence of a literal subject, 0 when it has none. */
+  /**
+   * Last stream sequence on a subject or filter (wildcards allowed), 0 when it has none; the
+   * stream's leader answers, so it counts every acknowledged append.
+   */
   lastSubjectSeq(subject: string): Promise<number>;
   /** Last sequence of the whole stream. */
   lastSeq(): Promise<number>;

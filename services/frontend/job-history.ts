@@ -1,5 +1,5 @@
 import type { Logger } from '@passerine/core';
-import type { EventLog } from '@passerine/eventlog';
+import { type EventLog, readCurrent, readThrough } from '@passerine/eventlog';
 import { evolve, initialJobState, isTerminal, type JobEvent, type JobState } from '@passerine/scheduling';
 import type { Names } from '@passerine/subjects';
 import type { ActiveJobsCheckpoint } from './active-jobs-checkpoint.ts';
@@ -50,17 +50,17 @@ export async function readActiveJobs(
   checkpoint?: ActiveJobsCheckpoint,
 ): Promise<Map<string, JobHistory>> {
   const { seq: fromSeq, jobs } = checkpoint ? await checkpoint.load() : { seq: 0, jobs: new Map() };
-  // Up to the end as it is now: under load new commits keep coming, and a reader chasing them
-  // would never finish (and would hold a whole core while it tries).
-  const untilSeq = await log.lastSeq();
+  // Up to the last job commit as the leader has it now: under load new commits keep coming, and a
+  // reader chasing them would never finish (and would hold a whole core while it tries).
+  const untilSeq = await log.lastSubjectSeq(names.allJobEvents);
   if (untilSeq <= fromSeq) return jobs;
   let sinceYield = 0;
   const read = {
     filter: names.allJobEvents,
     fromSeq: fromSeq + 1,
-    untilSeq,
+    throughSeq: untilSeq,
   };
-  for await (const record of log.read(read)) {
+  for await (const record of readThrough(log, read)) {
     // A long history is read while this frontend schedules: give its getTask and submits a turn.
     if (++sinceYield === READ_TURN_RECORDS) {
       sinceYield = 0;
@@ -89,7 +89,7 @@ export async function readJob(
   logger: Logger,
 ): Promise<JobHistory | undefined> {
   const jobs = new Map<string, JobHistory>();
-  for await (const record of log.read({ filter: names.jobEvents(jobId) })) {
+  for await (const record of readCurrent(log, { filter: names.jobEvents(jobId) })) {
     if (record.kind === 'commit')
       applyRecord(jobs, record.events as unknown as JobEvent[], record.seq, logger);
   }
