@@ -81,6 +81,8 @@ export interface TestCluster {
   connect(name?: string): Promise<NatsConnection>;
   /** Stops one node (a failure), keeping the others. */
   stopNode(index: number): Promise<void>;
+  /** Starts a stopped node again on its store directory and ports: it rejoins and catches up. */
+  restartNode(index: number): Promise<NatsServerHandle>;
   stop(): Promise<void>;
 }
 
@@ -92,20 +94,24 @@ export async function startTestCluster(
   const root = await mkdtemp(join(tmpdir(), 'passerine-cluster-'));
   const base = await baseConfig();
   const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
-  const servers = await Promise.all(
-    routePorts.map(async (port, i) => {
-      const dir = join(root, `n${i}`);
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(dir, { recursive: true });
-      return startNatsServer({
-        dir,
-        baseConfig: base,
-        serverName: `n${i}`,
-        cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
-        tls: options.tls,
-      });
-    }),
-  );
+  const clientPorts: (number | undefined)[] = routePorts.map(() => undefined);
+  const startNode = async (i: number) => {
+    const dir = join(root, `n${i}`);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir, { recursive: true });
+    const port = routePorts[i];
+    const server = await startNatsServer({
+      dir,
+      baseConfig: base,
+      serverName: `n${i}`,
+      port: clientPorts[i],
+      cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
+      tls: options.tls,
+    });
+    clientPorts[i] = server.port;
+    return server;
+  };
+  const servers = await Promise.all(routePorts.map((_, i) => startNode(i)));
   const connections: NatsConnection[] = [];
   for (const s of servers) {
     const nc = await connectNats({ ...options.probe, servers: s.url });
@@ -121,6 +127,10 @@ export async function startTestCluster(
       return nc;
     },
     stopNode: (index) => servers[index].stop(),
+    async restartNode(index) {
+      servers[index] = await startNode(index);
+      return servers[index];
+    },
     async stop() {
       await Promise.allSettled(connections.map((nc) => (nc.isClosed() ? undefined : nc.close())));
       await Promise.allSettled(servers.map((s) => s.stop()));
