@@ -1,9 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { startTestCluster, type TestCluster } from '@passerine/test-support';
+import { startTestCluster, type TestCluster, waitFor } from '@passerine/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEventStream, JetStreamEventLog, readCurrent } from './index.ts';
 import { ev } from './test-events.ts';
-import type { EventLog } from './types.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -12,18 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-async function appendOnceALeaderServes(log: EventLog, subject: string): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    try {
-      await log.append(subject, [ev('Warm', {})]);
-      return;
-    } catch (err) {
-      if (tries > 100) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 async function count(records: AsyncIterable<unknown>): Promise<number> {
   let n = 0;
@@ -39,7 +26,11 @@ describe('reads on a 3-node cluster while a node catches up', () => {
     const log = new JetStreamEventLog(nc, { stream: 'CATCHUP' });
     // The node is away while the stream grows, so it has much to catch up on when it is back.
     await cluster.stopNode(2);
-    await appendOnceALeaderServes(log, 'catchup.warm');
+    await waitFor(() => log.append('catchup.warm', [ev('Warm', {})]), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      message: 'a stream leader on the two nodes left',
+    });
     const bulk = [ev('Bulk', { pad: 'x'.repeat(2_000) })];
     for (let i = 0; i < 30_000; i += 500) {
       await Promise.all(

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,22 +94,19 @@ export async function startTestCluster(
   const root = await mkdtemp(join(tmpdir(), 'passerine-cluster-'));
   const base = await baseConfig();
   const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
-  const clientPorts: (number | undefined)[] = routePorts.map(() => undefined);
-  const startNode = async (i: number) => {
+  /** A node on its own directory; `clientPort` is the one it had when it is started again. */
+  const startNode = async (i: number, clientPort?: number) => {
     const dir = join(root, `n${i}`);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(dir, { recursive: true });
     const port = routePorts[i];
-    const server = await startNatsServer({
+    return startNatsServer({
       dir,
       baseConfig: base,
       serverName: `n${i}`,
-      port: clientPorts[i],
+      port: clientPort,
       cluster: { name: 'passerine-test', port, routes: routePorts.filter((p) => p !== port) },
       tls: options.tls,
     });
-    clientPorts[i] = server.port;
-    return server;
   };
   const servers = await Promise.all(routePorts.map((_, i) => startNode(i)));
   const connections: NatsConnection[] = [];
@@ -128,7 +125,7 @@ export async function startTestCluster(
     },
     stopNode: (index) => servers[index].stop(),
     async restartNode(index) {
-      servers[index] = await startNode(index);
+      servers[index] = await startNode(index, servers[index].port);
       return servers[index];
     },
     async stop() {
